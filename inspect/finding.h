@@ -1,0 +1,154 @@
+/* finding.h — the one catalogue of everything Seam can report.
+ *
+ * Each row: symbol, dotted name, numeric id (EVE alert.signature_id), tier,
+ * default action, text.  Counters, EVE text, docs and the policy's
+ * per-finding overrides are all generated from this list, so a finding
+ * exists exactly once.  Tiers follow the desync classification in
+ * DESIGN.md §4: acceptable findings are logged as EVE `anomaly` events,
+ * ambiguous and severe ones raise alerts. */
+#ifndef SEAM_FINDING_H
+#define SEAM_FINDING_H
+
+#include <stdint.h>
+
+enum tier {
+	TIER_COMPLIANT = 0,
+	TIER_ACCEPTABLE,        /* odd but harmless: anomaly event only */
+	TIER_AMBIGUOUS,         /* two parsers may disagree: alert */
+	TIER_SEVERE,            /* a known desync form: alert, stop it */
+	TIER__COUNT
+};
+
+enum vd_action {
+	VD_PASS = 0,            /* no event */
+	VD_LOG,                 /* EVE anomaly only */
+	VD_ALERT,               /* EVE alert, traffic untouched */
+	VD_CLOSE_AFTER,         /* alert, close both sides after the response */
+	VD_DROP,                /* alert, drop the flow's packets from here on */
+	VD_RESET,               /* alert, drop and RST both ends */
+	VD_BLOCK,               /* alert, reset and block the source address */
+	VD__COUNT
+};
+
+#define A VD_ALERT
+#define R VD_RESET
+#define L VD_LOG
+/*  X(sym, name, id, tier, default action, text) */
+#define FINDINGS(X) \
+	/* --- HTTP/1 start line ------------------------------------------ */ \
+	X(H1_METHOD_INVALID,     "h1.method_invalid",      2001, TIER_SEVERE,    R, "HTTP/1 request method is empty or not a token") \
+	X(H1_TARGET_INVALID,     "h1.target_invalid",      2002, TIER_AMBIGUOUS, R, "HTTP/1 request target contains control, space or non-ASCII bytes") \
+	X(H1_VERSION_INVALID,    "h1.version_invalid",     2003, TIER_SEVERE,    R, "HTTP/1 version is malformed or unsupported") \
+	X(H1_HTTP09,             "h1.http09",              2004, TIER_AMBIGUOUS, R, "HTTP/0.9 style request line without a version") \
+	X(H1_SL_WHITESPACE,      "h1.sl_whitespace",       2005, TIER_AMBIGUOUS, R, "Start line separated by something other than one space") \
+	X(H1_LEADING_EMPTY_LINE, "h1.leading_empty_line",  2006, TIER_ACCEPTABLE,L, "Empty line(s) before the request line") \
+	X(H1_STATUS_INVALID,     "h1.status_invalid",      2007, TIER_AMBIGUOUS, R, "HTTP/1 status line is malformed") \
+	X(H1_LINE_TOO_LONG,      "h1.line_too_long",       2008, TIER_AMBIGUOUS, R, "Start line or field longer than the configured limit") \
+	/* --- line ends and fields ---------------------------------------- */ \
+	X(H1_BARE_LF,            "h1.bare_lf",             2020, TIER_AMBIGUOUS, R, "Line ended by LF without CR") \
+	X(H1_BARE_CR,            "h1.bare_cr",             2021, TIER_SEVERE,    R, "CR not followed by LF") \
+	X(H1_MIXED_LINE_ENDS,    "h1.mixed_line_ends",     2022, TIER_SEVERE,    R, "Header block mixes CRLF and bare LF line ends") \
+	X(H1_OBS_FOLD,           "h1.obs_fold",            2023, TIER_AMBIGUOUS, R, "Obsolete line folding in a header field") \
+	X(H1_OBS_FOLD_FRAMING,   "h1.obs_fold_framing",    2024, TIER_SEVERE,    R, "Line folding inside a framing header (Content-Length/Transfer-Encoding)") \
+	X(H1_WS_BEFORE_COLON,    "h1.ws_before_colon",     2025, TIER_SEVERE,    R, "Whitespace between a field name and the colon") \
+	X(H1_NAME_INVALID,       "h1.name_invalid",        2026, TIER_SEVERE,    R, "Field name contains a byte that is not a token character") \
+	X(H1_NAME_EMPTY,         "h1.name_empty",          2027, TIER_SEVERE,    R, "Header line with an empty field name") \
+	X(H1_NO_COLON,           "h1.no_colon",            2028, TIER_SEVERE,    R, "Header line without a colon") \
+	X(H1_FRAMING_ALIAS,      "h1.framing_alias",       2029, TIER_SEVERE,    R, "Field name that normalises to a framing header (Transfer_Encoding, Content_Length, look-alikes)") \
+	X(H1_VALUE_CTL,          "h1.value_ctl",           2030, TIER_AMBIGUOUS, R, "Control byte in a field value") \
+	X(H1_VALUE_NUL,          "h1.value_nul",           2031, TIER_SEVERE,    R, "NUL byte in a header block") \
+	X(H1_TOO_MANY_FIELDS,    "h1.too_many_fields",     2032, TIER_AMBIGUOUS, R, "More header fields than the configured limit") \
+	X(H1_HDR_TOO_LARGE,      "h1.hdr_too_large",       2033, TIER_AMBIGUOUS, R, "Header block larger than the configured limit") \
+	X(H1_HOST_MISSING,       "h1.host_missing",        2034, TIER_ACCEPTABLE,L, "HTTP/1.1 request without Host") \
+	X(H1_HOST_DUPLICATE,     "h1.host_duplicate",      2035, TIER_AMBIGUOUS, R, "More than one Host field") \
+	X(H1_HOST_INVALID,       "h1.host_invalid",        2036, TIER_AMBIGUOUS, R, "Host value with bytes no server accepts the same way") \
+	/* --- Content-Length ------------------------------------------------ */ \
+	X(H1_CL_AND_TE,          "h1.cl_and_te",           2050, TIER_SEVERE,    R, "Request has both Content-Length and Transfer-Encoding") \
+	X(H1_CL_DUPLICATE,       "h1.cl_duplicate",        2051, TIER_AMBIGUOUS, R, "Content-Length repeated with the same value") \
+	X(H1_CL_CONFLICT,        "h1.cl_conflict",         2052, TIER_SEVERE,    R, "Content-Length values disagree") \
+	X(H1_CL_LIST,            "h1.cl_list",             2053, TIER_AMBIGUOUS, R, "Content-Length in list form") \
+	X(H1_CL_INVALID,         "h1.cl_invalid",          2054, TIER_SEVERE,    R, "Content-Length is not a plain decimal number (sign, hex, spaces, junk)") \
+	X(H1_CL_EMPTY,           "h1.cl_empty",            2055, TIER_SEVERE,    R, "Content-Length is empty") \
+	X(H1_CL_OVERFLOW,        "h1.cl_overflow",         2056, TIER_SEVERE,    R, "Content-Length overflows 64 bits or the configured digit limit") \
+	X(H1_CL_LEADING_ZERO,    "h1.cl_leading_zero",     2057, TIER_AMBIGUOUS, R, "Content-Length with leading zeros") \
+	/* --- Transfer-Encoding --------------------------------------------- */ \
+	X(H1_TE_HTTP10,          "h1.te_http10",           2070, TIER_SEVERE,    R, "Transfer-Encoding on an HTTP/1.0 message") \
+	X(H1_TE_UNKNOWN,         "h1.te_unknown",          2071, TIER_SEVERE,    R, "Transfer-Encoding names an unknown coding") \
+	X(H1_TE_NOT_LAST,        "h1.te_chunked_not_last", 2072, TIER_SEVERE,    R, "chunked is not the final transfer coding") \
+	X(H1_TE_REPEATED,        "h1.te_chunked_repeated", 2073, TIER_SEVERE,    R, "chunked applied more than once") \
+	X(H1_TE_OBFUSCATED,      "h1.te_obfuscated",       2074, TIER_SEVERE,    R, "Transfer-Encoding value with whitespace, control, quote or comma games") \
+	X(H1_TE_EMPTY,           "h1.te_empty",            2075, TIER_SEVERE,    R, "Transfer-Encoding is empty") \
+	X(H1_TE_CASE,            "h1.te_case",             2076, TIER_AMBIGUOUS, R, "Transfer coding written in unusual case") \
+	X(H1_TE_DUPLICATE,       "h1.te_duplicate",        2077, TIER_AMBIGUOUS, R, "Transfer-Encoding field repeated") \
+	X(H1_TE_IDENTITY,        "h1.te_identity",         2078, TIER_SEVERE,    R, "Obsolete identity transfer coding") \
+	X(H1_TE_NO_CHUNKED,      "h1.te_no_chunked",       2079, TIER_SEVERE,    R, "Request Transfer-Encoding without chunked: length cannot be determined") \
+	/* --- chunked body -------------------------------------------------- */ \
+	X(H1_CHK_SIZE_INVALID,   "h1.chk_size_invalid",    2100, TIER_SEVERE,    R, "Chunk size is empty or not hexadecimal (0x, sign, junk)") \
+	X(H1_CHK_SIZE_OVERFLOW,  "h1.chk_size_overflow",   2101, TIER_SEVERE,    R, "Chunk size overflows or has too many digits") \
+	X(H1_CHK_SIZE_WS,        "h1.chk_size_ws",         2102, TIER_SEVERE,    R, "Whitespace around the chunk size") \
+	X(H1_CHK_EXT_INVALID,    "h1.chk_ext_invalid",     2103, TIER_SEVERE,    R, "Chunk extension does not follow the grammar") \
+	X(H1_CHK_EXT_LF,         "h1.chk_ext_lf",          2104, TIER_SEVERE,    R, "Bare LF or CR inside a chunk extension (TERM.EXT / EXT.TERM)") \
+	X(H1_CHK_LINE_BARE_LF,   "h1.chk_line_bare_lf",    2105, TIER_SEVERE,    R, "Chunk-size line ended by bare LF") \
+	X(H1_CHK_EXT_TOO_LONG,   "h1.chk_ext_too_long",    2106, TIER_AMBIGUOUS, R, "Chunk extensions longer than the configured limit") \
+	X(H1_CHK_DATA_SPILL,     "h1.chk_data_spill",      2107, TIER_SEVERE,    R, "Chunk data longer than its size (TERM.SPILL / SPILL.TERM)") \
+	X(H1_CHK_DATA_TERM,      "h1.chk_data_term",       2108, TIER_SEVERE,    R, "Chunk data not terminated by CRLF") \
+	X(H1_TRAILER_FORBIDDEN,  "h1.trailer_forbidden",   2109, TIER_SEVERE,    R, "Framing or routing field in a chunked trailer") \
+	/* --- message semantics --------------------------------------------- */ \
+	X(H1_BODY_REQUEST_LINE,  "h1.body_request_line",   2130, TIER_SEVERE,    R, "A request line at the start of a request body (CL.0 / TE.0 / 0.CL)") \
+	X(H1_BODY_ON_BODYLESS,   "h1.body_on_bodyless",    2131, TIER_ACCEPTABLE,L, "Body on a GET/HEAD/OPTIONS/TRACE request") \
+	X(H1_EXPECT_NO_BODY,     "h1.expect_no_body",      2132, TIER_AMBIGUOUS, R, "Expect: 100-continue on a request without a body") \
+	X(H1_EXPECT_UNKNOWN,     "h1.expect_unknown",      2133, TIER_AMBIGUOUS, R, "Expect with a value other than 100-continue") \
+	X(H1_CONTINUE_TWICE,     "h1.continue_twice",      2134, TIER_AMBIGUOUS, R, "Server sent 100 Continue twice for one request") \
+	X(H1_CONTINUE_UNSOLICITED,"h1.continue_unsolicited",2135,TIER_ACCEPTABLE,L, "100 Continue without Expect") \
+	X(H1_RESP_CL_AND_TE,     "h1.resp_cl_and_te",      2140, TIER_AMBIGUOUS, R, "Response has both Content-Length and Transfer-Encoding") \
+	X(H1_RESP_BODY_FORBIDDEN,"h1.resp_body_forbidden", 2141, TIER_AMBIGUOUS, R, "Body framing on a 1xx/204/304 response") \
+	X(H1_RESP_UNSOLICITED,   "h1.resp_unsolicited",    2142, TIER_AMBIGUOUS, R, "Response with no request outstanding") \
+	X(H1_RESP_101_UNSOLICITED,"h1.resp_101_unsolicited",2143,TIER_SEVERE,    R, "101 Switching Protocols without an Upgrade request") \
+	X(H1_UPGRADE_REFUSED_DATA,"h1.upgrade_refused_data",2144,TIER_SEVERE,    R, "Client kept sending after a refused WebSocket upgrade (WebSocket smuggling)") \
+	X(H1_PIPELINE_OVERFLOW,  "h1.pipeline_overflow",   2145, TIER_AMBIGUOUS, R, "More pipelined requests outstanding than tracked") \
+	X(H1_GARBAGE_AFTER_MSG,  "h1.garbage_after_msg",   2146, TIER_SEVERE,    R, "Bytes after a message that do not start a new message") \
+	/* --- TCP / IP evasion ---------------------------------------------- */ \
+	X(TCP_OVERLAP_CONFLICT,  "tcp.overlap_conflict",   3001, TIER_SEVERE,    R, "Retransmitted or overlapping TCP data differs from what was inspected") \
+	X(TCP_DATA_AFTER_FIN,    "tcp.data_after_fin",     3002, TIER_ACCEPTABLE,L, "TCP data beyond the sender's FIN") \
+	X(TCP_DATA_AFTER_RST,    "tcp.data_after_rst",     3003, TIER_ACCEPTABLE,L, "TCP data after a reset") \
+	X(TCP_SYN_DATA,          "tcp.syn_data",           3004, TIER_ACCEPTABLE,L, "SYN carrying data") \
+	X(TCP_URGENT_DATA,       "tcp.urgent_data",        3005, TIER_AMBIGUOUS, R, "Urgent pointer set on data (receivers disagree on the urgent byte)") \
+	X(TCP_TTL_CHANGE,        "tcp.ttl_change",         3006, TIER_ACCEPTABLE,L, "TTL or hop limit changed inside a flow") \
+	X(TCP_TINY_SEGMENTS,     "tcp.tiny_segments",      3007, TIER_ACCEPTABLE,L, "Header block split into many tiny segments") \
+	X(TCP_BAD_CHECKSUM,      "tcp.bad_checksum",       3008, TIER_ACCEPTABLE,L, "Segment with a bad checksum ignored") \
+	X(TCP_REASM_GAP,         "tcp.reasm_gap",          3009, TIER_ACCEPTABLE,L, "Stream gap never filled; inspection resumed after it") \
+	X(TCP_OOO_CAP,           "tcp.ooo_cap",            3010, TIER_AMBIGUOUS, R, "Out-of-order data exceeded the holding cap") \
+	X(TCP_ZWP_DATA,          "tcp.zero_window_data",   3011, TIER_ACCEPTABLE,L, "Data sent into a zero window") \
+	/* --- signatures ---------------------------------------------------- */ \
+	X(SIG_MATCH,             "sig.match",              4000, TIER_SEVERE,    R, "Signature matched")
+
+enum finding {
+#define X(sym, name, id, tier, act, text) F_##sym,
+	FINDINGS(X)
+#undef X
+	F__COUNT
+};
+
+#undef A
+#undef R
+#undef L
+
+struct finding_info {
+	const char *name;
+	uint32_t id;
+	enum tier tier;
+	enum vd_action action;
+	const char *text;
+};
+
+extern const struct finding_info finding_table[F__COUNT];
+
+const char *tier_name(enum tier t);
+const char *vd_action_name(enum vd_action a);
+/* Parse names as written in configs; return -1 when unknown. */
+int tier_from_name(const char *s);
+int vd_action_from_name(const char *s);
+/* Look a finding up by its dotted name; -1 when unknown. */
+int finding_from_name(const char *name);
+
+#endif

@@ -1,0 +1,1330 @@
+/* h1.c — incremental HTTP/1.x framing analyzer.
+ *
+ * Follows RFC 9112 (message syntax, §2–§7) and RFC 9110 (semantics of
+ * Content-Length, Transfer-Encoding, Expect, Upgrade).  The parser is the
+ * strict reading; each place where a lenient implementation could read the
+ * bytes differently raises a finding at that byte's stream offset.  When
+ * framing can no longer be known (a strict server would answer 400 and
+ * close) the direction goes H1_DEAD and stops costing anything. */
+#include <string.h>
+#include "insp.h"
+#include "h1.h"
+
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* Fields whose value the analyzer reads. */
+enum hid {
+	HID_OTHER = 0, HID_CL, HID_TE, HID_HOST, HID_EXPECT, HID_CONNECTION,
+	HID_UPGRADE, HID_FORBIDDEN_TRAILER,
+};
+
+/* Start-line findings held until the version proves this is HTTP. */
+enum { SLP_METHOD = 1, SLP_TARGET = 2, SLP_WS = 4 };
+
+/* RFC 9110 §5.6.2 tchar. */
+static const uint8_t tchar[256] = {
+	['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1,
+	['*'] = 1, ['+'] = 1, ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1,
+	['`'] = 1, ['|'] = 1, ['~'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+};
+
+static inline int is_ctl(uint8_t c) { return c < 0x20 || c == 0x7f; }
+static inline int is_ows(uint8_t c) { return c == ' ' || c == '\t'; }
+static inline uint8_t lower(uint8_t c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+static inline int hexval(uint8_t c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	c = lower(c);
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	return -1;
+}
+
+struct ctx {
+	struct insp_sess *s;
+	struct h1_conn *c;
+	struct h1_dir *d;
+	const struct insp_env *env;
+	int is_req;
+};
+
+static void raise_at(struct ctx *x, enum finding f, uint64_t off)
+{
+	struct h1_dir *d = x->d;
+	uint64_t bit = 1ull << (f & 63);
+	if (d->seen[f >> 6] & bit)
+		return;
+	d->seen[f >> 6] |= bit;
+	struct insp_hit hit = {
+		.finding = f,
+		.dir = x->is_req ? x->s->client_dir : !x->s->client_dir,
+		.offset = off,
+	};
+	x->env->emit(x->env->user, &hit, &x->s->meta);
+}
+
+static inline void raise(struct ctx *x, enum finding f) { raise_at(x, f, x->d->off); }
+
+static void go_dead(struct ctx *x) { x->d->state = H1_DEAD; }
+
+/* Quietly give up: the stream is not HTTP/1 (TLS, SSH, SMTP...). */
+static void not_http(struct ctx *x)
+{
+	x->d->state = H1_DEAD;
+	if (!x->d->started && x->s->proto == PROTO_UNKNOWN)
+		x->s->proto = PROTO_OTHER;
+}
+
+static void msg_reset(struct h1_dir *d)
+{
+	d->flags = 0;
+	d->nfields = 0;
+	d->hdr_bytes = 0;
+	d->line_len = 0;
+	d->seen[0] = d->seen[1] = 0;
+	d->cl = 0;
+	d->body_left = 0;
+	d->te_chunked_n = 0;
+	d->sl_bad = 0;
+	d->val_len = 0;
+	d->name_len = 0;
+	d->status = 0;
+}
+
+static const char *const methods[] = {
+	"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE",
+	"CONNECT", "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK",
+	"UNLOCK", "PURGE", "PRI", NULL,
+};
+
+static int known_method(const char *m, uint32_t n)
+{
+	for (int i = 0; methods[i]; i++)
+		if (strlen(methods[i]) == n && memcmp(methods[i], m, n) == 0)
+			return 1;
+	return 0;
+}
+
+int h1_looks_like_request(const uint8_t *p, uint32_t n)
+{
+	uint32_t i = 0;
+	while (i < n && i < 16 && p[i] >= 'A' && p[i] <= 'Z')
+		i++;
+	if (i < 3 || i >= n || p[i] != ' ' || !known_method((const char *)p, i))
+		return 0;
+	if (i + 1 >= n)
+		return 1;
+	uint8_t t = p[i + 1];
+	return t == '/' || t == '*' || t == 'h' || t == 'H';
+}
+
+/* ---- start of a message ------------------------------------------------ */
+
+static void req_begin(struct ctx *x)
+{
+	struct insp_meta *m = &x->s->meta;
+	msg_reset(x->d);
+	m->method_len = m->uri_len = m->host_len = m->proto_len = 0;
+	m->uri_trunc = 0;
+	m->method[0] = m->uri[0] = m->host[0] = m->proto[0] = 0;
+	m->status = 0;
+}
+
+static void pend_push(struct ctx *x, uint8_t rq)
+{
+	struct h1_conn *c = x->c;
+	if (c->pend_n == H1_PIPE_MAX) {
+		raise(x, F_H1_PIPELINE_OVERFLOW);
+		return;
+	}
+	c->pend[(c->pend_head + c->pend_n) % H1_PIPE_MAX] = rq;
+	c->pend_n++;
+}
+
+static void msg_done(struct ctx *x)
+{
+	struct h1_dir *d = x->d;
+	d->started = 1;
+	uint32_t f = d->flags;
+	msg_reset(d);
+	d->state = H1_SL_START;
+	if (x->is_req && (f & (MF_CONNECT | MF_UPG_WS | MF_UPG_OTHER)))
+		d->state = H1_AWAIT;
+}
+
+/* ---- field values -------------------------------------------------------- */
+
+static void cl_value(struct ctx *x)
+{
+	struct h1_dir *d = x->d;
+	const uint8_t *v = (const uint8_t *)d->val;
+	uint32_t n = d->val_len, i = 0;
+	uint64_t first = 0;
+	int nvals = 0, bad = 0;
+
+	if (d->val_trunc) {
+		raise(x, F_H1_CL_OVERFLOW);
+		d->flags |= MF_CL | MF_CL_BAD;
+		return;
+	}
+	if (n == 0) {
+		raise(x, F_H1_CL_EMPTY);
+		d->flags |= MF_CL | MF_CL_BAD;
+		return;
+	}
+	/* Each list element: OWS 1*DIGIT OWS. */
+	while (i <= n) {
+		while (i < n && is_ows(v[i]))
+			i++;
+		uint32_t start = i, digits = 0;
+		uint64_t val = 0;
+		int overflow = 0;
+		while (i < n && v[i] >= '0' && v[i] <= '9') {
+			if (val > (UINT64_MAX - 9) / 10 || val * 10 + (v[i] - '0') > INT64_MAX)
+				overflow = 1;
+			val = val * 10 + (v[i] - '0');
+			digits++;
+			i++;
+		}
+		if (digits == 0) {
+			if (i < n && (v[i] == '+' || v[i] == '-'))
+				raise(x, F_H1_CL_INVALID);
+			else if (i == n || v[i] == ',')
+				raise(x, nvals || i < n ? F_H1_CL_LIST : F_H1_CL_EMPTY);
+			else
+				raise(x, F_H1_CL_INVALID);
+			bad = 1;
+		} else {
+			if (overflow || digits > x->env->lim->cl_max_digits) {
+				raise(x, F_H1_CL_OVERFLOW);
+				bad = 1;
+			}
+			if (digits > 1 && v[start] == '0')
+				raise(x, F_H1_CL_LEADING_ZERO);
+			if (nvals == 0)
+				first = val;
+			else if (val != first) {
+				raise(x, F_H1_CL_CONFLICT);
+				bad = 1;
+			}
+			nvals++;
+		}
+		while (i < n && is_ows(v[i]))
+			i++;
+		if (i == n)
+			break;
+		if (v[i] == ',') {
+			raise(x, F_H1_CL_LIST);
+			i++;
+			if (i == n) {
+				bad = 1;
+				break;
+			}
+			continue;
+		}
+		/* junk: "0x10", "4 2", "12abc" */
+		raise(x, F_H1_CL_INVALID);
+		bad = 1;
+		break;
+	}
+	if (d->flags & MF_CL) {
+		if (!bad && !(d->flags & MF_CL_BAD) && first == d->cl)
+			raise(x, F_H1_CL_DUPLICATE);
+		else {
+			raise(x, F_H1_CL_CONFLICT);
+			bad = 1;
+		}
+	}
+	d->flags |= MF_CL;
+	if (bad)
+		d->flags |= MF_CL_BAD;
+	else
+		d->cl = first;
+}
+
+static int ieq(const uint8_t *a, uint32_t n, const char *lit)
+{
+	uint32_t l = strlen(lit);
+	if (n != l)
+		return 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (lower(a[i]) != (uint8_t)lit[i])
+			return 0;
+	return 1;
+}
+
+static const char *const codings[] = {
+	"chunked", "gzip", "deflate", "compress", "x-gzip", "x-compress", "br", "zstd", NULL,
+};
+
+static void te_value(struct ctx *x)
+{
+	struct h1_dir *d = x->d;
+	const uint8_t *v = (const uint8_t *)d->val;
+	uint32_t n = d->val_len, i = 0;
+	int last_chunked = 0;
+
+	if (d->flags & MF_TE)
+		raise(x, F_H1_TE_DUPLICATE);
+	d->flags |= MF_TE;
+	if (d->val_trunc) {
+		raise(x, F_H1_TE_OBFUSCATED);
+		d->flags |= MF_TE_BAD;
+	}
+	if (n == 0) {
+		raise(x, F_H1_TE_EMPTY);
+		d->flags |= MF_TE_BAD;
+		d->flags &= ~MF_TE_CHUNKED;
+		return;
+	}
+	while (i <= n) {
+		while (i < n && is_ows(v[i]))
+			i++;
+		uint32_t s = i;
+		int odd = 0;
+		while (i < n && v[i] != ',' && v[i] != ';') {
+			if (!tchar[v[i]])
+				odd = 1;     /* CTL, quote, space inside, obs-text */
+			i++;
+		}
+		uint32_t e = i;
+		while (e > s && is_ows(v[e - 1]))
+			e--;
+		int has_param = i < n && v[i] == ';';
+		while (i < n && v[i] != ',')
+			i++;             /* transfer-parameters */
+		if (e == s) {
+			raise(x, F_H1_TE_OBFUSCATED);   /* empty element: ",chunked" */
+			d->flags |= MF_TE_BAD;
+			last_chunked = 0;
+		} else {
+			uint32_t len = e - s;
+			int k = -1;
+			for (int j = 0; codings[j]; j++)
+				if (ieq(v + s, len, codings[j])) {
+					k = j;
+					break;
+				}
+			if (odd) {
+				raise(x, F_H1_TE_OBFUSCATED);
+				d->flags |= MF_TE_BAD;
+				last_chunked = 0;
+			} else if (k < 0) {
+				if (ieq(v + s, len, "identity"))
+					raise(x, F_H1_TE_IDENTITY);
+				else
+					raise(x, F_H1_TE_UNKNOWN);
+				d->flags |= MF_TE_BAD;
+				last_chunked = 0;
+			} else {
+				if (memcmp(v + s, codings[k], len) != 0)
+					raise(x, F_H1_TE_CASE);
+				last_chunked = (k == 0);
+				if (k == 0) {
+					if (d->te_chunked_n < 255)
+						d->te_chunked_n++;
+					if (has_param) {
+						raise(x, F_H1_TE_OBFUSCATED);
+						d->flags |= MF_TE_BAD;
+					}
+				}
+			}
+		}
+		if (i >= n)
+			break;
+		i++;                     /* ',' */
+		if (i == n) {            /* trailing comma */
+			raise(x, F_H1_TE_OBFUSCATED);
+			d->flags |= MF_TE_BAD;
+			break;
+		}
+	}
+	if (last_chunked)
+		d->flags |= MF_TE_CHUNKED;
+	else
+		d->flags &= ~MF_TE_CHUNKED;
+}
+
+static int list_has(const uint8_t *v, uint32_t n, const char *tok)
+{
+	uint32_t i = 0;
+	while (i < n) {
+		while (i < n && (is_ows(v[i]) || v[i] == ','))
+			i++;
+		uint32_t s = i;
+		while (i < n && v[i] != ',')
+			i++;
+		uint32_t e = i;
+		while (e > s && is_ows(v[e - 1]))
+			e--;
+		if (ieq(v + s, e - s, tok))
+			return 1;
+	}
+	return 0;
+}
+
+static void host_value(struct ctx *x)
+{
+	struct h1_dir *d = x->d;
+	if (d->flags & MF_HOST)
+		raise(x, F_H1_HOST_DUPLICATE);
+	d->flags |= MF_HOST;
+	for (uint32_t i = 0; i < d->val_len; i++) {
+		uint8_t c = d->val[i];
+		if (is_ctl(c) || c == ' ' || c == '/' || c == '\\' || c == '@' ||
+		    c == '?' || c == '#' || c == '"' || c == '<' || c == '>' || c >= 0x80) {
+			raise(x, F_H1_HOST_INVALID);
+			break;
+		}
+	}
+	if (x->is_req && !x->s->meta.host_len) {
+		uint32_t n = d->val_len < sizeof(x->s->meta.host) - 1 ? d->val_len
+								     : sizeof(x->s->meta.host) - 1;
+		memcpy(x->s->meta.host, d->val, n);
+		x->s->meta.host[n] = 0;
+		x->s->meta.host_len = n;
+	}
+}
+
+/* The name just ended at ':'.  Decide what the field is. */
+static void name_done(struct ctx *x)
+{
+	struct h1_dir *d = x->d;
+	const uint8_t *nm = (const uint8_t *)d->name;
+	uint32_t n = d->name_len;
+	char skel[H1_NAME_MAX];
+	uint32_t k = 0;
+
+	d->hid = HID_OTHER;
+	d->val_len = 0;
+	d->val_trunc = 0;
+	if (n == 0)
+		return;
+	/* The skeleton keeps letters only: Transfer_Encoding, Content Length,
+	 * Transfer-Encoding\x0b all reduce to a framing name. */
+	for (uint32_t i = 0; i < n; i++)
+		if (nm[i] >= 'a' && nm[i] <= 'z')
+			skel[k++] = nm[i];
+	int framing_skel = (k == 13 && memcmp(skel, "contentlength", 13) == 0) ||
+			   (k == 16 && memcmp(skel, "transferencoding", 16) == 0);
+
+	if (!d->name_bad && ieq(nm, n, "content-length"))
+		d->hid = HID_CL;
+	else if (!d->name_bad && ieq(nm, n, "transfer-encoding"))
+		d->hid = HID_TE;
+	else if (framing_skel)
+		raise(x, F_H1_FRAMING_ALIAS);
+	else if (ieq(nm, n, "host"))
+		d->hid = HID_HOST;
+	else if (ieq(nm, n, "expect"))
+		d->hid = HID_EXPECT;
+	else if (ieq(nm, n, "connection"))
+		d->hid = HID_CONNECTION;
+	else if (ieq(nm, n, "upgrade"))
+		d->hid = HID_UPGRADE;
+
+	if (d->flags & MF_TRAILERS) {
+		if (d->hid != HID_OTHER || ieq(nm, n, "trailer") || ieq(nm, n, "te") ||
+		    ieq(nm, n, "authorization") || ieq(nm, n, "content-type") ||
+		    ieq(nm, n, "content-encoding") || ieq(nm, n, "content-range") ||
+		    ieq(nm, n, "cookie") || ieq(nm, n, "set-cookie"))
+			raise(x, F_H1_TRAILER_FORBIDDEN);
+		d->hid = HID_FORBIDDEN_TRAILER;
+	}
+}
+
+static void field_done(struct ctx *x)
+{
+	struct h1_dir *d = x->d;
+	/* trim OWS; val holds the value as received, OWS included */
+	uint32_t s = 0, e = d->val_len;
+	while (s < e && is_ows((uint8_t)d->val[s]))
+		s++;
+	while (e > s && is_ows((uint8_t)d->val[e - 1]))
+		e--;
+	if (s) memmove(d->val, d->val + s, e - s);
+	d->val_len = e - s;
+	const uint8_t *v = (const uint8_t *)d->val;
+
+	d->flags &= ~MF_LAST_FRAMING;
+	switch (d->hid) {
+	case HID_CL:
+		cl_value(x);
+		d->flags |= MF_LAST_FRAMING;
+		break;
+	case HID_TE:
+		te_value(x);
+		d->flags |= MF_LAST_FRAMING;
+		break;
+	case HID_HOST:
+		host_value(x);
+		break;
+	case HID_EXPECT:
+		if (ieq(v, d->val_len, "100-continue"))
+			d->flags |= MF_EXPECT_100;
+		else if (x->is_req)
+			raise(x, F_H1_EXPECT_UNKNOWN);
+		break;
+	case HID_CONNECTION:
+		if (list_has(v, d->val_len, "upgrade"))
+			d->flags |= MF_CONN_UPG;
+		break;
+	case HID_UPGRADE:
+		if (list_has(v, d->val_len, "websocket"))
+			d->flags |= MF_UPG_WS;
+		else if (d->val_len)
+			d->flags |= MF_UPG_OTHER;
+		break;
+	default:
+		break;
+	}
+	d->hid = HID_OTHER;
+}
+
+/* ---- end of a header block -------------------------------------------- */
+
+static void body_probe_start(struct h1_dir *d)
+{
+	d->flags |= MF_PROBE_BODY;
+	d->probe_len = 0;
+}
+
+/* A request line at the start of a body: the bytes a server that ignores
+ * this body's framing would read as its next request. */
+static void body_probe_check(struct ctx *x, uint64_t off)
+{
+	struct h1_dir *d = x->d;
+	d->flags &= ~MF_PROBE_BODY;
+	const uint8_t *p = d->probe;
+	uint32_t n = d->probe_len, i = 0;
+	while (i < n && (p[i] == '\r' || p[i] == '\n'))
+		i++;                     /* servers skip empty lines first */
+	if (n - i >= 5 && h1_looks_like_request(p + i, n - i))
+		raise_at(x, F_H1_BODY_REQUEST_LINE, off);
+}
+
+static void req_hdrs_done(struct ctx *x)
+{
+	struct h1_dir *d = x->d;
+	uint32_t f = d->flags;
+	int chunked = 0, dead = 0;
+	uint64_t len = 0;
+
+	if ((f & MF_TE) && (f & MF_CL))
+		raise(x, F_H1_CL_AND_TE);
+	if ((f & MF_TE) && (f & MF_HTTP10))
+		raise(x, F_H1_TE_HTTP10);
+	if (f & MF_TE) {
+		if (d->te_chunked_n > 1)
+			raise(x, F_H1_TE_REPEATED);
+		if (!(f & MF_TE_CHUNKED) && !(f & MF_TE_BAD))
+			raise(x, d->te_chunked_n ? F_H1_TE_NOT_LAST : F_H1_TE_NO_CHUNKED);
+		else if (!(f & MF_TE_CHUNKED) && d->te_chunked_n)
+			raise(x, F_H1_TE_NOT_LAST);
+		if ((f & MF_TE_CHUNKED) && !(f & MF_TE_BAD) && d->te_chunked_n == 1)
+			chunked = 1;
+		else
+			dead = 1;
+	} else if (f & MF_CL) {
+		if (f & MF_CL_BAD)
+			dead = 1;
+		else
+			len = d->cl;
+	}
+	if (!(f & MF_HTTP10) && !(f & MF_HOST))
+		raise(x, F_H1_HOST_MISSING);
+	if ((f & MF_EXPECT_100) && !chunked && len == 0 && !dead)
+		raise(x, F_H1_EXPECT_NO_BODY);
+	if ((f & MF_BODYLESS) && (chunked || len))
+		raise(x, F_H1_BODY_ON_BODYLESS);
+
+	uint8_t rq = 0;
+	if (f & MF_HEAD) rq |= RQ_HEAD;
+	if (f & MF_CONNECT) rq |= RQ_CONNECT;
+	if (f & MF_UPG_WS) rq |= RQ_UPG_WS;
+	if (f & MF_UPG_OTHER) rq |= RQ_UPG_OTHER;
+	if (f & MF_EXPECT_100) rq |= RQ_EXPECT;
+	pend_push(x, rq);
+
+	if (dead) {
+		go_dead(x);
+		return;
+	}
+	if (chunked) {
+		d->state = H1_CHK_SIZE;
+		d->chk_digits = 0;
+		d->hex_zero = 0;
+		d->body_left = 0;
+		d->line_len = 0;
+		return;
+	}
+	if (len) {
+		d->state = H1_BODY_CL;
+		d->body_left = len;
+		body_probe_start(d);
+		return;
+	}
+	msg_done(x);
+}
+
+static struct h1_dir *other(struct ctx *x) { return x->is_req ? &x->c->rsp : &x->c->req; }
+
+static void tunnel_both(struct ctx *x)
+{
+	x->c->req.state = H1_TUNNEL;
+	x->c->rsp.state = H1_TUNNEL;
+	x->s->proto = PROTO_TUNNEL;
+}
+
+static void rsp_hdrs_done(struct ctx *x)
+{
+	struct h1_dir *d = x->d;
+	struct h1_conn *c = x->c;
+	uint32_t f = d->flags;
+	uint16_t st = d->status;
+	uint8_t rq = 0;
+	int have = c->pend_n > 0;
+
+	if (have)
+		rq = c->pend[c->pend_head];
+	else if (!c->midstream)
+		raise(x, F_H1_RESP_UNSOLICITED);
+
+	if (st >= 100 && st < 200) {
+		if ((f & MF_TE) || ((f & MF_CL) && d->cl))
+			raise(x, F_H1_RESP_BODY_FORBIDDEN);
+		if (st == 101) {
+			if (rq & (RQ_UPG_WS | RQ_UPG_OTHER)) {
+				tunnel_both(x);
+				return;
+			}
+			if (have || !c->midstream)
+				raise(x, F_H1_RESP_101_UNSOLICITED);
+			tunnel_both(x);
+			return;
+		}
+		if (st == 100 && have) {
+			if (!(rq & RQ_EXPECT))
+				raise(x, F_H1_CONTINUE_UNSOLICITED);
+			else if (rq & RQ_GOT_100)
+				raise(x, F_H1_CONTINUE_TWICE);
+			c->pend[c->pend_head] |= RQ_GOT_100;
+		}
+		msg_done(x);
+		return;
+	}
+	if (have) {
+		c->pend_head = (c->pend_head + 1) % H1_PIPE_MAX;
+		c->pend_n--;
+	}
+	if ((rq & RQ_UPG_WS) && st != 101)
+		c->ws_refused = 1;
+	struct h1_dir *q = other(x);
+	if (q->state == H1_AWAIT && c->pend_n == 0) {
+		if ((rq & RQ_CONNECT) && st >= 200 && st < 300) {
+			tunnel_both(x);
+			return;
+		}
+		q->state = H1_SL_START;
+	}
+	if ((f & MF_TE) && (f & MF_CL))
+		raise(x, F_H1_RESP_CL_AND_TE);
+	if ((f & MF_TE) && (f & MF_HTTP10))
+		raise(x, F_H1_TE_HTTP10);
+	if (st == 204 || st == 304 || (rq & RQ_HEAD)) {
+		if (st == 204 && ((f & MF_TE) || ((f & MF_CL) && d->cl)))
+			raise(x, F_H1_RESP_BODY_FORBIDDEN);
+		if (st == 304 && (f & MF_TE))
+			raise(x, F_H1_RESP_BODY_FORBIDDEN);
+		msg_done(x);
+		return;
+	}
+	if (f & MF_TE) {
+		if (d->te_chunked_n > 1)
+			raise(x, F_H1_TE_REPEATED);
+		if ((f & MF_TE_CHUNKED) && !(f & MF_TE_BAD) && d->te_chunked_n == 1) {
+			d->state = H1_CHK_SIZE;
+			d->chk_digits = 0;
+			d->hex_zero = 0;
+			d->line_len = 0;
+			return;
+		}
+		if (f & MF_TE_BAD) {
+			go_dead(x);
+			return;
+		}
+		d->state = H1_BODY_EOF;   /* chunked not last: read until close */
+		return;
+	}
+	if (f & MF_CL) {
+		if (f & MF_CL_BAD) {
+			go_dead(x);
+			return;
+		}
+		if (d->cl == 0) {
+			msg_done(x);
+			return;
+		}
+		d->state = H1_BODY_CL;
+		d->body_left = d->cl;
+		return;
+	}
+	d->state = H1_BODY_EOF;
+}
+
+static void hdrs_done(struct ctx *x)
+{
+	if (x->d->flags & MF_TRAILERS) {
+		msg_done(x);
+		return;
+	}
+	if (x->is_req)
+		req_hdrs_done(x);
+	else
+		rsp_hdrs_done(x);
+}
+
+/* ---- start lines ------------------------------------------------------ */
+
+/* The request line ended: version in d->val. */
+static void req_line_done(struct ctx *x, int state)
+{
+	struct h1_dir *d = x->d;
+	struct insp_meta *m = &x->s->meta;
+	const uint8_t *v = (const uint8_t *)d->val;
+	uint32_t n = d->val_len;
+	int known = known_method(m->method, m->method_len);
+
+	if (state != H1_SL_VERSION || n == 0) {
+		/* "GET /" with no version: HTTP/0.9, or not HTTP at all */
+		if (!known && !d->started) {
+			not_http(x);
+			return;
+		}
+		raise(x, known && state == H1_SL_TARGET ? F_H1_HTTP09 : F_H1_VERSION_INVALID);
+		go_dead(x);
+		return;
+	}
+	if (n >= 5 && memcmp(v, "HTTP/", 5) == 0 && n == 8 && v[5] >= '0' && v[5] <= '9' &&
+	    v[6] == '.' && v[7] >= '0' && v[7] <= '9') {
+		memcpy(m->proto, v, 8);
+		m->proto[8] = 0;
+		m->proto_len = 8;
+		if (v[5] == '2' && v[7] == '0' && m->method_len == 3 &&
+		    memcmp(m->method, "PRI", 3) == 0) {
+			/* the HTTP/2 connection preface: h2c with prior knowledge */
+			x->s->proto = PROTO_TUNNEL;
+			x->d->state = H1_TUNNEL;
+			x->c->rsp.state = H1_TUNNEL;
+			return;
+		}
+		if (v[5] != '1') {
+			raise(x, F_H1_VERSION_INVALID);
+			go_dead(x);
+			return;
+		}
+		if (v[7] == '0')
+			d->flags |= MF_HTTP10;
+	} else {
+		if (!known && !d->started) {
+			not_http(x);
+			return;
+		}
+		raise(x, F_H1_VERSION_INVALID);
+		go_dead(x);
+		return;
+	}
+	/* now it is HTTP: release held start-line findings */
+	x->s->proto = PROTO_HTTP1;
+	if (d->sl_bad & SLP_METHOD)
+		raise(x, F_H1_METHOD_INVALID);
+	if (d->sl_bad & SLP_TARGET)
+		raise(x, F_H1_TARGET_INVALID);
+	if (d->sl_bad & SLP_WS)
+		raise(x, F_H1_SL_WHITESPACE);
+	if (x->c->ws_refused) {
+		raise(x, F_H1_UPGRADE_REFUSED_DATA);
+		x->c->ws_refused = 0;
+	}
+	if (m->method_len == 4 && memcmp(m->method, "HEAD", 4) == 0)
+		d->flags |= MF_HEAD | MF_BODYLESS;
+	else if (m->method_len == 7 && memcmp(m->method, "CONNECT", 7) == 0)
+		d->flags |= MF_CONNECT;
+	else if ((m->method_len == 3 && memcmp(m->method, "GET", 3) == 0) ||
+		 (m->method_len == 7 && memcmp(m->method, "OPTIONS", 7) == 0) ||
+		 (m->method_len == 5 && memcmp(m->method, "TRACE", 5) == 0))
+		d->flags |= MF_BODYLESS;
+	d->state = H1_HDR_LINE;
+}
+
+static int version_ok(const uint8_t *v, uint32_t n)
+{
+	return n == 8 && memcmp(v, "HTTP/1.", 7) == 0 && v[7] >= '0' && v[7] <= '9';
+}
+
+/* ---- the byte loop ------------------------------------------------------ */
+
+static void line_end(struct ctx *x, int crlf)
+{
+	struct h1_dir *d = x->d;
+	uint8_t st = d->state;
+	int chunk_line = st == H1_CHK_SIZE || st == H1_CHK_EXT || st == H1_CHK_DATA_END;
+
+	if (crlf) {
+		d->flags |= MF_CRLF;
+	} else if (chunk_line) {
+		if (st == H1_CHK_DATA_END)
+			raise(x, F_H1_CHK_DATA_TERM);
+		else if (st == H1_CHK_EXT && d->ext_st != 0)
+			raise(x, F_H1_CHK_EXT_LF);
+		else
+			raise(x, F_H1_CHK_LINE_BARE_LF);
+	} else if (st != H1_SL_START || d->started) {
+		d->flags |= MF_BARE_LF;
+		/* on a request line it is raised once the version says HTTP */
+		if (!x->is_req || st < H1_SL_METHOD || st > H1_SL_VERSION)
+			raise(x, F_H1_BARE_LF);
+	}
+	if ((d->flags & MF_CRLF) && (d->flags & MF_BARE_LF) && !chunk_line)
+		raise(x, F_H1_MIXED_LINE_ENDS);
+	d->line_len = 0;
+
+	switch (st) {
+	case H1_SL_START:
+		if (x->is_req && d->started)
+			raise(x, F_H1_LEADING_EMPTY_LINE);
+		else if (!x->is_req && d->started)
+			raise(x, F_H1_GARBAGE_AFTER_MSG);
+		break;
+	case H1_SL_METHOD:
+	case H1_SL_TARGET:
+	case H1_SL_VERSION:
+		req_line_done(x, st);
+		if (!crlf && d->state == H1_HDR_LINE)
+			raise(x, F_H1_BARE_LF);
+		break;
+	case H1_SL_RVERSION:
+		if (!d->started) {
+			not_http(x);
+			break;
+		}
+		raise(x, F_H1_STATUS_INVALID);
+		go_dead(x);
+		break;
+	case H1_SL_STATUS:
+		if (d->chk_digits != 3) {
+			raise(x, F_H1_STATUS_INVALID);
+			go_dead(x);
+			break;
+		}
+		d->state = H1_HDR_LINE;
+		break;
+	case H1_SL_REASON:
+		d->state = H1_HDR_LINE;
+		break;
+	case H1_HDR_LINE:
+		hdrs_done(x);
+		break;
+	case H1_HDR_NAME:
+	case H1_HDR_NAME_WS:
+	case H1_HDR_NOCOLON:
+		if (st != H1_HDR_NOCOLON)
+			raise(x, F_H1_NO_COLON);
+		d->state = H1_HDR_LINE;
+		break;
+	case H1_HDR_VALUE:
+		field_done(x);
+		d->state = H1_HDR_LINE;
+		break;
+	case H1_CHK_SIZE:
+	case H1_CHK_EXT:
+		if (d->chk_digits == 0) {
+			raise(x, F_H1_CHK_SIZE_INVALID);
+			go_dead(x);
+			break;
+		}
+		if (st == H1_CHK_EXT && d->ext_st == 1)
+			raise(x, F_H1_CHK_SIZE_WS);       /* "5 " with no extension */
+		else if (st == H1_CHK_EXT && (d->ext_st == 2 || d->ext_st == 5 || d->ext_st == 7))
+			raise(x, F_H1_CHK_EXT_INVALID);   /* ";" or "=" with nothing after */
+		else if (st == H1_CHK_EXT && (d->ext_st == 8 || d->ext_st == 9))
+			raise(x, F_H1_CHK_EXT_INVALID);   /* unterminated quoted-string */
+		if (d->body_left == 0) {
+			d->state = H1_HDR_LINE;           /* last-chunk: trailers follow */
+			d->flags |= MF_TRAILERS;
+			d->nfields = 0;
+		} else {
+			d->state = H1_CHK_DATA;
+			if (x->is_req)
+				body_probe_start(d);
+		}
+		break;
+	case H1_CHK_DATA_END:
+		d->state = H1_CHK_SIZE;
+		d->chk_digits = 0;
+		d->hex_zero = 0;
+		d->body_left = 0;
+		break;
+	}
+}
+
+/* Chunk extension grammar (RFC 9112 §7.1.1):
+ *   chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] )
+ * ext_st: 0 after size, 1 BWS after size, 2 after ';', 3 in name,
+ *         4 BWS after name, 5 after '=', 6 in token value,
+ *         7 unused, 8 in quoted-string, 9 quoted-pair, 10 after value */
+static void chk_ext_byte(struct ctx *x, uint8_t c)
+{
+	struct h1_dir *d = x->d;
+	if (++d->chk_ext_len > x->env->lim->max_chk_ext) {
+		raise(x, F_H1_CHK_EXT_TOO_LONG);
+		go_dead(x);
+		return;
+	}
+	int bad = 0;
+	switch (d->ext_st) {
+	case 0: case 1:
+		if (c == ';') d->ext_st = 2;
+		else if (is_ows(c)) d->ext_st = 1;
+		else bad = 1;
+		break;
+	case 2:
+		if (is_ows(c)) break;
+		if (tchar[c]) d->ext_st = 3; else bad = 1;
+		break;
+	case 3:
+		if (tchar[c]) break;
+		if (c == '=') d->ext_st = 5;
+		else if (c == ';') d->ext_st = 2;
+		else if (is_ows(c)) d->ext_st = 4;
+		else bad = 1;
+		break;
+	case 4:
+		if (is_ows(c)) break;
+		if (c == '=') d->ext_st = 5;
+		else if (c == ';') d->ext_st = 2;
+		else bad = 1;
+		break;
+	case 5:
+		if (is_ows(c)) break;
+		if (c == '"') d->ext_st = 8;
+		else if (tchar[c]) d->ext_st = 6;
+		else bad = 1;
+		break;
+	case 6:
+		if (tchar[c]) break;
+		if (c == ';') d->ext_st = 2;
+		else if (is_ows(c)) d->ext_st = 10;
+		else bad = 1;
+		break;
+	case 8:
+		if (c == '\\') d->ext_st = 9;
+		else if (c == '"') d->ext_st = 10;
+		else if (is_ctl(c) && c != '\t') bad = 1;
+		break;
+	case 9:
+		if (is_ctl(c) && c != '\t') bad = 1;
+		d->ext_st = 8;
+		break;
+	case 10:
+		if (is_ows(c)) break;
+		if (c == ';') d->ext_st = 2;
+		else bad = 1;
+		break;
+	}
+	if (bad)
+		raise(x, F_H1_CHK_EXT_INVALID);
+}
+
+static void byte_step(struct ctx *x, uint8_t c)
+{
+	struct h1_dir *d = x->d;
+	struct insp_meta *m = &x->s->meta;
+
+	switch (d->state) {
+	case H1_SL_START:
+		if (x->is_req) {
+			if (!tchar[c]) {
+				if (!d->started)
+					not_http(x);
+				else {
+					raise(x, F_H1_GARBAGE_AFTER_MSG);
+					go_dead(x);
+				}
+				return;
+			}
+			req_begin(x);
+			d->state = H1_SL_METHOD;
+			m->method[0] = c;
+			m->method_len = 1;
+		} else {
+			if (c != 'H') {
+				if (!d->started)
+					not_http(x);
+				else {
+					raise(x, F_H1_GARBAGE_AFTER_MSG);
+					go_dead(x);
+				}
+				return;
+			}
+			msg_reset(d);
+			d->state = H1_SL_RVERSION;
+			d->val[0] = c;
+			d->val_len = 1;
+		}
+		return;
+	case H1_SL_METHOD:
+		if (c == ' ' || c == '\t') {
+			if (c == '\t')
+				d->sl_bad |= SLP_WS;
+			d->state = H1_SL_TARGET;
+			return;
+		}
+		if (!tchar[c])
+			d->sl_bad |= SLP_METHOD;   /* judged once the version says HTTP */
+		if (m->method_len < sizeof(m->method) - 1) {
+			m->method[m->method_len++] = c;
+			m->method[m->method_len] = 0;
+		} else if (!d->started) {
+			not_http(x);        /* no method is this long */
+		} else {
+			raise(x, F_H1_METHOD_INVALID);
+			go_dead(x);
+		}
+		return;
+	case H1_SL_TARGET:
+		if (c == ' ' || c == '\t') {
+			if (c == '\t' || m->uri_len == 0)
+				d->sl_bad |= SLP_WS;
+			if (m->uri_len == 0)
+				return;     /* "GET  /": extra separator */
+			d->state = H1_SL_VERSION;
+			d->val_len = 0;
+			return;
+		}
+		if (is_ctl(c) || c >= 0x80 || c == '"' || c == '<' || c == '>' || c == '\\' ||
+		    c == '^' || c == '`' || c == '{' || c == '|' || c == '}')
+			d->sl_bad |= SLP_TARGET;
+		if (m->uri_len < sizeof(m->uri) - 1) {
+			m->uri[m->uri_len++] = c;
+			m->uri[m->uri_len] = 0;
+		} else {
+			m->uri_trunc = 1;
+		}
+		return;
+	case H1_SL_VERSION:
+		if (c == ' ' || c == '\t') {
+			d->sl_bad |= SLP_WS;
+			if (d->val_len == 0)
+				return;
+		}
+		if (d->val_len < H1_VAL_MAX)
+			d->val[d->val_len++] = c;
+		return;
+	case H1_SL_RVERSION:
+		if (c == ' ') {
+			if (!version_ok((const uint8_t *)d->val, d->val_len)) {
+				if (!d->started && memcmp(d->val, "HTTP/", d->val_len < 5 ? d->val_len : 5) != 0) {
+					not_http(x);
+					return;
+				}
+				raise(x, F_H1_STATUS_INVALID);
+				go_dead(x);
+				return;
+			}
+			if (d->val[7] == '0')
+				d->flags |= MF_HTTP10;
+			d->state = H1_SL_STATUS;
+			d->chk_digits = 0;
+			d->status = 0;
+			return;
+		}
+		if (d->val_len < 5 && c != (uint8_t)"HTTP/"[d->val_len]) {
+			if (!d->started)
+				not_http(x);
+			else {
+				raise(x, F_H1_GARBAGE_AFTER_MSG);
+				go_dead(x);
+			}
+			return;
+		}
+		if (d->val_len >= 12) {
+			raise(x, F_H1_STATUS_INVALID);
+			go_dead(x);
+			return;
+		}
+		d->val[d->val_len++] = c;
+		return;
+	case H1_SL_STATUS:
+		if (c >= '0' && c <= '9' && d->chk_digits < 3) {
+			d->status = d->status * 10 + (c - '0');
+			d->chk_digits++;
+			if (d->chk_digits == 3) {
+				m->status = d->status;
+				x->s->proto = PROTO_HTTP1;
+				d->started = 1;
+			}
+			return;
+		}
+		if (c == ' ' && d->chk_digits == 3) {
+			d->state = H1_SL_REASON;
+			return;
+		}
+		raise(x, F_H1_STATUS_INVALID);
+		go_dead(x);
+		return;
+	case H1_SL_REASON:
+		if (is_ctl(c) && c != '\t')
+			raise(x, c == 0 ? F_H1_VALUE_NUL : F_H1_VALUE_CTL);
+		return;
+	case H1_HDR_LINE:
+		if (is_ows(c)) {
+			/* obs-fold, or whitespace before the first field */
+			raise(x, (d->flags & MF_LAST_FRAMING) ? F_H1_OBS_FOLD_FRAMING : F_H1_OBS_FOLD);
+			d->state = H1_HDR_VALUE;
+			d->hid = HID_OTHER;
+			d->val_len = 0;
+			d->val_trunc = 0;
+			return;
+		}
+		if (++d->nfields > x->env->lim->max_fields) {
+			raise(x, F_H1_TOO_MANY_FIELDS);
+			go_dead(x);
+			return;
+		}
+		d->name_len = 0;
+		d->name_bad = 0;
+		if (c == ':') {
+			raise(x, F_H1_NAME_EMPTY);
+			name_done(x);
+			d->state = H1_HDR_VALUE;
+			return;
+		}
+		d->state = H1_HDR_NAME;
+		/* fall through */
+	case H1_HDR_NAME:
+		if (c == ':') {
+			name_done(x);
+			d->state = H1_HDR_VALUE;
+			return;
+		}
+		if (is_ows(c)) {
+			d->state = H1_HDR_NAME_WS;
+			return;
+		}
+		if (!tchar[c]) {
+			if (c == 0)
+				raise(x, F_H1_VALUE_NUL);
+			raise(x, F_H1_NAME_INVALID);
+			d->name_bad = 1;
+		}
+		if (d->name_len < H1_NAME_MAX)
+			d->name[d->name_len++] = lower(c);
+		return;
+	case H1_HDR_NAME_WS:
+		if (is_ows(c))
+			return;
+		if (c == ':') {
+			raise(x, F_H1_WS_BEFORE_COLON);
+			name_done(x);
+			d->state = H1_HDR_VALUE;
+			return;
+		}
+		/* "Transfer Encoding:": a space inside the name */
+		raise(x, F_H1_NAME_INVALID);
+		d->name_bad = 1;
+		if (d->name_len < H1_NAME_MAX)
+			d->name[d->name_len++] = ' ';
+		if (d->name_len < H1_NAME_MAX)
+			d->name[d->name_len++] = lower(c);
+		d->state = H1_HDR_NAME;
+		return;
+	case H1_HDR_VALUE:
+		if (unlikely(is_ctl(c) && c != '\t'))
+			raise(x, c == 0 ? F_H1_VALUE_NUL : F_H1_VALUE_CTL);
+		if (d->hid != HID_OTHER && d->hid != HID_FORBIDDEN_TRAILER) {
+			if (d->val_len < H1_VAL_MAX)
+				d->val[d->val_len++] = c;
+			else
+				d->val_trunc = 1;
+		}
+		return;
+	case H1_HDR_NOCOLON:
+		return;
+	case H1_CHK_SIZE: {
+		int h = hexval(c);
+		if (h >= 0) {
+			if (d->chk_digits == 1 && d->hex_zero && (c == 'x' || c == 'X')) {
+				raise(x, F_H1_CHK_SIZE_INVALID);
+				go_dead(x);
+				return;
+			}
+			if (++d->chk_digits > 16 || (d->body_left >> 59)) {
+				raise(x, F_H1_CHK_SIZE_OVERFLOW);
+				go_dead(x);
+				return;
+			}
+			d->hex_zero = d->chk_digits == 1 && h == 0;
+			d->body_left = (d->body_left << 4) | (uint64_t)h;
+			return;
+		}
+		if (d->chk_digits == 0) {
+			raise(x, is_ows(c) ? F_H1_CHK_SIZE_WS : F_H1_CHK_SIZE_INVALID);
+			go_dead(x);
+			return;
+		}
+		if (c == ';' || is_ows(c)) {
+			d->state = H1_CHK_EXT;
+			d->ext_st = 0;
+			d->chk_ext_len = 0;
+			chk_ext_byte(x, c);
+			return;
+		}
+		raise(x, F_H1_CHK_SIZE_INVALID);   /* "0x10", "5g", "+5" */
+		go_dead(x);
+		return;
+	}
+	case H1_CHK_EXT:
+		chk_ext_byte(x, c);
+		return;
+	case H1_CHK_DATA_END:
+		/* chunk-data longer than its size, or not followed by CRLF */
+		raise(x, F_H1_CHK_DATA_SPILL);
+		go_dead(x);
+		return;
+	}
+}
+
+static int line_state(uint8_t st)
+{
+	return st != H1_BODY_CL && st != H1_CHK_DATA && st != H1_BODY_EOF &&
+	       st != H1_AWAIT && st != H1_TUNNEL && st != H1_DEAD;
+}
+
+static void feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
+{
+	struct h1_dir *d = x->d;
+	const struct insp_limits *lim = x->env->lim;
+	uint32_t i = 0;
+
+	while (i < n) {
+		uint8_t st = d->state;
+		if (st == H1_BODY_CL || st == H1_CHK_DATA) {
+			uint64_t take = n - i;
+			if (take > d->body_left)
+				take = d->body_left;
+			if (d->flags & MF_PROBE_BODY) {
+				uint32_t room = H1_PROBE_MAX - d->probe_len;
+				uint32_t k = take < room ? (uint32_t)take : room;
+				memcpy(d->probe + d->probe_len, p + i, k);
+				d->probe_len += k;
+				if (d->probe_len == H1_PROBE_MAX || take == d->body_left)
+					body_probe_check(x, d->off + k);
+			}
+			i += take;
+			d->off += take;
+			d->body_left -= take;
+			if (d->body_left == 0) {
+				if (st == H1_CHK_DATA)
+					d->state = H1_CHK_DATA_END;
+				else
+					msg_done(x);
+			}
+			continue;
+		}
+		if (st == H1_BODY_EOF || st == H1_TUNNEL || st == H1_DEAD) {
+			d->off += n - i;
+			return;
+		}
+		if (st == H1_AWAIT) {
+			/* Data before the CONNECT/Upgrade answer: a TLS hello or
+			 * frames mean the tunnel; an HTTP request here was never
+			 * meant for the upgraded protocol. */
+			if (!tchar[p[i]]) {
+				d->state = H1_TUNNEL;
+				continue;
+			}
+			if (x->c->pend_n && (x->c->pend[(x->c->pend_head + x->c->pend_n - 1) % H1_PIPE_MAX] & RQ_UPG_WS))
+				x->c->ws_refused = 1;
+			d->state = H1_SL_START;
+			continue;
+		}
+
+		uint8_t c = p[i];
+		if (d->cr) {
+			d->cr = 0;
+			if (c == '\n') {
+				line_end(x, 1);
+				i++;
+				d->off++;
+				continue;
+			}
+			if (st == H1_CHK_SIZE || st == H1_CHK_EXT)
+				raise(x, d->ext_st >= 2 && st == H1_CHK_EXT ? F_H1_CHK_EXT_LF : F_H1_CHK_LINE_BARE_LF);
+			else if (st == H1_CHK_DATA_END)
+				raise(x, F_H1_CHK_DATA_TERM);
+			else if (st != H1_SL_START || d->started)
+				raise(x, F_H1_BARE_CR);
+			if (d->state == H1_DEAD)
+				continue;
+		}
+		if (c == '\r') {
+			d->cr = 1;
+		} else if (c == '\n') {
+			line_end(x, 0);
+		} else {
+			byte_step(x, c);
+		}
+		i++;
+		d->off++;
+		if (line_state(d->state)) {
+			if (unlikely(++d->line_len > lim->max_line)) {
+				raise(x, F_H1_LINE_TOO_LONG);
+				go_dead(x);
+			} else if (d->state >= H1_HDR_LINE && d->state <= H1_HDR_NOCOLON &&
+				   unlikely(++d->hdr_bytes > lim->max_hdr_bytes)) {
+				raise(x, F_H1_HDR_TOO_LARGE);
+				go_dead(x);
+			}
+		}
+	}
+}
+
+void h1_conn_init(struct h1_conn *c, int midstream)
+{
+	memset(c, 0, sizeof(*c));
+	c->midstream = midstream;
+	c->req.state = H1_SL_START;
+	c->rsp.state = H1_SL_START;
+}
+
+void h1_feed(struct insp_sess *s, int is_req, const uint8_t *p, uint32_t n,
+	     const struct insp_env *env)
+{
+	struct ctx x = {
+		.s = s, .c = &s->h1, .d = is_req ? &s->h1.req : &s->h1.rsp,
+		.env = env, .is_req = is_req,
+	};
+	feed_dir(&x, p, n);
+}
+
+void h1_close(struct insp_sess *s, int is_req, const struct insp_env *env)
+{
+	struct h1_dir *d = is_req ? &s->h1.req : &s->h1.rsp;
+	if (d->state == H1_BODY_EOF) {
+		msg_reset(d);
+		d->state = H1_SL_START;
+	}
+}

@@ -1,0 +1,122 @@
+/* h1.h — incremental HTTP/1.x framing analyzer (RFC 9112, RFC 9110).
+ *
+ * Reads each direction as a strict RFC 9112 endpoint would, one byte at a
+ * time where framing is decided and in bulk through bodies, resuming at any
+ * byte boundary.  Every leniency a lax peer might apply is reported as a
+ * finding at the offset where it happened.  State is a fixed-size struct;
+ * nothing is allocated. */
+#ifndef SEAM_H1_H
+#define SEAM_H1_H
+
+#include <stdint.h>
+
+enum h1_state {
+	H1_SL_START = 0,   /* before a start line: may skip leading CRLFs */
+	H1_SL_METHOD,      /* request: method token */
+	H1_SL_TARGET,      /* request: request-target */
+	H1_SL_VERSION,     /* request: HTTP-version, up to the line end */
+	H1_SL_RVERSION,    /* response: HTTP-version */
+	H1_SL_STATUS,      /* response: 3-digit status code */
+	H1_SL_REASON,      /* response: reason phrase, up to the line end */
+	H1_HDR_LINE,       /* start of a field line (or the empty line) */
+	H1_HDR_NAME,       /* field-name */
+	H1_HDR_NAME_WS,    /* whitespace after the name, before ':' -- severe */
+	H1_HDR_VALUE,      /* field-value, OWS included */
+	H1_HDR_NOCOLON,    /* a field line that never had a colon */
+	H1_BODY_CL,        /* Content-Length body: body_left bytes */
+	H1_CHK_SIZE,       /* chunk-size hex digits */
+	H1_CHK_EXT,        /* after the size: BWS, ';' extensions, to the line end */
+	H1_CHK_DATA,       /* chunk-data: body_left bytes */
+	H1_CHK_DATA_END,   /* the CRLF after chunk-data */
+	H1_BODY_EOF,       /* response body delimited by close */
+	H1_AWAIT,          /* client waits for a CONNECT/Upgrade answer */
+	H1_TUNNEL,         /* after 101 / CONNECT 2xx: not HTTP/1 any more */
+	H1_DEAD,           /* framing lost or not HTTP: stop, quietly */
+};
+
+/* Facts about the message being read; a reviewer can see every way a
+ * message can be ambiguous from this list. */
+enum h1_msg_flag {
+	MF_CL          = 1u << 0,  /* a Content-Length field was seen */
+	MF_CL_BAD      = 1u << 1,  /* ... and one was not a plain number */
+	MF_TE          = 1u << 2,  /* a Transfer-Encoding field was seen */
+	MF_TE_CHUNKED  = 1u << 3,  /* chunked is the final coding */
+	MF_TE_BAD      = 1u << 4,  /* TE unknown/obfuscated/not-last */
+	MF_HOST        = 1u << 5,  /* Host seen */
+	MF_EXPECT_100  = 1u << 6,  /* Expect: 100-continue */
+	MF_UPG_WS      = 1u << 7,  /* Upgrade: websocket */
+	MF_UPG_OTHER   = 1u << 8,  /* Upgrade: anything else (h2c...) */
+	MF_CONN_UPG    = 1u << 9,  /* Connection: upgrade */
+	MF_HEAD        = 1u << 10, /* HEAD request */
+	MF_CONNECT     = 1u << 11, /* CONNECT request */
+	MF_BODYLESS    = 1u << 12, /* GET/HEAD/OPTIONS/TRACE/DELETE */
+	MF_HTTP10      = 1u << 13, /* HTTP/1.0 message */
+	MF_CRLF        = 1u << 14, /* a line ended CRLF */
+	MF_BARE_LF     = 1u << 15, /* a line ended bare LF */
+	MF_TRAILERS    = 1u << 16, /* reading chunked trailers */
+	MF_LAST_FRAMING= 1u << 17, /* previous field was CL or TE (obs-fold) */
+	MF_PROBE_BODY  = 1u << 18, /* probing chunk/body start for a request */
+};
+
+/* Per-request facts the response side needs (one per pipelined request). */
+enum h1_req_flag {
+	RQ_HEAD = 1, RQ_CONNECT = 2, RQ_UPG_WS = 4, RQ_UPG_OTHER = 8,
+	RQ_EXPECT = 16, RQ_GOT_100 = 32,
+};
+
+#define H1_PIPE_MAX 16
+#define H1_NAME_MAX 40
+#define H1_VAL_MAX 120
+#define H1_PROBE_MAX 24
+
+struct h1_dir {
+	uint8_t state;            /* enum h1_state */
+	uint8_t cr;               /* previous byte was CR */
+	uint8_t hid;              /* which known field is being read */
+	uint8_t name_len;
+	uint8_t name_bad;         /* name had non-token bytes */
+	uint8_t val_len;
+	uint8_t val_trunc;
+	uint8_t probe_len;
+	uint8_t started;          /* at least one message seen */
+	uint8_t sl_bad;           /* start-line findings waiting for the version */
+	uint8_t te_chunked_n;     /* how many times chunked was listed */
+	uint8_t ext_st;           /* chunk-extension grammar sub-state */
+	uint8_t hex_zero;         /* chunk size so far is a single 0 */
+	uint16_t nfields;
+	uint16_t status;
+	uint32_t flags;           /* enum h1_msg_flag */
+	uint32_t line_len;
+	uint32_t hdr_bytes;
+	uint32_t chk_ext_len;
+	uint32_t chk_digits;
+	uint64_t cl;              /* Content-Length value */
+	uint64_t body_left;
+	uint64_t off;             /* stream offset of the next byte */
+	uint64_t seen[2];         /* findings already raised for this message */
+	char name[H1_NAME_MAX];
+	char val[H1_VAL_MAX];
+	uint8_t probe[H1_PROBE_MAX];
+};
+
+struct h1_conn {
+	struct h1_dir req, rsp;
+	uint8_t pend[H1_PIPE_MAX]; /* enum h1_req_flag per outstanding request */
+	uint8_t pend_head, pend_n;
+	uint8_t ws_refused;        /* a WebSocket upgrade was answered non-101 */
+	uint8_t midstream;
+};
+
+struct insp_sess;
+struct insp_env;
+
+void h1_conn_init(struct h1_conn *c, int midstream);
+/* Feed n bytes of the request (is_req=1) or response stream. */
+void h1_feed(struct insp_sess *s, int is_req, const uint8_t *p, uint32_t n,
+	     const struct insp_env *env);
+void h1_close(struct insp_sess *s, int is_req, const struct insp_env *env);
+
+/* 1 when p[0..n) could begin an HTTP/1 request (method token then SP). */
+int h1_looks_like_request(const uint8_t *p, uint32_t n);
+
+#endif

@@ -1,0 +1,92 @@
+/* insp.h — the DPDK-free inspection API.
+ *
+ * The dataplane hands each flow's reassembled bytes to insp_feed() as
+ * in-order spans per direction; spans are valid only for the call.  State
+ * lives in a caller-owned struct insp_sess (bounded, no allocation).
+ * Findings come back through the caller's emit callback, synchronously,
+ * before insp_feed() returns, so the caller can judge the segment that
+ * carried them before forwarding it.
+ *
+ * Directions are TCP directions: INSP_ORIG is the connection initiator's
+ * byte stream, INSP_RESP the acceptor's.  Which side is the HTTP client is
+ * decided from the protocol, not from the SYN (DESIGN.md invariant 6). */
+#ifndef SEAM_INSP_H
+#define SEAM_INSP_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "finding.h"
+#include "h1.h"
+
+enum { INSP_ORIG = 0, INSP_RESP = 1 };
+
+struct insp_limits {
+	uint32_t max_line;        /* bytes in a start line or one field line */
+	uint32_t max_hdr_bytes;   /* bytes in one header block */
+	uint32_t max_fields;      /* fields in one header block */
+	uint32_t max_chk_ext;     /* bytes of extensions on one chunk line */
+	uint32_t cl_max_digits;   /* digits in a Content-Length */
+};
+
+void insp_limits_default(struct insp_limits *l);
+
+/* What an event carries about the transaction it belongs to. */
+struct insp_meta {
+	char method[16];
+	char uri[256];
+	char host[128];
+	char proto[12];
+	uint16_t status;
+	uint8_t method_len, proto_len;
+	uint16_t uri_len;
+	uint8_t host_len;
+	uint8_t uri_trunc;
+};
+
+struct insp_hit {
+	enum finding finding;
+	uint8_t dir;              /* INSP_ORIG / INSP_RESP */
+	uint64_t offset;          /* byte offset in that direction's stream */
+	uint32_t sig_id;          /* for F_SIG_MATCH: the signature's id */
+};
+
+typedef void (*insp_emit_fn)(void *user, const struct insp_hit *hit,
+			     const struct insp_meta *meta);
+
+struct insp_env {
+	const struct insp_limits *lim;
+	insp_emit_fn emit;
+	void *user;
+};
+
+enum insp_proto {
+	PROTO_UNKNOWN = 0,        /* nothing seen yet */
+	PROTO_HTTP1,
+	PROTO_OTHER,              /* not HTTP: inspection stopped, quietly */
+	PROTO_TUNNEL,             /* after CONNECT/Upgrade: opaque */
+};
+
+struct insp_sess {
+	uint8_t proto;            /* enum insp_proto */
+	uint8_t midstream;        /* picked up without a handshake */
+	uint8_t client_dir;       /* which TCP direction sends requests */
+	struct h1_conn h1;
+	struct insp_meta meta;
+	uint64_t fed[2];          /* bytes seen per direction */
+};
+
+/* Reset a session for a new flow.  midstream: the flow was picked up
+ * without its handshake, so responses without requests are expected. */
+void insp_sess_init(struct insp_sess *s, int midstream);
+
+/* Inspect the next n in-order bytes of direction dir.  Findings are emitted
+ * through env before the call returns.  Never fails; never reads outside
+ * [p, p+n). */
+void insp_feed(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
+	       const struct insp_env *env);
+
+/* The direction closed (FIN/RST); lets the analyzer finish a read-until-
+ * close body and notice truncated messages. */
+void insp_close(struct insp_sess *s, int dir, const struct insp_env *env);
+
+#endif

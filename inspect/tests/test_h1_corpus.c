@@ -1,0 +1,141 @@
+/* test_h1_corpus.c — every corpus case through the HTTP/1 analyzer, whole,
+ * byte by byte, split at every offset and at random points: the expected
+ * findings must appear, benign cases must raise nothing above acceptable,
+ * and every delivery must give the same set of findings. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "insp.h"
+#include "corpus.h"
+
+struct fset { uint64_t bits[(F__COUNT + 63) / 64]; };
+
+static void on_hit(void *user, const struct insp_hit *hit, const struct insp_meta *meta)
+{
+	struct fset *fs = user;
+	fs->bits[hit->finding / 64] |= 1ull << (hit->finding % 64);
+}
+
+static struct insp_limits lim;
+
+/* Deliver a case; cut[] gives, per chunk, the segment sizes to use
+ * (0 = whole, 1 = byte by byte, 2 = split at `at`, 3 = random). */
+static void deliver(const struct corpus_case *k, int mode, uint32_t at, uint32_t which,
+		    unsigned seed, struct fset *out)
+{
+	struct insp_sess s;
+	struct insp_env env = { .lim = &lim, .emit = on_hit, .user = out };
+	memset(out, 0, sizeof(*out));
+	insp_sess_init(&s, 0);
+	for (int i = 0; i < k->nchunks; i++) {
+		const struct corpus_chunk *c = &k->chunk[i];
+		uint32_t off = 0;
+		while (off < c->len) {
+			uint32_t n = c->len - off;
+			if (mode == 1)
+				n = 1;
+			else if (mode == 2 && (uint32_t)i == which && off < at)
+				n = at - off;
+			else if (mode == 3) {
+				seed = seed * 1103515245u + 12345u;
+				uint32_t r = 1 + (seed >> 16) % 97;
+				n = n < r ? n : r;
+			}
+			insp_feed(&s, c->dir, c->data + off, n, &env);
+			off += n;
+		}
+	}
+	insp_close(&s, INSP_ORIG, &env);
+	insp_close(&s, INSP_RESP, &env);
+}
+
+static void describe(const struct fset *f, char *buf, size_t len)
+{
+	size_t o = 0;
+	buf[0] = 0;
+	for (int i = 0; i < F__COUNT && o < len; i++)
+		if (f->bits[i / 64] & (1ull << (i % 64)))
+			o += snprintf(buf + o, len - o, "%s ", finding_table[i].name);
+}
+
+static void check_set(const struct corpus_case *k, const struct fset *f, const struct fset *ref,
+		      const char *how)
+{
+	char got[2048];
+	describe(f, got, sizeof(got));
+	if (k->benign) {
+		for (int i = 0; i < F__COUNT; i++)
+			if ((f->bits[i / 64] & (1ull << (i % 64))) &&
+			    finding_table[i].tier >= TIER_AMBIGUOUS)
+				fail_msg("%s:%d %s (%s): benign case raised: %s", k->file, k->line,
+					 k->name, how, got);
+	}
+	for (int e = 0; e < k->nexpect; e++) {
+		int id = finding_from_name(k->expect[e]);
+		if (id < 0)
+			fail_msg("%s:%d %s: unknown finding %s", k->file, k->line, k->name, k->expect[e]);
+		if (!(f->bits[id / 64] & (1ull << (id % 64))))
+			fail_msg("%s:%d %s (%s): expected %s, got: %s", k->file, k->line, k->name,
+				 how, k->expect[e], got);
+	}
+	if (ref && memcmp(f, ref, sizeof(*f)) != 0) {
+		char want[2048];
+		describe(ref, want, sizeof(want));
+		fail_msg("%s:%d %s (%s): findings differ from whole delivery: %s vs %s",
+			 k->file, k->line, k->name, how, got, want);
+	}
+}
+
+static void run_case(void **state)
+{
+	const struct corpus_case *k = *state;
+	struct fset whole, f;
+	char how[64];
+
+	deliver(k, 0, 0, 0, 0, &whole);
+	check_set(k, &whole, NULL, "whole");
+	deliver(k, 1, 0, 0, 0, &f);
+	check_set(k, &f, &whole, "byte by byte");
+	for (int i = 0; i < k->nchunks; i++) {
+		uint32_t len = k->chunk[i].len;
+		uint32_t step = len > 2048 ? len / 512 : 1;
+		for (uint32_t at = 1; at < len; at += step) {
+			deliver(k, 2, at, i, 0, &f);
+			snprintf(how, sizeof(how), "chunk %d split at %u", i, at);
+			check_set(k, &f, &whole, how);
+		}
+	}
+	for (unsigned seed = 1; seed <= 16; seed++) {
+		deliver(k, 3, 0, 0, seed, &f);
+		snprintf(how, sizeof(how), "random split seed %u", seed);
+		check_set(k, &f, &whole, how);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct corpus corp = { 0 };
+	char err[512];
+	const char *dir = argc > 1 ? argv[1] : "pktgen-tests/corpus";
+
+	insp_limits_default(&lim);
+	if (corpus_load_dir(&corp, dir, err, sizeof(err)) < 0) {
+		fprintf(stderr, "corpus: %s\n", err);
+		return 1;
+	}
+	struct CMUnitTest *t = calloc(corp.n, sizeof(*t));
+	for (int i = 0; i < corp.n; i++) {
+		t[i].name = corp.cases[i].name;
+		t[i].test_func = run_case;
+		t[i].initial_state = &corp.cases[i];
+	}
+	int rc = _cmocka_run_group_tests("h1_corpus", t, corp.n, NULL, NULL);
+	free(t);
+	corpus_free(&corp);
+	return rc;
+}

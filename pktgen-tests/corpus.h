@@ -1,0 +1,50 @@
+/* corpus.h — reader for the conversation corpus (*.case files).
+ *
+ * A case is a named conversation with an expected verdict:
+ *
+ *   case cl_te_basic
+ *   expect h1.cl_and_te            (findings that must be raised; "none" = benign)
+ *   c POST / HTTP/1.1\r\nHost: a\r\n     client bytes, C escapes (\r \n \t \\ \xHH)
+ *   s HTTP/1.1 200 OK\r\n                server bytes
+ *   end
+ *
+ * Consecutive lines of one side join into one chunk; chunks keep their
+ * order, so pairing of requests and responses is part of the case. */
+#ifndef SEAM_CORPUS_H
+#define SEAM_CORPUS_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#define CORPUS_MAX_CHUNKS 32
+#define CORPUS_MAX_EXPECT 8
+
+struct corpus_chunk {
+	int dir;                  /* 0 client (initiator), 1 server */
+	uint8_t *data;
+	uint32_t len;
+};
+
+struct corpus_case {
+	char name[96];
+	char file[64];
+	int line;
+	int benign;               /* expect none */
+	int nexpect;
+	char expect[CORPUS_MAX_EXPECT][48];
+	int nchunks;
+	struct corpus_chunk chunk[CORPUS_MAX_CHUNKS];
+};
+
+struct corpus {
+	int n;
+	struct corpus_case *cases;
+};
+
+/* Load every *.case file under dir (sorted by name).  Returns 0, or -1 with
+ * "file:line: reason" in err. */
+int corpus_load_dir(struct corpus *c, const char *dir, char *err, size_t errlen);
+int corpus_load_file(struct corpus *c, const char *path, char *err, size_t errlen);
+void corpus_free(struct corpus *c);
+
+#endif
