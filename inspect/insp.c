@@ -54,3 +54,11 @@ void insp_close(struct insp_sess *s, int dir, const struct insp_env *env)
 		return;
 	h1_close(s, dir == s->client_dir, env);
 }
+
+void insp_gap(struct insp_sess *s, int dir)
+{
+	struct h1_dir *d = dir == s->client_dir ? &s->h1.req : &s->h1.rsp;
+	d->state = H1_DEAD;
+	/* requests may have been lost with the gap: stop pairing strictly */
+	s->h1.midstream = 1;
+}

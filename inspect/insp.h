@@ -85,6 +85,11 @@ void insp_sess_init(struct insp_sess *s, int midstream);
 void insp_feed(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
 	       const struct insp_env *env);
 
+/* Bytes of direction dir were lost for good (a gap the capture never
+ * filled): that direction's framing is unknown, so its analysis stops
+ * quietly rather than guessing. */
+void insp_gap(struct insp_sess *s, int dir);
+
 /* The direction closed (FIN/RST); lets the analyzer finish a read-until-
  * close body and notice truncated messages. */
 void insp_close(struct insp_sess *s, int dir, const struct insp_env *env);

@@ -1,0 +1,367 @@
+/* config.c — libconfig parsing and validation of seam.conf.
+ * Errors always name file:line and the key at fault. */
+#include <libconfig.h>
+#include <stdio.h>
+#include <string.h>
+#include "config.h"
+
+const char *mode_name(int m)
+{
+	static const char *const n[] = { "offline", "inline", "mirror" };
+	return m >= 0 && m < 3 ? n[m] : "?";
+}
+
+void policy_from_tiers(struct policy *p)
+{
+	for (int i = 0; i < F__COUNT; i++)
+		p->finding_action[i] = p->tier_action[finding_table[i].tier];
+}
+
+int policy_profile(struct policy *p, const char *name)
+{
+	p->tier_action[TIER_COMPLIANT] = VD_PASS;
+	p->tier_action[TIER_ACCEPTABLE] = VD_LOG;
+	if (strcmp(name, "strict") == 0) {
+		p->tier_action[TIER_AMBIGUOUS] = VD_RESET;
+		p->tier_action[TIER_SEVERE] = VD_RESET;
+	} else if (strcmp(name, "defensive") == 0) {
+		p->tier_action[TIER_AMBIGUOUS] = VD_CLOSE_AFTER;
+		p->tier_action[TIER_SEVERE] = VD_RESET;
+	} else if (strcmp(name, "monitor") == 0) {
+		p->tier_action[TIER_AMBIGUOUS] = VD_ALERT;
+		p->tier_action[TIER_SEVERE] = VD_ALERT;
+	} else {
+		return -1;
+	}
+	snprintf(p->profile, sizeof(p->profile), "%s", name);
+	policy_from_tiers(p);
+	return 0;
+}
+
+void cfg_defaults(struct seam_cfg *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->source, sizeof(c->source), "<default>");
+	c->mode = MODE_OFFLINE;
+	snprintf(c->lcores, sizeof(c->lcores), "0,1");
+	c->memory_mb = 1024;
+	c->no_huge = 0;
+	snprintf(c->eve_file, sizeof(c->eve_file), "eve.json");
+	c->stats_interval = 10;
+	c->flow_events = 1;
+	c->max_flows = 262144;
+	c->max_inspected = 65536;
+	c->embryonic_timeout = 30;
+	c->established_timeout = 600;
+	c->closed_timeout = 10;
+	c->midstream = 1;
+	c->flow_fail_open = 0;
+	c->ooo_max_segs = 2048;
+	c->ooo_max_bytes = 1 << 20;
+	c->retain_bytes = 2048;
+	c->held_max_segs = 32768;
+	c->overlap_policy = OVL_FIRST;
+	c->tiny_seg_bytes = 8;
+	c->tiny_seg_count = 16;
+	c->checksum_verify = 1;
+	insp_limits_default(&c->lim);
+	policy_profile(&c->policy, "strict");
+	snprintf(c->ctl_socket, sizeof(c->ctl_socket), "/run/seam/seam.sock");
+	c->burst = 32;
+}
+
+struct loader {
+	const char *file;
+	char *err;
+	size_t errlen;
+	int failed;
+};
+
+static void fail(struct loader *l, const config_setting_t *s, const char *key, const char *why)
+{
+	if (l->failed)
+		return;
+	l->failed = 1;
+	snprintf(l->err, l->errlen, "%s:%d: %s: %s", l->file, s ? config_setting_source_line(s) : 0,
+		 key, why);
+}
+
+/* Reject keys not in the allowed list. */
+static void only_keys(struct loader *l, const config_setting_t *grp, const char *const *keys)
+{
+	if (!grp)
+		return;
+	int n = config_setting_length(grp);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(grp, i);
+		const char *name = config_setting_name(e);
+		int ok = 0;
+		for (int k = 0; keys[k]; k++)
+			if (name && strcmp(name, keys[k]) == 0)
+				ok = 1;
+		if (!ok) {
+			char why[160];
+			snprintf(why, sizeof(why), "unknown key (known: ");
+			for (int k = 0; keys[k]; k++)
+				snprintf(why + strlen(why), sizeof(why) - strlen(why), "%s%s", k ? ", " : "", keys[k]);
+			snprintf(why + strlen(why), sizeof(why) - strlen(why), ")");
+			fail(l, e, name ? name : "?", why);
+		}
+	}
+}
+
+static void get_u32(struct loader *l, const config_setting_t *grp, const char *key, uint32_t *out,
+		    uint32_t lo, uint32_t hi)
+{
+	const config_setting_t *s = grp ? config_setting_get_member(grp, key) : NULL;
+	if (!s)
+		return;
+	if (config_setting_type(s) != CONFIG_TYPE_INT && config_setting_type(s) != CONFIG_TYPE_INT64) {
+		fail(l, s, key, "expected an integer");
+		return;
+	}
+	long long v = config_setting_get_int64(s);
+	if (config_setting_type(s) == CONFIG_TYPE_INT)
+		v = config_setting_get_int(s);
+	if (v < lo || v > hi) {
+		char why[96];
+		snprintf(why, sizeof(why), "%lld is out of range [%u, %u]", v, lo, hi);
+		fail(l, s, key, why);
+		return;
+	}
+	*out = (uint32_t)v;
+}
+
+static void get_bool(struct loader *l, const config_setting_t *grp, const char *key, int *out)
+{
+	const config_setting_t *s = grp ? config_setting_get_member(grp, key) : NULL;
+	if (!s)
+		return;
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+		fail(l, s, key, "expected true or false");
+		return;
+	}
+	*out = config_setting_get_bool(s);
+}
+
+static void get_str(struct loader *l, const config_setting_t *grp, const char *key, char *out,
+		    size_t len)
+{
+	const config_setting_t *s = grp ? config_setting_get_member(grp, key) : NULL;
+	if (!s)
+		return;
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		fail(l, s, key, "expected a string");
+		return;
+	}
+	const char *v = config_setting_get_string(s);
+	if (strlen(v) >= len) {
+		fail(l, s, key, "string too long");
+		return;
+	}
+	snprintf(out, len, "%s", v);
+}
+
+static const config_setting_t *group(struct loader *l, const config_setting_t *root, const char *key)
+{
+	const config_setting_t *s = config_setting_get_member(root, key);
+	if (s && config_setting_type(s) != CONFIG_TYPE_GROUP) {
+		fail(l, s, key, "expected a group { ... }");
+		return NULL;
+	}
+	return s;
+}
+
+static void load_policy(struct loader *l, struct seam_cfg *c, const config_setting_t *p)
+{
+	static const char *const keys[] = { "profile", "acceptable", "ambiguous", "severe", "overrides", NULL };
+	char buf[32];
+	only_keys(l, p, keys);
+	if (!p)
+		return;
+	buf[0] = 0;
+	get_str(l, p, "profile", buf, sizeof(buf));
+	if (buf[0] && policy_profile(&c->policy, buf) < 0)
+		fail(l, config_setting_get_member(p, "profile"), "profile",
+		     "unknown profile (strict, defensive, monitor)");
+	static const char *const tiers[] = { "acceptable", "ambiguous", "severe" };
+	for (int t = 0; t < 3; t++) {
+		buf[0] = 0;
+		get_str(l, p, tiers[t], buf, sizeof(buf));
+		if (!buf[0])
+			continue;
+		int a = vd_action_from_name(buf);
+		if (a < 0) {
+			fail(l, config_setting_get_member(p, tiers[t]), tiers[t],
+			     "unknown action (pass, log, alert, close-after, drop, reset, block)");
+			continue;
+		}
+		c->policy.tier_action[TIER_ACCEPTABLE + t] = a;
+	}
+	policy_from_tiers(&c->policy);
+	const config_setting_t *o = config_setting_get_member(p, "overrides");
+	if (!o)
+		return;
+	if (config_setting_type(o) != CONFIG_TYPE_GROUP) {
+		fail(l, o, "overrides", "expected a group of \"finding\" = \"action\"");
+		return;
+	}
+	for (int i = 0; i < config_setting_length(o); i++) {
+		const config_setting_t *e = config_setting_get_elem(o, i);
+		const char *name = config_setting_name(e);
+		/* libconfig names cannot hold dots: h1_cl_and_te and h1.cl_and_te both work */
+		char dotted[64];
+		snprintf(dotted, sizeof(dotted), "%s", name);
+		char *u = strchr(dotted, '_');
+		int f = finding_from_name(dotted);
+		if (f < 0 && u) {
+			*u = '.';
+			f = finding_from_name(dotted);
+		}
+		if (f < 0) {
+			fail(l, e, name, "unknown finding");
+			continue;
+		}
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			fail(l, e, name, "expected an action string");
+			continue;
+		}
+		int a = vd_action_from_name(config_setting_get_string(e));
+		if (a < 0) {
+			fail(l, e, name, "unknown action (pass, log, alert, close-after, drop, reset, block)");
+			continue;
+		}
+		c->policy.finding_action[f] = a;
+	}
+}
+
+int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
+{
+	config_t cf;
+	struct loader l = { .file = path, .err = err, .errlen = errlen };
+	config_init(&cf);
+	if (config_read_file(&cf, path) != CONFIG_TRUE) {
+		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
+			snprintf(err, errlen, "%s: cannot read the configuration file", path);
+		else
+			snprintf(err, errlen, "%s:%d: syntax: %s", path, config_error_line(&cf),
+				 config_error_text(&cf));
+		config_destroy(&cf);
+		return -1;
+	}
+	snprintf(c->source, sizeof(c->source), "%s", path);
+	const config_setting_t *root = config_root_setting(&cf);
+	static const char *const top[] = { "seam", NULL };
+	only_keys(&l, root, top);
+	const config_setting_t *s = config_setting_get_member(root, "seam");
+	if (!s && !l.failed) {
+		snprintf(err, errlen, "%s:1: seam: missing top-level group seam = { ... }", path);
+		config_destroy(&cf);
+		return -1;
+	}
+	static const char *const keys[] = { "mode", "lcores", "memory_mb", "no_huge", "eal_args", "ports",
+		"eve", "flow", "reasm", "http", "policy", "signatures", "control", "burst", NULL };
+	only_keys(&l, s, keys);
+
+	char mode[16] = "";
+	get_str(&l, s, "mode", mode, sizeof(mode));
+	if (mode[0]) {
+		if (strcmp(mode, "offline") == 0) c->mode = MODE_OFFLINE;
+		else if (strcmp(mode, "inline") == 0) c->mode = MODE_INLINE;
+		else if (strcmp(mode, "mirror") == 0) c->mode = MODE_MIRROR;
+		else fail(&l, config_setting_get_member(s, "mode"), "mode", "expected offline, inline or mirror");
+	}
+	get_str(&l, s, "lcores", c->lcores, sizeof(c->lcores));
+	get_u32(&l, s, "memory_mb", &c->memory_mb, 64, 1 << 20);
+	get_bool(&l, s, "no_huge", &c->no_huge);
+	get_str(&l, s, "eal_args", c->eal_extra, sizeof(c->eal_extra));
+	get_u32(&l, s, "burst", &c->burst, 1, 256);
+	get_str(&l, s, "signatures", c->sig_file, sizeof(c->sig_file));
+
+	const config_setting_t *ports = config_setting_get_member(s, "ports");
+	if (ports) {
+		if (config_setting_type(ports) != CONFIG_TYPE_ARRAY && config_setting_type(ports) != CONFIG_TYPE_LIST) {
+			fail(&l, ports, "ports", "expected a list of device strings");
+		} else {
+			int n = config_setting_length(ports);
+			if (n > CFG_MAX_PORTS)
+				fail(&l, ports, "ports", "too many ports (at most 8)");
+			for (int i = 0; i < n && i < CFG_MAX_PORTS; i++) {
+				const config_setting_t *e = config_setting_get_elem(ports, i);
+				if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+					fail(&l, e, "ports", "each port is a device string");
+					break;
+				}
+				snprintf(c->port_dev[i], sizeof(c->port_dev[i]), "%s", config_setting_get_string(e));
+			}
+			c->nports = n < CFG_MAX_PORTS ? n : CFG_MAX_PORTS;
+		}
+	}
+
+	const config_setting_t *g = group(&l, s, "eve");
+	static const char *const eve_keys[] = { "file", "stats_interval", "flow_events", NULL };
+	only_keys(&l, g, eve_keys);
+	get_str(&l, g, "file", c->eve_file, sizeof(c->eve_file));
+	get_u32(&l, g, "stats_interval", &c->stats_interval, 0, 86400);
+	get_bool(&l, g, "flow_events", &c->flow_events);
+
+	g = group(&l, s, "flow");
+	static const char *const flow_keys[] = { "max_flows", "max_inspected", "embryonic_timeout",
+		"established_timeout", "closed_timeout", "midstream", "fail_open", NULL };
+	only_keys(&l, g, flow_keys);
+	get_u32(&l, g, "max_flows", &c->max_flows, 64, 1u << 26);
+	get_u32(&l, g, "max_inspected", &c->max_inspected, 64, 1u << 26);
+	get_u32(&l, g, "embryonic_timeout", &c->embryonic_timeout, 1, 3600);
+	get_u32(&l, g, "established_timeout", &c->established_timeout, 1, 86400);
+	get_u32(&l, g, "closed_timeout", &c->closed_timeout, 0, 3600);
+	get_bool(&l, g, "midstream", &c->midstream);
+	get_bool(&l, g, "fail_open", &c->flow_fail_open);
+
+	g = group(&l, s, "reasm");
+	static const char *const reasm_keys[] = { "ooo_max_segs", "ooo_max_bytes", "retain_bytes",
+		"held_max_segs", "overlap_policy", "tiny_seg_bytes", "tiny_seg_count", "checksum_verify", NULL };
+	only_keys(&l, g, reasm_keys);
+	get_u32(&l, g, "ooo_max_segs", &c->ooo_max_segs, 0, 65536);
+	get_u32(&l, g, "ooo_max_bytes", &c->ooo_max_bytes, 0, 1u << 30);
+	get_u32(&l, g, "retain_bytes", &c->retain_bytes, 0, 1u << 20);
+	get_u32(&l, g, "held_max_segs", &c->held_max_segs, 16, 1u << 24);
+	get_u32(&l, g, "tiny_seg_bytes", &c->tiny_seg_bytes, 0, 1500);
+	get_u32(&l, g, "tiny_seg_count", &c->tiny_seg_count, 1, 1u << 20);
+	get_bool(&l, g, "checksum_verify", &c->checksum_verify);
+	char ovl[16] = "";
+	get_str(&l, g, "overlap_policy", ovl, sizeof(ovl));
+	if (ovl[0]) {
+		static const char *const pols[] = { "first", "last", "linux", "bsd", "windows", NULL };
+		int k = -1;
+		for (int i = 0; pols[i]; i++)
+			if (strcmp(ovl, pols[i]) == 0)
+				k = i;
+		if (k < 0)
+			fail(&l, config_setting_get_member(g, "overlap_policy"), "overlap_policy",
+			     "expected first, last, linux, bsd or windows");
+		else
+			c->overlap_policy = k;
+	}
+	if (c->retain_bytes & (c->retain_bytes - 1))
+		fail(&l, config_setting_get_member(g, "retain_bytes"), "retain_bytes", "must be a power of two");
+
+	g = group(&l, s, "http");
+	static const char *const http_keys[] = { "max_line", "max_header_bytes", "max_fields",
+		"max_chunk_ext", "cl_max_digits", NULL };
+	only_keys(&l, g, http_keys);
+	get_u32(&l, g, "max_line", &c->lim.max_line, 64, 1u << 24);
+	get_u32(&l, g, "max_header_bytes", &c->lim.max_hdr_bytes, 256, 1u << 24);
+	get_u32(&l, g, "max_fields", &c->lim.max_fields, 1, 65535);
+	get_u32(&l, g, "max_chunk_ext", &c->lim.max_chk_ext, 0, 1u << 20);
+	get_u32(&l, g, "cl_max_digits", &c->lim.cl_max_digits, 1, 19);
+
+	load_policy(&l, c, group(&l, s, "policy"));
+
+	g = group(&l, s, "control");
+	static const char *const ctl_keys[] = { "socket", NULL };
+	only_keys(&l, g, ctl_keys);
+	get_str(&l, g, "socket", c->ctl_socket, sizeof(c->ctl_socket));
+
+	config_destroy(&cf);
+	return l.failed ? -1 : 0;
+}

@@ -1,0 +1,72 @@
+/* config.h — Seam's configuration: libconfig file → struct seam_cfg.
+ *
+ * Every key has a built-in default (the embedded default configuration,
+ * written out in configs/seam.conf), so a missing file section means the
+ * default.  Unknown keys, wrong types and out-of-range values are errors
+ * reported as "file:line: key: reason". */
+#ifndef SEAM_CONFIG_H
+#define SEAM_CONFIG_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "finding.h"
+#include "insp.h"
+
+enum seam_mode { MODE_OFFLINE = 0, MODE_INLINE, MODE_MIRROR };
+
+enum overlap_policy { OVL_FIRST = 0, OVL_LAST, OVL_LINUX, OVL_BSD, OVL_WINDOWS };
+
+#define CFG_MAX_PORTS 8
+
+struct policy {
+	uint8_t tier_action[TIER__COUNT];      /* enum vd_action */
+	uint8_t finding_action[F__COUNT];      /* per-finding, after overrides */
+	char profile[32];
+};
+
+struct seam_cfg {
+	char source[512];          /* file it came from, or "<default>" */
+	uint8_t mode;
+	char lcores[64];
+	uint32_t memory_mb;
+	int no_huge;               /* 1 never, 0 try hugepages */
+	char eal_extra[256];
+	uint32_t nports;
+	char port_dev[CFG_MAX_PORTS][256];
+
+	char eve_file[512];
+	uint32_t stats_interval;   /* seconds; 0 = only at exit */
+	int flow_events;
+
+	uint32_t max_flows;
+	uint32_t max_inspected;    /* flows with inspection state at once */
+	uint32_t embryonic_timeout, established_timeout, closed_timeout;
+	int midstream;
+	int flow_fail_open;        /* table full and nothing to evict: pass or drop */
+
+	uint32_t ooo_max_segs, ooo_max_bytes, retain_bytes, held_max_segs;
+	uint8_t overlap_policy;
+	uint32_t tiny_seg_bytes, tiny_seg_count;
+	int checksum_verify;
+
+	struct insp_limits lim;
+	struct policy policy;
+
+	char sig_file[512];
+	char ctl_socket[256];
+	uint32_t burst;
+};
+
+/* Fill the embedded defaults. */
+void cfg_defaults(struct seam_cfg *c);
+/* Load a file over the defaults.  Returns 0, or -1 with
+ * "file:line: key: reason" in err. */
+int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen);
+/* Recompute policy.finding_action from tier actions (no overrides). */
+void policy_from_tiers(struct policy *p);
+/* Apply a named profile: strict, defensive, monitor.  -1 when unknown. */
+int policy_profile(struct policy *p, const char *name);
+
+const char *mode_name(int m);
+
+#endif

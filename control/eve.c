@@ -1,0 +1,211 @@
+/* eve.c — EVE JSON writer and Community ID. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include "eve.h"
+#include "finding.h"
+
+int eve_open(struct eve *e, const char *path, char *err, size_t errlen)
+{
+	snprintf(e->path, sizeof(e->path), "%s", path);
+	if (strcmp(path, "-") == 0) {
+		e->f = stdout;
+		return 0;
+	}
+	e->f = fopen(path, "a");
+	if (!e->f) {
+		snprintf(err, errlen, "cannot open EVE file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	setvbuf(e->f, NULL, _IOFBF, 1 << 16);
+	return 0;
+}
+
+int eve_reopen(struct eve *e)
+{
+	if (!e->f || e->f == stdout)
+		return 0;
+	FILE *n = fopen(e->path, "a");
+	if (!n)
+		return -1;
+	fclose(e->f);
+	e->f = n;
+	setvbuf(e->f, NULL, _IOFBF, 1 << 16);
+	return 0;
+}
+
+void eve_close(struct eve *e)
+{
+	if (e->f && e->f != stdout)
+		fclose(e->f);
+	else if (e->f)
+		fflush(e->f);
+	e->f = NULL;
+}
+
+void eve_timestamp(uint64_t ts_ns, char *out, size_t len)
+{
+	time_t s = ts_ns / 1000000000ull;
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	size_t n = strftime(out, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, len - n, ".%06lu+0000", (unsigned long)((ts_ns / 1000) % 1000000));
+}
+
+static void json_str(FILE *f, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	fputc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if (c == '"' || c == '\\') {
+			fputc('\\', f);
+			fputc(c, f);
+		} else if (c < 0x20 || c >= 0x7f) {
+			/* bytes, not text: keep them visible and the line valid JSON */
+			fprintf(f, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+		} else {
+			fputc(c, f);
+		}
+	}
+	fputc('"', f);
+}
+
+static void addr_str(int ipver, const uint8_t *a, char *out, size_t len)
+{
+	inet_ntop(ipver == 6 ? AF_INET6 : AF_INET, a, out, len);
+}
+
+void community_id_v1(uint16_t seed, int ipver, const uint8_t *src, const uint8_t *dst,
+		     uint8_t proto, uint16_t sport, uint16_t dport, char *out)
+{
+	int alen = ipver == 6 ? 16 : 4;
+	const uint8_t *a = src, *b = dst;
+	uint16_t pa = sport, pb = dport;
+	int c = memcmp(src, dst, alen);
+	if (c > 0 || (c == 0 && sport > dport)) {
+		a = dst; b = src; pa = dport; pb = sport;
+	}
+	uint8_t buf[2 + 16 + 16 + 2 + 4];
+	size_t n = 0;
+	buf[n++] = seed >> 8;
+	buf[n++] = seed & 0xff;
+	memcpy(buf + n, a, alen); n += alen;
+	memcpy(buf + n, b, alen); n += alen;
+	buf[n++] = proto;
+	buf[n++] = 0;
+	buf[n++] = pa >> 8; buf[n++] = pa & 0xff;
+	buf[n++] = pb >> 8; buf[n++] = pb & 0xff;
+	uint8_t md[SHA_DIGEST_LENGTH];
+	SHA1(buf, n, md);
+	memcpy(out, "1:", 2);
+	EVP_EncodeBlock((unsigned char *)out + 2, md, SHA_DIGEST_LENGTH);
+}
+
+static const char *severity_category(enum tier t, int *sev)
+{
+	switch (t) {
+	case TIER_SEVERE: *sev = 1; return "Attempted Administrator Privilege Gain";
+	case TIER_AMBIGUOUS: *sev = 2; return "Potentially Bad Traffic";
+	default: *sev = 3; return "Not Suspicious Traffic";
+	}
+}
+
+static const char *tcp_state_name(uint8_t st)
+{
+	static const char *const n[] = { "new", "established", "closed", "closed" };
+	return st < 4 ? n[st] : "unknown";
+}
+
+static const char *const end_reasons[] = { "timeout", "closed", "forced", "shutdown" };
+
+static void common(struct eve *e, const struct evt *ev, const char *type)
+{
+	char ts[48], s[64], d[64], cid[64] = { 0 };
+	eve_timestamp(ev->ts_ns, ts, sizeof(ts));
+	addr_str(ev->ipver, ev->src, s, sizeof(s));
+	addr_str(ev->ipver, ev->dst, d, sizeof(d));
+	community_id_v1(e->cid_seed, ev->ipver, ev->src, ev->dst, 6, ev->sport, ev->dport, cid);
+	const char *ifc = ev->port_id < 8 && e->iface[ev->port_id] ? e->iface[ev->port_id] : "seam";
+	fprintf(e->f, "{\"timestamp\":\"%s\",\"flow_id\":%lu,\"in_iface\":", ts,
+		(unsigned long)ev->flow_id);
+	json_str(e->f, ifc, strlen(ifc));
+	fprintf(e->f, ",\"event_type\":\"%s\",\"src_ip\":\"%s\",\"src_port\":%u,"
+		"\"dest_ip\":\"%s\",\"dest_port\":%u,\"proto\":\"TCP\",\"community_id\":\"%s\"",
+		type, s, ev->sport, d, ev->dport, cid);
+}
+
+static void http_obj(FILE *f, const struct insp_meta *m)
+{
+	if (!m->method_len && !m->status)
+		return;
+	fputs(",\"http\":{", f);
+	int first = 1;
+#define SEP() do { if (!first) fputc(',', f); first = 0; } while (0)
+	if (m->host_len) { SEP(); fputs("\"hostname\":", f); json_str(f, m->host, m->host_len); }
+	if (m->uri_len) { SEP(); fputs("\"url\":", f); json_str(f, m->uri, m->uri_len); }
+	if (m->method_len) { SEP(); fputs("\"http_method\":", f); json_str(f, m->method, m->method_len); }
+	if (m->proto_len) { SEP(); fputs("\"protocol\":", f); json_str(f, m->proto, m->proto_len); }
+	if (m->status) { SEP(); fprintf(f, "\"status\":%u", m->status); }
+#undef SEP
+	fputc('}', f);
+}
+
+void eve_write_evt(struct eve *e, const struct evt *ev)
+{
+	FILE *f = e->f;
+	if (ev->type == EVT_FLOW) {
+		char st[48], en[48];
+		common(e, ev, "flow");
+		eve_timestamp(ev->start_ns, st, sizeof(st));
+		eve_timestamp(ev->ts_ns, en, sizeof(en));
+		fprintf(f, ",\"app_proto\":\"%s\",\"flow\":{\"pkts_toserver\":%lu,\"pkts_toclient\":%lu,"
+			"\"bytes_toserver\":%lu,\"bytes_toclient\":%lu,\"start\":\"%s\",\"end\":\"%s\","
+			"\"age\":%lu,\"state\":\"%s\",\"reason\":\"%s\",\"alerted\":%s}}\n",
+			ev->meta.proto_len || ev->meta.method_len ? "http" : "failed",
+			(unsigned long)ev->pkts[0], (unsigned long)ev->pkts[1],
+			(unsigned long)ev->bytes[0], (unsigned long)ev->bytes[1], st, en,
+			(unsigned long)((ev->ts_ns - ev->start_ns) / 1000000000ull),
+			tcp_state_name(ev->tcp_state), end_reasons[ev->end_reason & 3],
+			ev->alerted ? "true" : "false");
+		e->lines++;
+		return;
+	}
+	const struct finding_info *fi = &finding_table[ev->finding < F__COUNT ? ev->finding : 0];
+	const char *dir = ev->dir == 0 ? "to_server" : "to_client";
+	if (ev->type == EVT_ANOMALY) {
+		common(e, ev, "anomaly");
+		fprintf(f, ",\"app_proto\":\"http\",\"anomaly\":{\"type\":\"applayer\",\"event\":\"%s\","
+			"\"layer\":\"proto_parser\",\"app_proto\":\"http\",\"code\":%u}", fi->name, fi->id);
+	} else {
+		int sev;
+		const char *cat = severity_category(fi->tier, &sev);
+		common(e, ev, "alert");
+		fprintf(f, ",\"app_proto\":\"http\",\"alert\":{\"action\":\"%s\",\"gid\":1,"
+			"\"signature_id\":%u,\"rev\":1,\"signature\":\"SEAM %s %s\",\"category\":\"%s\","
+			"\"severity\":%d}",
+			ev->enforced ? "blocked" : "allowed", ev->finding == F_SIG_MATCH ? ev->sig_id : fi->id,
+			fi->name, fi->text, cat, sev);
+	}
+	http_obj(f, &ev->meta);
+	fprintf(f, ",\"seam\":{\"finding\":\"%s\",\"tier\":\"%s\",\"offset\":%lu,\"direction\":\"%s\","
+		"\"verdict\":\"%s\",\"enforced\":%s}}\n",
+		fi->name, tier_name(fi->tier), (unsigned long)ev->offset, dir,
+		vd_action_name(ev->action), ev->enforced ? "true" : "false");
+	e->lines++;
+}
+
+void eve_write_stats(struct eve *e, uint64_t ts_ns, uint64_t uptime_s, const struct stats_reg *reg)
+{
+	char ts[48];
+	eve_timestamp(ts_ns, ts, sizeof(ts));
+	fprintf(e->f, "{\"timestamp\":\"%s\",\"event_type\":\"stats\",\"stats\":{\"uptime\":%lu},"
+		"\"seam\":{\"counters\":", ts, (unsigned long)uptime_s);
+	stats_write_json(reg, e->f);
+	fputs("}}\n", e->f);
+	e->lines++;
+	fflush(e->f);
+}

@@ -1,0 +1,224 @@
+/* decode.c — frame decoding with a named reason for every failure. */
+#include <string.h>
+#include <arpa/inet.h>
+#include "decode.h"
+
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+const char *const decode_ctr_names[DEC__COUNT] = {
+#define X(n, t) #n,
+	DECODE_CTRS(X)
+#undef X
+};
+
+static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+uint32_t csum_add(uint32_t sum, const void *data, uint32_t len)
+{
+	const uint8_t *p = data;
+	uint64_t s = sum;
+	while (len >= 2) {
+		s += rd16(p);
+		p += 2;
+		len -= 2;
+	}
+	if (len)
+		s += (uint32_t)p[0] << 8;
+	while (s >> 32)
+		s = (s & 0xffffffff) + (s >> 32);
+	return (uint32_t)s;
+}
+
+uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+uint16_t tcp_checksum(int ipver, const uint8_t *src, const uint8_t *dst, const uint8_t *tcp,
+		      uint32_t tcp_len)
+{
+	uint32_t s = 0;
+	int alen = ipver == 6 ? 16 : 4;
+	s = csum_add(s, src, alen);
+	s = csum_add(s, dst, alen);
+	s += 6;
+	s += tcp_len & 0xffff;
+	s += tcp_len >> 16;
+	s = csum_add(s, tcp, tcp_len);
+	return csum_fold(s);
+}
+
+static enum decode_ctr decode_tcp(const uint8_t *p, uint32_t off, uint32_t end, int verify,
+				  struct pkt *o)
+{
+	if (unlikely(end - off < 20))
+		return DEC_tcp_short;
+	const uint8_t *t = p + off;
+	uint32_t hlen = (t[12] >> 4) * 4u;
+	if (unlikely(hlen < 20 || hlen > end - off))
+		return DEC_tcp_bad_hlen;
+	o->l4_off = off;
+	o->sport = rd16(t);
+	o->dport = rd16(t + 2);
+	o->seq = rd32(t + 4);
+	o->ack = rd32(t + 8);
+	o->tcp_flags = t[13];
+	o->win = rd16(t + 14);
+	o->urp = rd16(t + 18);
+	o->payload_off = off + hlen;
+	o->payload_len = end - off - hlen;
+	o->wscale = 0xff;
+	if ((o->tcp_flags & TH_SYN) && hlen > 20) {
+		uint32_t i = 20;
+		while (i < hlen) {
+			uint8_t kind = t[i];
+			if (kind == 0)
+				break;
+			if (kind == 1) {
+				i++;
+				continue;
+			}
+			if (i + 1 >= hlen || t[i + 1] < 2 || i + t[i + 1] > hlen)
+				break;
+			if (kind == 3 && t[i + 1] == 3)
+				o->wscale = t[i + 2] > 14 ? 14 : t[i + 2];
+			i += t[i + 1];
+		}
+	}
+	if (verify && tcp_checksum(o->ipver, o->src, o->dst, t, end - off) != 0)
+		return DEC_tcp_bad_csum;
+	return DEC_tcp;
+}
+
+static int ipv6_ext(uint8_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 60 || nh == 51 || nh == 135 || nh == 139 || nh == 140;
+}
+
+enum decode_ctr decode_frame(const uint8_t *p, uint32_t len, enum linktype lt, int verify,
+			     struct pkt *o)
+{
+	uint32_t off = 0;
+	uint16_t et;
+
+	o->nvlan = 0;
+	switch (lt) {
+	case LINK_ETH:
+		if (unlikely(len < 14))
+			return DEC_eth_short;
+		et = rd16(p + 12);
+		off = 14;
+		while (et == 0x8100 || et == 0x88a8 || et == 0x9100) {
+			if (unlikely(len - off < 4))
+				return DEC_eth_short;
+			et = rd16(p + off + 2);
+			off += 4;
+			if (++o->nvlan > 4)
+				return DEC_eth_short;
+		}
+		break;
+	case LINK_RAW:
+		if (unlikely(len < 1))
+			return DEC_eth_short;
+		et = (p[0] >> 4) == 6 ? 0x86dd : 0x0800;
+		break;
+	case LINK_NULL:
+		if (unlikely(len < 4))
+			return DEC_eth_short;
+		et = (p[0] == 2 || p[3] == 2) ? 0x0800 : 0x86dd;
+		off = 4;
+		break;
+	case LINK_SLL:
+		if (unlikely(len < 16))
+			return DEC_eth_short;
+		et = rd16(p + 14);
+		off = 16;
+		break;
+	case LINK_SLL2:
+		if (unlikely(len < 20))
+			return DEC_eth_short;
+		et = rd16(p);
+		off = 20;
+		break;
+	default:
+		return DEC_bad_linktype;
+	}
+
+	o->l3_off = off;
+	if (et == 0x0800) {
+		if (unlikely(len - off < 20))
+			return DEC_ipv4_short;
+		const uint8_t *ip = p + off;
+		uint32_t ihl = (ip[0] & 15) * 4u;
+		if (unlikely((ip[0] >> 4) != 4 || ihl < 20 || ihl > len - off))
+			return DEC_ipv4_bad_hlen;
+		uint32_t tot = rd16(ip + 2);
+		if (unlikely(tot < ihl || tot > len - off))
+			return DEC_ipv4_bad_len;
+		if (verify && csum_fold(csum_add(0, ip, ihl)) != 0)
+			return DEC_ipv4_bad_csum;
+		o->ipver = 4;
+		o->ttl = ip[8];
+		o->l4proto = ip[9];
+		o->ip_id = rd16(ip + 4);
+		memset(o->src, 0, 32);
+		memcpy(o->src, ip + 12, 4);
+		memcpy(o->dst, ip + 16, 4);
+		if (rd16(ip + 6) & 0x3fff)
+			return DEC_fragment;
+		if (o->l4proto != 6)
+			return DEC_non_tcp;
+		return decode_tcp(p, off + ihl, off + tot, verify, o);
+	}
+	if (et == 0x86dd) {
+		if (unlikely(len - off < 40))
+			return DEC_ipv6_short;
+		const uint8_t *ip = p + off;
+		if (unlikely((ip[0] >> 4) != 6))
+			return DEC_ipv6_short;
+		uint32_t plen = rd16(ip + 4);
+		if (unlikely(plen > len - off - 40))
+			return DEC_ipv6_bad_len;
+		o->ipver = 6;
+		o->ttl = ip[7];
+		memcpy(o->src, ip + 8, 16);
+		memcpy(o->dst, ip + 24, 16);
+		uint32_t end = off + 40 + plen;
+		uint8_t nh = ip[6];
+		uint32_t x = off + 40;
+		int hops = 0;
+		while (ipv6_ext(nh)) {
+			if (unlikely(++hops > 8))
+				return DEC_ipv6_ext_loop;
+			if (unlikely(end - x < 8))
+				return DEC_ipv6_ext_trunc;
+			uint32_t elen;
+			if (nh == 44 || nh == 0x2c)
+				elen = 8;
+			else if (nh == 51)
+				elen = (p[x + 1] + 2) * 4u;
+			else
+				elen = (p[x + 1] + 1) * 8u;
+			if (unlikely(elen > end - x))
+				return DEC_ipv6_ext_trunc;
+			nh = p[x];
+			x += elen;
+		}
+		if (nh == 44) {
+			if (unlikely(end - x < 8))
+				return DEC_ipv6_ext_trunc;
+			return DEC_fragment;
+		}
+		o->l4proto = nh;
+		if (nh != 6)
+			return DEC_non_tcp;
+		return decode_tcp(p, x, end, verify, o);
+	}
+	return DEC_non_ip;
+}

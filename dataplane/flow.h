@@ -1,0 +1,115 @@
+/* flow.h — per-worker flow table.
+ *
+ * An rte_hash maps the canonical 5-tuple to a slot; the slot indexes a
+ * small hot record (struct flow).  Inspection and reassembly state (struct
+ * flow_cold) comes from a bounded pool only once a flow carries payload.
+ * Timeouts use a hashed timer wheel of one-second slots; a flow is re-filed
+ * lazily when its slot comes round, so packets never touch the wheel.
+ * Under pressure embryonic flows are evicted first. Single-threaded: one
+ * table per worker, never shared. */
+#ifndef SEAM_FLOW_H
+#define SEAM_FLOW_H
+
+#include <stdint.h>
+#include <rte_hash.h>
+#include <rte_mempool.h>
+#include "insp.h"
+#include "reasm.h"
+
+struct flow_key {
+	uint8_t a[16], b[16];     /* lower endpoint first */
+	uint16_t pa, pb;
+	uint8_t ipver, proto;
+	uint16_t vlan;
+} __attribute__((packed));
+
+enum flow_tcp_state {
+	FS_NEW = 0,               /* SYN seen, no answer */
+	FS_ESTABLISHED,           /* SYN-ACK seen, or data midstream */
+	FS_CLOSING,               /* FIN from one side */
+	FS_CLOSED,                /* FIN both ways, or RST */
+};
+
+struct tcp_half {
+	uint32_t isn;
+	uint32_t fin_seq;         /* seq of the FIN (valid when fin) */
+	uint32_t fwd_next;        /* highest seq+len forwarded towards the peer */
+	uint32_t last_ack;        /* latest ACK this side sent */
+	uint8_t syn, fin, rst;
+	uint8_t ttl;
+	uint8_t wscale;
+	uint8_t csum_good;        /* a good checksum was seen from this side */
+	uint8_t csum_offload;     /* ... or only bad ones: capture offload */
+	uint8_t tiny;             /* consecutive tiny segments in a header block */
+};
+
+struct flow_cold {
+	struct reasm_dir rd[2];
+	struct insp_sess insp;
+	/* followed by 2 * retain_bytes of verification ring */
+	uint8_t ring[];
+};
+
+struct flow {
+	uint64_t last_ns;
+	uint64_t start_ns;
+	uint64_t flow_id;
+	uint64_t bytes[2];
+	uint32_t pkts[2];
+	uint32_t wnext, wprev;    /* timer wheel list, slot indices */
+	uint16_t wslot;
+	uint8_t state;            /* enum flow_tcp_state */
+	uint8_t init_is_b;        /* the initiator is endpoint b of the key */
+	uint8_t vd;               /* enum vd_action in force */
+	uint8_t alerted;
+	uint8_t close_after;
+	uint8_t in_port;
+	struct tcp_half half[2];  /* [0] initiator, [1] responder */
+	struct flow_cold *cold;
+	struct flow_key key;
+};
+
+#define WHEEL_SLOTS 4096u
+#define FLOW_NIL UINT32_MAX
+
+struct flow_table {
+	struct rte_hash *h;
+	struct flow *f;
+	uint32_t cap;
+	struct rte_mempool *cold_pool;
+	uint32_t cold_size;
+	uint32_t retain;
+	uint32_t wheel[WHEEL_SLOTS];
+	uint64_t wheel_sec;       /* last second processed */
+	uint32_t timeout[4];      /* seconds by state */
+	uint32_t nactive;
+};
+
+int flow_table_init(struct flow_table *t, const char *name, uint32_t cap, uint32_t ncold,
+		    uint32_t retain, int socket, char *err, size_t errlen);
+void flow_table_free(struct flow_table *t);
+
+/* Canonicalise a tuple; returns 1 when src is endpoint b of the key. */
+int flow_key_make(struct flow_key *k, int ipver, const uint8_t *src, const uint8_t *dst,
+		  uint16_t sport, uint16_t dport, uint16_t vlan);
+
+/* Index of the flow for key, or -1.  */
+int32_t flow_lookup(struct flow_table *t, const struct flow_key *k, hash_sig_t sig);
+/* Insert; returns the slot or -ENOSPC. The record is zeroed. */
+int32_t flow_insert(struct flow_table *t, const struct flow_key *k, hash_sig_t sig, uint64_t now_ns);
+/* Remove (caller has already released cold state). */
+void flow_remove(struct flow_table *t, int32_t idx);
+
+/* Get cold state, allocating on first use; NULL when the pool is empty. */
+struct flow_cold *flow_cold_get(struct flow_table *t, struct flow *f, int midstream);
+void flow_cold_put(struct flow_table *t, struct flow *f);
+
+/* Walk the wheel up to now; call expire() for each flow whose deadline has
+ * passed.  at_most bounds the work (0 = unbounded, for shutdown). */
+typedef void (*flow_expire_fn)(void *ctx, int32_t idx);
+void flow_wheel_advance(struct flow_table *t, uint64_t now_ns, flow_expire_fn expire, void *ctx);
+/* Pick a victim for eviction: an embryonic flow if one is found within a
+ * short scan of the oldest slots, else the oldest flow. -1 when empty. */
+int32_t flow_pick_victim(struct flow_table *t, int *embryonic);
+
+#endif

@@ -1,0 +1,529 @@
+/* main.c — `seam`: parses the command line and configuration, builds the
+ * EAL arguments, sets up ports and workers, and runs the control loop that
+ * turns worker events into EVE JSON and stats. */
+#include <errno.h>
+#include <stdarg.h>
+#include <getopt.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_version.h>
+#include <rte_errno.h>
+#include "config.h"
+#include "eve.h"
+#include "stats.h"
+#include "worker.h"
+#include "port.h"
+
+#define SEAM_VERSION "0.1.0"
+#define MAX_WORKERS 16
+
+static volatile sig_atomic_t stop_req, hup_req;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		hup_req = 1;
+	else
+		stop_req = 1;
+}
+
+struct app {
+	struct seam_cfg cfg;
+	const char *cfg_path;
+	const char *pcap_in;
+	const char *eve_out;
+	const char *devs[CFG_MAX_PORTS];
+	int ndevs;
+	int test_config;
+	int verbose;
+	int eal_argc;
+	char *eal_argv[64];
+	char eal_buf[64][512];
+	char *user_eal[32];
+	int nuser_eal;
+	uint64_t pcap_count;
+	uint32_t pcap_maxlen;
+	int linktype;
+	struct worker *wk[MAX_WORKERS];
+	uint32_t nworkers;
+	uint16_t port_id[CFG_MAX_PORTS];
+	char port_name[CFG_MAX_PORTS][64];
+	struct eve eve;
+	struct stats_reg reg;
+	uint64_t start_ns;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: seam [-c FILE] --pcap IN.pcap [--eve OUT.json]   offline: read a capture, exit at its end\n"
+		"       seam [-c FILE] --inline A B [--eve FILE]          bump in the wire between two ports\n"
+		"       seam [-c FILE] --mirror IF... [--eve FILE]        receive only (IDS)\n"
+		"       seam -c FILE                                      the mode and ports the file names\n"
+		"       seam --test-config -c FILE                        validate the configuration and exit\n"
+		"\n"
+		"A port is a PCI address (0000:3b:00.0), a DPDK vdev string (net_memif0,role=server)\n"
+		"or a kernel interface name (mapped to net_af_packet).\n"
+		"options: --stats-interval SEC, --profile strict|defensive|monitor, -v, --version,\n"
+		"         -- EAL-ARGS (appended last, so they override what seam builds)\n");
+}
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("seam: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(2);
+}
+
+static void eal_add(struct app *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(a->eal_buf[a->eal_argc], sizeof(a->eal_buf[0]), fmt, ap);
+	va_end(ap);
+	a->eal_argv[a->eal_argc] = a->eal_buf[a->eal_argc];
+	a->eal_argc++;
+}
+
+static int hugepages_free(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	long n = 0;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "HugePages_Free: %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n > 0;
+}
+
+/* Count packets and learn the link type, so the end of file is known and a
+ * missing or broken file is reported before EAL starts. */
+static void pcap_prescan(struct app *a)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(a->pcap_in, err);
+	if (!p)
+		die("cannot read capture %s: %s", a->pcap_in, err);
+	a->linktype = pcap_datalink(p);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	int r;
+	while ((r = pcap_next_ex(p, &h, &d)) == 1) {
+		a->pcap_count++;
+		if (h->caplen > a->pcap_maxlen)
+			a->pcap_maxlen = h->caplen;
+	}
+	if (r == PCAP_ERROR)
+		fprintf(stderr, "seam: warning: %s: %s (reading the %lu packets before it)\n",
+			a->pcap_in, pcap_geterr(p), (unsigned long)a->pcap_count);
+	pcap_close(p);
+	switch (a->linktype) {
+	case DLT_EN10MB: a->linktype = LINK_ETH; break;
+	case DLT_RAW: case 101: case 228: case 229: a->linktype = LINK_RAW; break;
+	case DLT_NULL: case DLT_LOOP: a->linktype = LINK_NULL; break;
+	case DLT_LINUX_SLL: a->linktype = LINK_SLL; break;
+	case 276: a->linktype = LINK_SLL2; break;
+	default:
+		die("capture %s: link type %d is not supported (Ethernet, raw IP, Linux cooked, BSD loopback are)",
+		    a->pcap_in, a->linktype);
+	}
+}
+
+static void build_eal(struct app *a)
+{
+	struct seam_cfg *c = &a->cfg;
+	eal_add(a, "seam");
+	const char *lc = c->lcores;
+	if (strcmp(lc, "0,1") == 0 && sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		lc = "0";
+	eal_add(a, "-l");
+	eal_add(a, "%s", lc);
+	eal_add(a, "--file-prefix=seam%d", (int)getpid());
+	int nohuge = c->no_huge || c->mode == MODE_OFFLINE || !hugepages_free();
+	if (nohuge) {
+		/* --in-memory needs hugetlbfs; without it, share no config files */
+		eal_add(a, "--no-huge");
+		eal_add(a, "--no-shconf");
+		uint32_t mb = c->memory_mb;
+		eal_add(a, "-m");
+		eal_add(a, "%u", mb);
+	} else {
+		eal_add(a, "--in-memory");
+		eal_add(a, "--socket-mem=%u", c->memory_mb);
+	}
+	eal_add(a, "--log-level=%d", a->verbose ? 7 : 4);
+	int pci = 0;
+	for (uint32_t i = 0; i < c->nports; i++) {
+		char dev[512];
+		char kind = port_classify(c->port_dev[i], dev, sizeof(dev), i, a->port_name[i],
+					  sizeof(a->port_name[i]));
+		if (kind == 'e')
+			die("port %s: no such PCI device, DPDK driver or network interface "
+			    "(check `ip link` or `dpdk-devbind.py --status`)", c->port_dev[i]);
+		if (kind == 'p') {
+			eal_add(a, "-a");
+			eal_add(a, "%s", dev);
+			pci = 1;
+		} else {
+			eal_add(a, "--vdev=%s", dev);
+		}
+	}
+	if (!pci)
+		eal_add(a, "--no-pci");
+	if (c->eal_extra[0]) {
+		char *s = strdup(c->eal_extra), *save = NULL;
+		for (char *t = strtok_r(s, " ", &save); t; t = strtok_r(NULL, " ", &save))
+			eal_add(a, "%s", t);
+		free(s);
+	}
+	for (int i = 0; i < a->nuser_eal; i++)
+		eal_add(a, "%s", a->user_eal[i]);
+}
+
+static void parse_args(struct app *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pcap", required_argument, 0, 'r' }, { "eve", required_argument, 0, 'e' },
+		{ "inline", no_argument, 0, 'i' }, { "mirror", no_argument, 0, 'm' },
+		{ "test-config", no_argument, 0, 't' }, { "config", required_argument, 0, 'c' },
+		{ "stats-interval", required_argument, 0, 's' }, { "profile", required_argument, 0, 'P' },
+		{ "help", no_argument, 0, 'h' }, { "version", no_argument, 0, 'V' },
+		{ 0, 0, 0, 0 },
+	};
+	int mode = -1, opt;
+	const char *stats = NULL, *profile = NULL;
+	/* everything after "--" goes to EAL */
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			for (int j = i + 1; j < argc && a->nuser_eal < 32; j++)
+				a->user_eal[a->nuser_eal++] = argv[j];
+			argc = i;
+			break;
+		}
+	while ((opt = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'r': a->pcap_in = optarg; mode = MODE_OFFLINE; break;
+		case 'e': a->eve_out = optarg; break;
+		case 'i': mode = MODE_INLINE; break;
+		case 'm': mode = MODE_MIRROR; break;
+		case 't': a->test_config = 1; break;
+		case 'c': a->cfg_path = optarg; break;
+		case 's': stats = optarg; break;
+		case 'P': profile = optarg; break;
+		case 'v': a->verbose = 1; break;
+		case 'V': printf("seam %s (DPDK %s)\n", SEAM_VERSION, rte_version()); exit(0);
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); exit(2);
+		}
+	}
+	for (int i = optind; i < argc && a->ndevs < CFG_MAX_PORTS; i++)
+		a->devs[a->ndevs++] = argv[i];
+
+	char err[1024];
+	cfg_defaults(&a->cfg);
+	if (a->cfg_path && cfg_load(&a->cfg, a->cfg_path, err, sizeof(err)) < 0)
+		die("%s", err);
+	if (a->test_config) {
+		if (!a->cfg_path)
+			die("--test-config needs -c FILE");
+		printf("%s: configuration OK (mode %s, profile %s)\n", a->cfg_path, mode_name(a->cfg.mode),
+		       a->cfg.policy.profile);
+		exit(0);
+	}
+	if (profile && policy_profile(&a->cfg.policy, profile) < 0)
+		die("--profile %s: unknown profile (strict, defensive, monitor)", profile);
+	if (stats) {
+		char *end;
+		long v = strtol(stats, &end, 10);
+		if (*end || v < 0 || v > 86400)
+			die("--stats-interval %s: expected seconds between 0 and 86400", stats);
+		a->cfg.stats_interval = v;
+	}
+	if (mode >= 0)
+		a->cfg.mode = mode;
+	if (a->eve_out)
+		snprintf(a->cfg.eve_file, sizeof(a->cfg.eve_file), "%s", a->eve_out);
+	if (mode == MODE_OFFLINE) {
+		if (a->ndevs)
+			die("--pcap takes no ports (got %s)", a->devs[0]);
+		if (strchr(a->pcap_in, ','))
+			die("capture path %s: a comma cannot be passed to the pcap driver; rename the file", a->pcap_in);
+		a->cfg.nports = 1;
+		snprintf(a->cfg.port_dev[0], sizeof(a->cfg.port_dev[0]), "net_pcap0,rx_pcap=%s", a->pcap_in);
+	} else if (mode == MODE_INLINE) {
+		if (a->ndevs != 2)
+			die("--inline needs exactly two ports, A and B (got %d)", a->ndevs);
+	} else if (mode == MODE_MIRROR) {
+		if (a->ndevs < 1)
+			die("--mirror needs at least one port");
+	} else if (a->ndevs) {
+		die("unexpected argument %s (ports follow --inline or --mirror)", a->devs[0]);
+	}
+	if (mode == MODE_INLINE || mode == MODE_MIRROR) {
+		a->cfg.nports = a->ndevs;
+		for (int i = 0; i < a->ndevs; i++)
+			snprintf(a->cfg.port_dev[i], sizeof(a->cfg.port_dev[i]), "%s", a->devs[i]);
+	}
+	if (a->cfg.mode == MODE_OFFLINE && !a->pcap_in)
+		die("offline mode needs --pcap FILE (or set mode = \"inline\" with ports in %s)",
+		    a->cfg_path ? a->cfg_path : "the configuration");
+	if (a->cfg.mode == MODE_INLINE && a->cfg.nports != 2)
+		die("inline mode needs exactly two ports");
+	if (a->cfg.mode == MODE_MIRROR && a->cfg.nports < 1)
+		die("mirror mode needs at least one port");
+}
+
+static void drain_events(void *ctx)
+{
+	struct app *a = ctx;
+	void *evs[64];
+	for (uint32_t w = 0; w < a->nworkers; w++) {
+		unsigned n;
+		while ((n = rte_ring_sc_dequeue_burst(a->wk[w]->evq, evs, 64, NULL)) > 0) {
+			for (unsigned i = 0; i < n; i++)
+				eve_write_evt(&a->eve, evs[i]);
+			rte_mempool_put_bulk(a->wk[w]->evpool, evs, n);
+		}
+	}
+}
+
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void register_stats(struct app *a)
+{
+	int s_pkt = stats_register(&a->reg, "pkt", pkt_ctr_names, PKT__COUNT);
+	int s_fate = stats_register(&a->reg, "fate", fate_ctr_names, FATE__COUNT);
+	int s_dec = stats_register(&a->reg, "decode", decode_ctr_names, DEC__COUNT);
+	int s_flow = stats_register(&a->reg, "flow", flow_ctr_names, FLOWC__COUNT);
+	int s_tcp = stats_register(&a->reg, "tcp", tcp_ctr_names, TCPC__COUNT);
+	int s_vd = stats_register(&a->reg, "verdict", vd_ctr_names, VDC__COUNT);
+	int s_f = stats_register(&a->reg, "finding", finding_ctr_names, F__COUNT);
+	for (uint32_t i = 0; i < a->nworkers; i++) {
+		struct worker *w = a->wk[i];
+		stats_attach(&a->reg, s_pkt, i, w->pktc);
+		stats_attach(&a->reg, s_fate, i, w->fate);
+		stats_attach(&a->reg, s_dec, i, w->dec);
+		stats_attach(&a->reg, s_flow, i, w->flowc);
+		stats_attach(&a->reg, s_tcp, i, w->tcpc);
+		stats_attach(&a->reg, s_vd, i, w->vdc);
+		stats_attach(&a->reg, s_f, i, w->find);
+	}
+}
+
+/* received = sum of fates + held (DESIGN.md invariant 3) */
+static int identity(struct app *a, uint64_t *rx, uint64_t *fates, uint64_t *held)
+{
+	int s, c;
+	uint32_t k;
+	*rx = *fates = *held = 0;
+	for (s = 0; s < (int)a->reg.nstages; s++) {
+		if (strcmp(a->reg.stage[s].name, "fate") == 0)
+			for (c = 0; c < (int)a->reg.stage[s].nctrs; c++)
+				*fates += stats_sum(&a->reg, s, c);
+	}
+	if (stats_find(&a->reg, "pkt.rx", &s, &k) == 0)
+		*rx = stats_sum(&a->reg, s, k);
+	if (stats_find(&a->reg, "pkt.held", &s, &k) == 0)
+		*held = stats_sum(&a->reg, s, k);
+	return *rx == *fates + *held;
+}
+
+int main(int argc, char **argv)
+{
+	static struct app app;
+	struct app *a = &app;
+	char err[1024];
+
+	parse_args(a, argc, argv);
+	if (a->cfg.mode == MODE_OFFLINE)
+		pcap_prescan(a);
+	if (eve_open(&a->eve, a->cfg.eve_file, err, sizeof(err)) < 0)
+		die("%s", err);
+	build_eal(a);
+	if (a->verbose) {
+		fprintf(stderr, "seam: EAL");
+		for (int i = 0; i < a->eal_argc; i++)
+			fprintf(stderr, " %s", a->eal_argv[i]);
+		fputc('\n', stderr);
+	}
+	if (rte_eal_init(a->eal_argc, a->eal_argv) < 0)
+		die("DPDK could not start (%s). Without hugepages set no_huge = true; "
+		    "check lcores \"%s\" exist and that no other seam uses them", rte_strerror(rte_errno),
+		    a->cfg.lcores);
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+
+	/* ports */
+	for (uint32_t i = 0; i < a->cfg.nports; i++) {
+		if (rte_eth_dev_get_port_by_name(a->port_name[i], &a->port_id[i]) != 0)
+			die("port %s did not come up as %s (try -v for the driver's messages)",
+			    a->cfg.port_dev[i], a->port_name[i]);
+		a->eve.iface[a->port_id[i] < 8 ? a->port_id[i] : 7] = a->cfg.mode == MODE_OFFLINE
+			? "pcap" : a->cfg.port_dev[i];
+	}
+	uint32_t nlcores = rte_lcore_count();
+	uint32_t nworkers = nlcores > 1 ? nlcores - 1 : 1;
+	if (a->cfg.mode == MODE_OFFLINE)
+		nworkers = 1;   /* one capture, one queue: order is kept */
+	if (nworkers > MAX_WORKERS)
+		nworkers = MAX_WORKERS;
+
+	uint32_t dataroom = RTE_MBUF_DEFAULT_DATAROOM;
+	uint32_t nmbuf = 16383;
+	if (a->cfg.mode == MODE_OFFLINE && a->pcap_maxlen + 64 > dataroom) {
+		dataroom = a->pcap_maxlen + 64 > 65535 - RTE_PKTMBUF_HEADROOM ? 65535 - RTE_PKTMBUF_HEADROOM
+									: a->pcap_maxlen + 64;
+		nmbuf = (256u << 20) / (dataroom + RTE_PKTMBUF_HEADROOM + 256);
+		if (nmbuf > 16383)
+			nmbuf = 16383;
+	}
+	if (a->cfg.held_max_segs > nmbuf / 2)
+		a->cfg.held_max_segs = nmbuf / 2;
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("mbufs", nmbuf, 256, 0,
+							 dataroom + RTE_PKTMBUF_HEADROOM, rte_socket_id());
+	if (!mp)
+		die("no memory for %u packet buffers of %u bytes (raise memory_mb, now %u)", nmbuf, dataroom,
+		    a->cfg.memory_mb);
+
+	int ts_off = -1;
+	uint64_t ts_flag = 0;
+	for (uint32_t i = 0; i < a->cfg.nports; i++) {
+		int tx = a->cfg.mode == MODE_INLINE;
+		if (port_setup(a->port_id[i], nworkers, tx ? nworkers : 1, mp, a->cfg.mode == MODE_OFFLINE,
+			       a->cfg.mode != MODE_OFFLINE, err, sizeof(err)) < 0)
+			die("port %s: %s", a->cfg.port_dev[i], err);
+	}
+	if (a->cfg.mode == MODE_OFFLINE) {
+		int off = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, NULL);
+		int bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, NULL);
+		if (off >= 0 && bit >= 0) {
+			ts_off = off;
+			ts_flag = 1ull << bit;
+		}
+	}
+
+	for (uint32_t i = 0; i < nworkers; i++) {
+		struct worker *w = rte_zmalloc("worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
+		if (!w || worker_init(w, i, &a->cfg, rte_socket_id(), mp, err, sizeof(err)) < 0)
+			die("%s", w ? err : "no memory for a worker");
+		w->linktype = a->cfg.mode == MODE_OFFLINE ? a->linktype : LINK_ETH;
+		w->ts_off = ts_off;
+		w->ts_flag = ts_flag;
+		w->expected = a->pcap_count;
+		w->txq = i;
+		w->drain = drain_events;
+		w->drain_ctx = a;
+		if (a->cfg.mode == MODE_INLINE) {
+			w->nrx = 2;
+			w->rx[0] = (struct wk_rx){ a->port_id[0], i, a->port_id[1] };
+			w->rx[1] = (struct wk_rx){ a->port_id[1], i, a->port_id[0] };
+		} else {
+			for (uint32_t p = 0; p < a->cfg.nports && p < WK_MAX_RX; p++)
+				w->rx[w->nrx++] = (struct wk_rx){ a->port_id[p], i, -1 };
+		}
+		a->wk[a->nworkers++] = w;
+	}
+	register_stats(a);
+	a->start_ns = wall_ns();
+
+	if (a->cfg.mode != MODE_OFFLINE)
+		fprintf(stderr, "seam: %s mode on %u port(s), %u worker(s), profile %s, EVE to %s\n",
+			mode_name(a->cfg.mode), a->cfg.nports, nworkers, a->cfg.policy.profile,
+			a->cfg.eve_file);
+
+	/* workers on the worker lcores; the main lcore runs control */
+	unsigned lc;
+	uint32_t launched = 0;
+	RTE_LCORE_FOREACH_WORKER(lc) {
+		if (launched == a->nworkers)
+			break;
+		rte_eal_remote_launch(worker_main, a->wk[launched++], lc);
+	}
+	if (launched == 0) {
+		a->wk[0]->single = 1;
+		/* one lcore: the worker runs here and drains its own events */
+		while (!a->wk[0]->done) {
+			a->wk[0]->stop = 0;
+			worker_main(a->wk[0]);
+		}
+	} else {
+		uint64_t next_stats = a->start_ns + a->cfg.stats_interval * 1000000000ull;
+		for (;;) {
+			drain_events(a);
+			if (hup_req) {
+				hup_req = 0;
+				eve_reopen(&a->eve);
+			}
+			if (stop_req)
+				for (uint32_t i = 0; i < a->nworkers; i++)
+					a->wk[i]->stop = 1;
+			uint32_t done = 0;
+			for (uint32_t i = 0; i < a->nworkers; i++)
+				done += a->wk[i]->done;
+			if (done == a->nworkers)
+				break;
+			uint64_t now = wall_ns();
+			if (a->cfg.stats_interval && now >= next_stats) {
+				next_stats = now + a->cfg.stats_interval * 1000000000ull;
+				eve_write_stats(&a->eve, now, (now - a->start_ns) / 1000000000ull, &a->reg);
+			}
+			fflush(a->eve.f);
+			usleep(1000);
+		}
+		rte_eal_mp_wait_lcore();
+	}
+	drain_events(a);
+	uint64_t now = wall_ns();
+	uint64_t ts = a->cfg.mode == MODE_OFFLINE && a->wk[0]->now_ns ? a->wk[0]->now_ns : now;
+	eve_write_stats(&a->eve, ts, (now - a->start_ns) / 1000000000ull, &a->reg);
+
+	uint64_t rx, fates, held;
+	int ok = identity(a, &rx, &fates, &held);
+	int sf, sa;
+	uint32_t kf, ka;
+	uint64_t alerts = 0, flows = 0;
+	if (stats_find(&a->reg, "flow.created", &sf, &kf) == 0)
+		flows = stats_sum(&a->reg, sf, kf);
+	for (int v = VD_ALERT; v < VD__COUNT; v++)
+		alerts += a->wk[0] ? stats_sum(&a->reg, 5, v) : 0;
+	(void)sa; (void)ka;
+	fprintf(stderr, "seam: %lu packets, %lu flows, %lu alert-level findings, %lu EVE lines; "
+		"identity rx=%lu fates=%lu held=%lu %s\n", (unsigned long)rx, (unsigned long)flows,
+		(unsigned long)alerts, (unsigned long)a->eve.lines, (unsigned long)rx,
+		(unsigned long)fates, (unsigned long)held, ok ? "holds" : "BROKEN");
+	eve_close(&a->eve);
+	for (uint32_t i = 0; i < a->cfg.nports; i++) {
+		rte_eth_dev_stop(a->port_id[i]);
+		rte_eth_dev_close(a->port_id[i]);
+	}
+	for (uint32_t i = 0; i < a->nworkers; i++)
+		worker_free(a->wk[i]);
+	rte_eal_cleanup();
+	return ok ? 0 : 3;
+}

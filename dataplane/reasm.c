@@ -1,0 +1,208 @@
+/* reasm.c — ordering core: in-order delivery, bounded holding, first copy
+ * wins on overlap (the reading of Novak & Sturges, "Target-Based TCP Stream
+ * Reassembly", with the inline normalisation rule that bytes differing
+ * from what was inspected never pass). */
+#include <stdlib.h>
+#include <string.h>
+#include "reasm.h"
+
+int reasm_pool_init(struct reasm_pool *p, uint32_t n)
+{
+	p->mem = calloc(n, sizeof(*p->mem));
+	if (!p->mem)
+		return -1;
+	p->size = p->nfree = n;
+	p->free = NULL;
+	for (uint32_t i = n; i-- > 0;) {
+		p->mem[i].next = p->free;
+		p->free = &p->mem[i];
+	}
+	return 0;
+}
+
+void reasm_pool_free(struct reasm_pool *p)
+{
+	free(p->mem);
+	memset(p, 0, sizeof(*p));
+}
+
+void reasm_dir_init(struct reasm_dir *r, uint8_t *ring, uint32_t ret_size)
+{
+	memset(r, 0, sizeof(*r));
+	r->ret = ring;
+	r->ret_size = ring ? ret_size : 0;
+}
+
+void reasm_dir_start(struct reasm_dir *r, uint32_t seq)
+{
+	r->next = seq;
+	r->started = 1;
+}
+
+/* Compare data with inspected bytes [seq, seq+n), all before r->next.
+ * Returns 1 equal, 0 differs, -1 older than the ring. */
+static int verify_old(const struct reasm_dir *r, uint32_t seq, const uint8_t *data, uint32_t n)
+{
+	uint32_t back = r->next - seq;            /* distance from next to seq */
+	if (n == 0)
+		return 1;
+	if (back > r->ret_size || back > r->delivered - r->valid_from)
+		return -1;
+	uint64_t start = r->delivered - back;     /* stream offset of seq */
+	uint32_t mask = r->ret_size - 1;
+	for (uint32_t i = 0; i < n; i++)
+		if (r->ret[(start + i) & mask] != data[i])
+			return 0;
+	return 1;
+}
+
+void reasm_consumed(struct reasm_dir *r, const uint8_t *data, uint32_t n)
+{
+	if (r->ret_size) {
+		uint32_t mask = r->ret_size - 1;
+		uint32_t skip = n > r->ret_size ? n - r->ret_size : 0;
+		uint64_t pos = r->delivered + skip;
+		for (uint32_t i = skip; i < n; i++, pos++)
+			r->ret[pos & mask] = data[i];
+	}
+	r->delivered += n;
+	r->next += n;
+}
+
+/* Check seg against held segments it overlaps: 1 all identical, 0 conflict,
+ * 2 fully covered by one identical held segment. */
+static int check_held(const struct reasm_dir *r, uint32_t seq, const uint8_t *data, uint32_t len)
+{
+	uint32_t end = seq + len;
+	for (const struct reasm_seg *h = r->held; h; h = h->next) {
+		uint32_t hend = h->seq + h->len;
+		if (seq_le(hend, seq))
+			continue;
+		if (seq_le(end, h->seq))
+			break;
+		uint32_t a = seq_lt(seq, h->seq) ? h->seq : seq;
+		uint32_t b = seq_lt(end, hend) ? end : hend;
+		if (memcmp(data + (a - seq), h->data + (a - h->seq), b - a) != 0)
+			return 0;
+		if (seq_le(h->seq, seq) && seq_le(end, hend))
+			return 2;
+	}
+	return 1;
+}
+
+enum reasm_result reasm_offer(struct reasm_dir *r, struct reasm_pool *p,
+			      const struct reasm_limits *lim, uint32_t seq,
+			      const uint8_t *data, uint32_t len, void *handle, uint32_t *off)
+{
+	uint32_t end = seq + len;
+	*off = 0;
+	if (seq_le(end, r->next)) {
+		int v = verify_old(r, seq, data, len);
+		return v == 1 ? RA_OLD : v == 0 ? RA_CONFLICT : RA_OLD_UNVERIFIED;
+	}
+	if (seq_le(seq, r->next)) {
+		/* in order, possibly repeating a verified prefix */
+		uint32_t old = r->next - seq;
+		int v = verify_old(r, seq, data, old);
+		if (v == 0)
+			return RA_CONFLICT;
+		if (v < 0)
+			return RA_CONFLICT;   /* cannot prove the repeated part: refuse */
+		/* new bytes must also agree with anything already held ahead */
+		if (r->held && check_held(r, r->next, data + old, len - old) == 0)
+			return RA_CONFLICT;
+		*off = old;
+		return RA_DELIVER;
+	}
+	/* out of order: hold */
+	if (seq - r->next > lim->max_ahead)
+		return RA_TOO_FAR;
+	int h = check_held(r, seq, data, len);
+	if (h == 0)
+		return RA_CONFLICT;
+	if (h == 2)
+		return RA_DUP_HELD;
+	if (r->nheld >= lim->max_segs || r->held_bytes + len > lim->max_bytes)
+		return RA_CAP_DIR;
+	if (!p->free)
+		return RA_CAP_POOL;
+	struct reasm_seg *s = p->free;
+	p->free = s->next;
+	p->nfree--;
+	s->seq = seq;
+	s->len = len;
+	s->data = data;
+	s->handle = handle;
+	struct reasm_seg **pp = &r->held;
+	while (*pp && seq_le((*pp)->seq, seq))
+		pp = &(*pp)->next;
+	s->next = *pp;
+	*pp = s;
+	r->nheld++;
+	r->held_bytes += len;
+	return RA_HELD;
+}
+
+static void *unlink_head(struct reasm_dir *r, struct reasm_pool *p, const uint8_t **data,
+			 uint32_t *len, uint32_t *seq)
+{
+	struct reasm_seg *s = r->held;
+	r->held = s->next;
+	r->nheld--;
+	r->held_bytes -= s->len;
+	*data = s->data;
+	*len = s->len;
+	*seq = s->seq;
+	void *h = s->handle;
+	s->next = p->free;
+	p->free = s;
+	p->nfree++;
+	return h;
+}
+
+void *reasm_pop(struct reasm_dir *r, struct reasm_pool *p, const uint8_t **data,
+		uint32_t *len, uint32_t *off, enum reasm_result *res)
+{
+	if (!r->held || seq_lt(r->next, r->held->seq))
+		return NULL;
+	uint32_t seq;
+	void *h = unlink_head(r, p, data, len, &seq);
+	uint32_t end = seq + *len;
+	*off = 0;
+	if (seq_le(end, r->next)) {
+		int v = verify_old(r, seq, *data, *len);
+		*res = v == 1 ? RA_OLD : v == 0 ? RA_CONFLICT : RA_OLD_UNVERIFIED;
+		return h;
+	}
+	uint32_t old = r->next - seq;
+	int v = verify_old(r, seq, *data, old);
+	*res = v == 1 ? RA_DELIVER : RA_CONFLICT;
+	*off = old;
+	return h;
+}
+
+void *reasm_skip_gap(struct reasm_dir *r, struct reasm_pool *p, const uint8_t **data,
+		     uint32_t *len, uint32_t *off, uint32_t *gap)
+{
+	if (!r->held)
+		return NULL;
+	uint32_t seq;
+	*gap = r->held->seq - r->next;
+	void *h = unlink_head(r, p, data, len, &seq);
+	r->next = seq;
+	r->delivered += *gap;    /* bytes before the gap can no longer be verified */
+	r->valid_from = r->delivered;
+	*off = 0;
+	return h;
+}
+
+void reasm_flush(struct reasm_dir *r, struct reasm_pool *p, void (*cb)(void *ctx, void *h),
+		 void *ctx)
+{
+	while (r->held) {
+		const uint8_t *d;
+		uint32_t l, s;
+		void *h = unlink_head(r, p, &d, &l, &s);
+		cb(ctx, h);
+	}
+}

@@ -1,0 +1,821 @@
+/* worker.c — the run-to-completion loop: RX burst → decode → flow → TCP →
+ * reassembly → inspect → verdict → TX, with one counted fate per packet. */
+#include <string.h>
+#include <time.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_hash_crc.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_prefetch.h>
+#include "worker.h"
+#include "evt.h"
+#include "rst.h"
+
+/* ---- fates ---------------------------------------------------------------- */
+
+static inline void tx_flush(struct worker *w, uint16_t port)
+{
+	struct wk_txbuf *b = &w->tx[port];
+	if (!b->n)
+		return;
+	uint16_t sent = rte_eth_tx_burst(port, w->txq, b->m, b->n);
+	w->fate[FATE_forwarded] += sent;
+	if (unlikely(sent < b->n)) {
+		w->fate[FATE_drop_tx_full] += b->n - sent;
+		rte_pktmbuf_free_bulk(b->m + sent, b->n - sent);
+	}
+	b->n = 0;
+}
+
+static inline void tx_one(struct worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	struct wk_txbuf *b = &w->tx[port];
+	b->m[b->n++] = m;
+	if (b->n == WK_TXBUF)
+		tx_flush(w, port);
+}
+
+/* Generated packets (RSTs) are not received packets: no fate of their own. */
+static void tx_generated(struct worker *w, uint16_t port, struct rte_mbuf *m)
+{
+	if (rte_eth_tx_burst(port, w->txq, &m, 1) != 1)
+		rte_pktmbuf_free(m);
+}
+
+/* The packet goes on: forwarded inline, released elsewhere. */
+static inline void fate_pass(struct worker *w, struct rte_mbuf *m, int16_t peer)
+{
+	if (w->mode == MODE_INLINE && peer >= 0) {
+		tx_one(w, peer, m);
+		return;
+	}
+	w->fate[FATE_released]++;
+	rte_pktmbuf_free(m);
+}
+
+static inline void fate_drop(struct worker *w, struct rte_mbuf *m, enum fate_ctr why)
+{
+	w->fate[why]++;
+	rte_pktmbuf_free(m);
+}
+
+/* ---- events --------------------------------------------------------------- */
+
+static struct evt *evt_get(struct worker *w)
+{
+	void *e;
+	while (rte_mempool_get(w->evpool, &e) < 0) {
+		if (w->mode != MODE_OFFLINE) {
+			w->vdc[VDC_events_lost]++;
+			return NULL;
+		}
+		/* offline: nothing may be lost, wait for the control thread */
+		if (w->single)
+			w->drain(w->drain_ctx);
+		else
+			rte_pause();
+	}
+	return e;
+}
+
+static void evt_put(struct worker *w, struct evt *e)
+{
+	while (rte_ring_sp_enqueue(w->evq, e) < 0) {
+		if (w->mode != MODE_OFFLINE) {
+			w->vdc[VDC_events_lost]++;
+			rte_mempool_put(w->evpool, e);
+			return;
+		}
+		if (w->single)
+			w->drain(w->drain_ctx);
+		else
+			rte_pause();
+	}
+}
+
+/* Orient the flow's endpoints: src = initiator. */
+static void evt_addrs(const struct flow *f, struct evt *e)
+{
+	const struct flow_key *k = &f->key;
+	e->ipver = k->ipver;
+	if (!f->init_is_b) {
+		memcpy(e->src, k->a, 16); memcpy(e->dst, k->b, 16);
+		e->sport = k->pa; e->dport = k->pb;
+	} else {
+		memcpy(e->src, k->b, 16); memcpy(e->dst, k->a, 16);
+		e->sport = k->pb; e->dport = k->pa;
+	}
+	e->flow_id = f->flow_id;
+	e->port_id = f->in_port;
+}
+
+static void emit_finding(struct worker *w, struct flow *f, enum finding fd, uint8_t dir,
+			 uint64_t off, uint32_t sig_id, const struct insp_meta *meta)
+{
+	uint8_t act = w->policy->finding_action[fd];
+	w->find[fd]++;
+	w->vdc[act]++;
+	if (act == VD_PASS)
+		return;
+	int enforce = w->mode == MODE_INLINE && act >= VD_CLOSE_AFTER;
+	if (enforce) {
+		if (act == VD_CLOSE_AFTER)
+			f->close_after = 1;
+		else if (act > f->vd) {
+			f->vd = act;
+			if (act >= VD_RESET)
+				w->want_rst = 1;
+		}
+	}
+	if (act >= VD_ALERT)
+		f->alerted = 1;
+	struct evt *e = evt_get(w);
+	if (!e)
+		return;
+	memset(e, 0, offsetof(struct evt, meta));
+	e->type = act == VD_LOG ? EVT_ANOMALY : EVT_ALERT;
+	evt_addrs(f, e);
+	e->ts_ns = w->now_ns;
+	e->finding = fd;
+	e->sig_id = sig_id;
+	e->dir = dir;
+	e->offset = off;
+	e->action = act;
+	e->enforced = enforce && act >= VD_DROP;
+	if (meta)
+		e->meta = *meta;
+	else
+		memset(&e->meta, 0, sizeof(e->meta));
+	evt_put(w, e);
+}
+
+static void on_hit(void *user, const struct insp_hit *hit, const struct insp_meta *meta)
+{
+	struct worker *w = user;
+	emit_finding(w, w->cur, hit->finding, hit->dir, hit->offset, hit->sig_id, meta);
+}
+
+static void tcp_finding(struct worker *w, struct flow *f, enum finding fd, uint8_t dir, uint64_t off)
+{
+	emit_finding(w, f, fd, dir, off, 0, f->cold ? &f->cold->insp.meta : NULL);
+}
+
+/* ---- flow end ------------------------------------------------------------- */
+
+static void drop_held(void *ctx, void *h)
+{
+	struct worker *w = ctx;
+	w->pktc[PKT_held]--;
+	fate_drop(w, h, FATE_drop_flush);
+}
+
+static void inspect_span(struct worker *w, struct flow *f, uint8_t dir, const uint8_t *p, uint32_t n);
+
+/* Offline and mirror: bytes after a gap that will never fill are still read. */
+static void deliver_after_gaps(struct worker *w, struct flow *f, uint8_t dir)
+{
+	struct flow_cold *c = f->cold;
+	const uint8_t *d;
+	uint32_t len, off, gap;
+	void *h;
+	while ((h = reasm_skip_gap(&c->rd[dir], &w->rp, &d, &len, &off, &gap))) {
+		w->pktc[PKT_held]--;
+		if (gap) {
+			w->tcpc[TCPC_gap_skipped]++;
+			tcp_finding(w, f, F_TCP_REASM_GAP, dir, c->rd[dir].delivered);
+			insp_gap(&c->insp, dir);
+		}
+		inspect_span(w, f, dir, d, len);
+		reasm_consumed(&c->rd[dir], d, len);
+		w->tcpc[TCPC_seg_released_held]++;
+		w->fate[FATE_released]++;
+		rte_pktmbuf_free(h);
+		/* drain whatever became contiguous */
+		enum reasm_result res;
+		while ((h = reasm_pop(&c->rd[dir], &w->rp, &d, &len, &off, &res))) {
+			w->pktc[PKT_held]--;
+			if (res == RA_DELIVER) {
+				inspect_span(w, f, dir, d + off, len - off);
+				reasm_consumed(&c->rd[dir], d + off, len - off);
+			}
+			w->fate[FATE_released]++;
+			rte_pktmbuf_free(h);
+		}
+	}
+}
+
+static void flow_end(struct worker *w, int32_t idx, enum flow_end_reason why)
+{
+	struct flow *f = &w->ft.f[idx];
+	struct flow *saved = w->cur;
+	w->cur = f;
+	if (f->cold) {
+		for (int d = 0; d < 2; d++) {
+			if (w->mode != MODE_INLINE)
+				deliver_after_gaps(w, f, d);
+			reasm_flush(&f->cold->rd[d], &w->rp, drop_held, w);
+		}
+	}
+	if (w->cfg->flow_events) {
+		struct evt *e = evt_get(w);
+		if (e) {
+			memset(e, 0, sizeof(*e));
+			e->type = EVT_FLOW;
+			evt_addrs(f, e);
+			e->ts_ns = f->last_ns;
+			e->start_ns = f->start_ns;
+			e->end_reason = why;
+			e->tcp_state = f->state;
+			e->alerted = f->alerted;
+			e->pkts[0] = f->pkts[0]; e->pkts[1] = f->pkts[1];
+			e->bytes[0] = f->bytes[0]; e->bytes[1] = f->bytes[1];
+			if (f->cold)
+				e->meta = f->cold->insp.meta;
+			evt_put(w, e);
+		}
+	}
+	static const uint8_t ctr[] = {
+		[FLOW_END_TIMEOUT] = FLOWC_ended_timeout, [FLOW_END_CLOSED] = FLOWC_ended_closed,
+		[FLOW_END_EVICTED] = FLOWC_ended_timeout, [FLOW_END_SHUTDOWN] = FLOWC_ended_shutdown,
+	};
+	if (why != FLOW_END_EVICTED)
+		w->flowc[ctr[why]]++;
+	flow_cold_put(&w->ft, f);
+	flow_remove(&w->ft, idx);
+	w->flowc[FLOWC_active] = w->ft.nactive;
+	w->cur = saved;
+}
+
+static void expire_cb(void *ctx, int32_t idx)
+{
+	struct worker *w = ctx;
+	struct flow *f = &w->ft.f[idx];
+	flow_end(w, idx, f->state == FS_CLOSED ? FLOW_END_CLOSED : FLOW_END_TIMEOUT);
+}
+
+void worker_shutdown(struct worker *w)
+{
+	for (uint32_t s = 0; s < WHEEL_SLOTS; s++)
+		while (w->ft.wheel[s] != FLOW_NIL) {
+			int32_t idx = w->ft.wheel[s];
+			struct flow *f = &w->ft.f[idx];
+			flow_end(w, idx, f->state == FS_CLOSED ? FLOW_END_CLOSED : FLOW_END_SHUTDOWN);
+		}
+	for (uint16_t p = 0; p < WK_MAX_PORTS; p++)
+		if (w->tx[p].n)
+			tx_flush(w, p);
+}
+
+/* ---- inspection ----------------------------------------------------------- */
+
+static const struct insp_env *env_of(struct worker *w)
+{
+	static __thread struct insp_env env;
+	env.lim = &w->cfg->lim;
+	env.emit = on_hit;
+	env.user = w;
+	return &env;
+}
+
+static void inspect_span(struct worker *w, struct flow *f, uint8_t dir, const uint8_t *p, uint32_t n)
+{
+	if (!n)
+		return;
+	insp_feed(&f->cold->insp, dir, p, n, env_of(w));
+}
+
+/* ---- TCP ------------------------------------------------------------------ */
+
+static uint64_t make_flow_id(const struct flow_key *k, uint64_t now)
+{
+	uint64_t h = rte_hash_crc(k, sizeof(*k), (uint32_t)now);
+	h = (h << 20) ^ (now & 0xfffff) ^ ((uint64_t)rte_hash_crc(k, sizeof(*k), 0x9e3779b9) << 32);
+	return h & ((1ull << 51) - 1);
+}
+
+/* Ports that name the server when a flow is picked up midstream. */
+static int server_port(uint16_t p)
+{
+	return p == 80 || p == 8080 || p == 8000 || p == 8008 || p == 8888 || p == 3128 ||
+	       p == 443 || p == 8443 || p == 81 || p == 591;
+}
+
+static int32_t flow_create(struct worker *w, const struct flow_key *k, hash_sig_t sig,
+			   const struct pkt *p, int src_is_b, uint16_t in_port)
+{
+	int32_t idx = flow_insert(&w->ft, k, sig, w->now_ns);
+	if (idx < 0) {
+		int emb;
+		int32_t v = flow_pick_victim(&w->ft, &emb);
+		if (v >= 0) {
+			w->flowc[emb ? FLOWC_evicted_embryonic : FLOWC_evicted_established]++;
+			flow_end(w, v, FLOW_END_EVICTED);
+			idx = flow_insert(&w->ft, k, sig, w->now_ns);
+		}
+		if (idx < 0) {
+			w->flowc[FLOWC_table_full]++;
+			return -1;
+		}
+	}
+	struct flow *f = &w->ft.f[idx];
+	int sender_init;
+	if ((p->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN)
+		sender_init = 1;
+	else if ((p->tcp_flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
+		sender_init = 0;
+	else {
+		/* midstream: the well-known or lower port is the server's */
+		if (server_port(p->dport) != server_port(p->sport))
+			sender_init = server_port(p->dport);
+		else
+			sender_init = p->dport < p->sport;
+		w->flowc[FLOWC_created_midstream]++;
+	}
+	f->init_is_b = sender_init ? src_is_b : !src_is_b;
+	f->flow_id = make_flow_id(k, w->now_ns);
+	f->in_port = in_port;
+	f->state = FS_NEW;
+	w->flowc[FLOWC_created]++;
+	w->flowc[FLOWC_active] = w->ft.nactive;
+	return idx;
+}
+
+static void send_rsts(struct worker *w, struct flow *f, uint8_t dir, uint16_t in_port, int16_t peer)
+{
+	if (w->mode != MODE_INLINE || peer < 0 || !w->cur_m)
+		return;
+	const struct pkt *p = w->cur_pkt;
+	const uint8_t *l2 = rte_pktmbuf_mtod(w->cur_m, const uint8_t *);
+	struct tcp_half *h = &f->half[dir], *o = &f->half[!dir];
+	/* towards the receiver of this packet: as if from its sender */
+	uint32_t to_rcv_seq = h->fwd_next ? h->fwd_next : p->seq;
+	uint32_t to_snd_seq = o->fwd_next ? o->fwd_next : p->ack;
+	struct rte_mbuf *a = rst_build(w->pktpool, l2, p->l3_off, 0, p->ipver, p->src, p->dst,
+				       p->sport, p->dport, to_rcv_seq, to_snd_seq);
+	struct rte_mbuf *b = rst_build(w->pktpool, l2, p->l3_off, 1, p->ipver, p->dst, p->src,
+				       p->dport, p->sport, to_snd_seq, to_rcv_seq);
+	if (a) { tx_generated(w, peer, a); w->tcpc[TCPC_rst_sent]++; }
+	if (b) { tx_generated(w, in_port, b); w->tcpc[TCPC_rst_sent]++; }
+}
+
+/* After inspection: forward or drop according to the flow's verdict. */
+static void finish_seg(struct worker *w, struct flow *f, uint8_t dir, struct rte_mbuf *m,
+		       uint32_t seq, uint32_t len, int16_t peer)
+{
+	if (w->mode == MODE_INLINE && f->vd >= VD_DROP) {
+		fate_drop(w, m, FATE_drop_verdict);
+		return;
+	}
+	struct tcp_half *h = &f->half[dir];
+	if (seq_lt(h->fwd_next, seq + len) || !h->fwd_next)
+		h->fwd_next = seq + len;
+	fate_pass(w, m, peer);
+}
+
+static void handle_data(struct worker *w, struct flow *f, uint8_t dir, struct rte_mbuf *m,
+			const struct pkt *p, const uint8_t *data, uint32_t seq, uint32_t len,
+			uint16_t in_port, int16_t peer)
+{
+	struct flow_cold *c = f->cold;
+	struct reasm_dir *rd = &c->rd[dir];
+	uint32_t off;
+	int inline_mode = w->mode == MODE_INLINE;
+
+	w->tcpc[TCPC_seg_data]++;
+	enum reasm_result r = reasm_offer(rd, &w->rp, &w->rl, seq, data, len, m, &off);
+	if ((r == RA_CAP_DIR || r == RA_CAP_POOL) && !inline_mode && rd->held) {
+		/* offline/mirror: a gap that big will not fill; read on past it */
+		tcp_finding(w, f, F_TCP_OOO_CAP, dir, rd->delivered);
+		deliver_after_gaps(w, f, dir);
+		r = reasm_offer(rd, &w->rp, &w->rl, seq, data, len, m, &off);
+	}
+	switch (r) {
+	case RA_DELIVER: {
+		w->tcpc[TCPC_seg_in_order]++;
+		uint32_t n = len - off;
+		if (p->tcp_flags & TH_URG && p->urp) {
+			w->tcpc[TCPC_urgent]++;
+			tcp_finding(w, f, F_TCP_URGENT_DATA, dir, rd->delivered);
+		}
+		if (n <= w->cfg->tiny_seg_bytes && c->insp.h1.req.state >= H1_SL_METHOD &&
+		    c->insp.h1.req.state <= H1_HDR_NOCOLON && dir == c->insp.client_dir) {
+			if (++f->half[dir].tiny == w->cfg->tiny_seg_count)
+				tcp_finding(w, f, F_TCP_TINY_SEGMENTS, dir, rd->delivered);
+		}
+		inspect_span(w, f, dir, data + off, n);
+		reasm_consumed(rd, data + off, n);
+		if (w->want_rst) {
+			send_rsts(w, f, dir, in_port, peer);
+			w->want_rst = 0;
+		}
+		finish_seg(w, f, dir, m, seq, len, peer);
+		/* the gap may have closed: release what waited behind it */
+		const uint8_t *d;
+		uint32_t l;
+		enum reasm_result res;
+		struct rte_mbuf *h;
+		while ((h = reasm_pop(rd, &w->rp, &d, &l, &off, &res))) {
+			w->pktc[PKT_held]--;
+			w->tcpc[TCPC_seg_released_held]++;
+			if (res == RA_DELIVER) {
+				inspect_span(w, f, dir, d + off, l - off);
+				reasm_consumed(rd, d + off, l - off);
+				if (w->want_rst) {
+					send_rsts(w, f, dir, in_port, peer);
+					w->want_rst = 0;
+				}
+				uint32_t hseq = rd->next - l;   /* its end is now next */
+				finish_seg(w, f, dir, h, hseq, l, peer);
+			} else if (res == RA_OLD) {
+				finish_seg(w, f, dir, h, rd->next, 0, peer);
+			} else {
+				w->tcpc[TCPC_overlap_conflict]++;
+				tcp_finding(w, f, F_TCP_OVERLAP_CONFLICT, dir, rd->delivered);
+				if (inline_mode)
+					fate_drop(w, h, FATE_drop_conflict);
+				else
+					fate_pass(w, h, peer);
+			}
+		}
+		return;
+	}
+	case RA_HELD:
+		w->tcpc[TCPC_seg_held]++;
+		w->pktc[PKT_held]++;
+		return;
+	case RA_OLD:
+		w->tcpc[TCPC_seg_old]++;
+		finish_seg(w, f, dir, m, seq, 0, peer);
+		return;
+	case RA_OLD_UNVERIFIED:
+		w->tcpc[TCPC_seg_old_unverified]++;
+		if (inline_mode)
+			fate_drop(w, m, FATE_drop_unverifiable);
+		else
+			fate_pass(w, m, peer);
+		return;
+	case RA_CONFLICT:
+		w->tcpc[TCPC_overlap_conflict]++;
+		tcp_finding(w, f, F_TCP_OVERLAP_CONFLICT, dir, rd->delivered);
+		if (w->want_rst) {
+			send_rsts(w, f, dir, in_port, peer);
+			w->want_rst = 0;
+		}
+		if (inline_mode)
+			fate_drop(w, m, FATE_drop_conflict);
+		else
+			fate_pass(w, m, peer);
+		return;
+	case RA_DUP_HELD:
+		if (inline_mode)
+			fate_drop(w, m, FATE_drop_dup_held);
+		else
+			fate_pass(w, m, peer);
+		return;
+	case RA_CAP_DIR:
+	case RA_CAP_POOL:
+		tcp_finding(w, f, F_TCP_OOO_CAP, dir, rd->delivered);
+		fate_drop(w, m, FATE_drop_ooo_cap);
+		return;
+	case RA_TOO_FAR:
+		fate_drop(w, m, FATE_drop_too_far);
+		return;
+	}
+}
+
+static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint16_t in_port,
+		       int16_t peer, int bad_csum)
+{
+	struct flow_key k;
+	int src_is_b = flow_key_make(&k, p->ipver, p->src, p->dst, p->sport, p->dport, 0);
+	hash_sig_t sig = rte_hash_hash(w->ft.h, &k);
+	int32_t idx = flow_lookup(&w->ft, &k, sig);
+
+	if (idx < 0) {
+		if (bad_csum || (p->tcp_flags & TH_RST)) {
+			/* nothing to track: a stray RST or a corrupt first packet */
+			if (bad_csum)
+				fate_drop(w, m, FATE_drop_bad_csum);
+			else
+				fate_pass(w, m, peer);
+			return;
+		}
+		idx = flow_create(w, &k, sig, p, src_is_b, in_port);
+		if (idx < 0) {
+			if (w->cfg->flow_fail_open)
+				fate_pass(w, m, peer);
+			else
+				fate_drop(w, m, FATE_drop_flow_cap);
+			return;
+		}
+	}
+	struct flow *f = &w->ft.f[idx];
+	uint8_t dir = src_is_b == f->init_is_b ? 0 : 1;
+
+	/* a new SYN on a finished flow's tuple starts a new flow */
+	if ((p->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN && dir == 0 && f->half[0].syn &&
+	    f->half[0].isn != p->seq && (f->state >= FS_CLOSING || f->state == FS_NEW)) {
+		flow_end(w, idx, FLOW_END_CLOSED);
+		w->flowc[FLOWC_restarted]++;
+		idx = flow_create(w, &k, sig, p, src_is_b, in_port);
+		if (idx < 0) {
+			fate_drop(w, m, FATE_drop_flow_cap);
+			return;
+		}
+		f = &w->ft.f[idx];
+		dir = 0;
+	}
+
+	w->cur = f;
+	w->cur_idx = idx;
+	w->cur_m = m;
+	w->cur_pkt = p;
+	w->cur_dir = dir;
+	f->last_ns = w->now_ns;
+	f->pkts[dir]++;
+	f->bytes[dir] += rte_pktmbuf_pkt_len(m);
+
+	struct tcp_half *h = &f->half[dir], *o = &f->half[!dir];
+
+	if (bad_csum) {
+		/* A capture taken on the sending host shows offloaded checksums
+		 * as bad on every packet; a bad one among good ones is an
+		 * insertion attempt that the receiver would discard. */
+		if (w->mode == MODE_INLINE || h->csum_good) {
+			tcp_finding(w, f, F_TCP_BAD_CHECKSUM, dir, 0);
+			fate_drop(w, m, FATE_drop_bad_csum);
+			return;
+		}
+		h->csum_offload = 1;
+		w->tcpc[TCPC_bad_csum_offload]++;
+	} else {
+		h->csum_good = 1;
+	}
+
+	if (w->mode == MODE_INLINE && f->vd >= VD_DROP) {
+		fate_drop(w, m, FATE_drop_verdict);
+		return;
+	}
+
+	if (h->ttl && h->ttl != p->ttl && !(p->tcp_flags & TH_RST)) {
+		w->tcpc[TCPC_ttl_change]++;
+		tcp_finding(w, f, F_TCP_TTL_CHANGE, dir, 0);
+	}
+	h->ttl = p->ttl;
+	if (p->tcp_flags & TH_ACK)
+		h->last_ack = p->ack;
+
+	uint32_t seq = p->seq;
+	uint32_t len = p->payload_len;
+	const uint8_t *data = rte_pktmbuf_mtod_offset(m, const uint8_t *, p->payload_off);
+
+	if (p->tcp_flags & TH_SYN) {
+		if (!h->syn || h->isn != p->seq) {
+			h->syn = 1;
+			h->isn = p->seq;
+			h->wscale = p->wscale;
+		}
+		if (p->tcp_flags & TH_ACK)
+			f->state = f->state < FS_ESTABLISHED ? FS_ESTABLISHED : f->state;
+		if (!h->fwd_next)
+			h->fwd_next = p->seq + 1;
+		seq = p->seq + 1;
+		if (len) {
+			w->tcpc[TCPC_syn_data]++;
+			tcp_finding(w, f, F_TCP_SYN_DATA, dir, 0);
+		}
+	} else if (f->state == FS_NEW && (h->syn || o->syn || len)) {
+		f->state = FS_ESTABLISHED;
+	}
+
+	if (p->tcp_flags & TH_RST) {
+		h->rst = 1;
+		f->state = FS_CLOSED;
+		if (f->cold)
+			insp_close(&f->cold->insp, dir, env_of(w));
+		if (len)
+			w->tcpc[TCPC_data_after_rst]++;
+		fate_pass(w, m, peer);
+		return;
+	}
+	if (h->rst || o->rst) {
+		if (len) {
+			w->tcpc[TCPC_data_after_rst]++;
+			tcp_finding(w, f, F_TCP_DATA_AFTER_RST, dir, 0);
+			fate_drop(w, m, FATE_drop_after_close);
+		} else {
+			fate_pass(w, m, peer);
+		}
+		return;
+	}
+	if (len && h->fin && seq_le(h->fin_seq, seq)) {
+		w->tcpc[TCPC_data_after_fin]++;
+		tcp_finding(w, f, F_TCP_DATA_AFTER_FIN, dir, 0);
+		fate_drop(w, m, FATE_drop_after_close);
+		return;
+	}
+	if (p->tcp_flags & TH_FIN && !h->fin) {
+		h->fin = 1;
+		h->fin_seq = seq + len;
+		f->state = o->fin ? FS_CLOSED : FS_CLOSING;
+	}
+
+	if (len) {
+		struct flow_cold *c = f->cold;
+		if (!c) {
+			c = flow_cold_get(&w->ft, f, !(h->syn || o->syn));
+			if (!c) {
+				w->flowc[FLOWC_cold_exhausted]++;
+				if (w->cfg->flow_fail_open)
+					fate_pass(w, m, peer);
+				else
+					fate_drop(w, m, FATE_drop_flow_cap);
+				return;
+			}
+		}
+		if (!c->rd[dir].started)
+			reasm_dir_start(&c->rd[dir], h->syn ? h->isn + 1 : seq);
+		if (f->close_after && dir == c->insp.client_dir) {
+			/* close-after: the response finished; the next request ends it */
+			f->vd = VD_RESET;
+			send_rsts(w, f, dir, in_port, peer);
+			fate_drop(w, m, FATE_drop_verdict);
+			return;
+		}
+		handle_data(w, f, dir, m, p, data, seq, len, in_port, peer);
+		if (h->fin && c->rd[dir].next == h->fin_seq)
+			insp_close(&c->insp, dir, env_of(w));
+	} else {
+		if (w->want_rst)
+			w->want_rst = 0;
+		if (p->tcp_flags & TH_FIN && f->cold && f->cold->rd[dir].next == h->fin_seq)
+			insp_close(&f->cold->insp, dir, env_of(w));
+		finish_seg(w, f, dir, m, seq, (p->tcp_flags & (TH_SYN | TH_FIN)) ? 1 : 0, peer);
+	}
+	w->cur_m = NULL;
+}
+
+/* ---- the loop ------------------------------------------------------------- */
+
+static inline uint64_t pkt_time(struct worker *w, struct rte_mbuf *m)
+{
+	if (w->ts_off >= 0 && (m->ol_flags & w->ts_flag)) {
+		uint64_t t = *RTE_MBUF_DYNFIELD(m, w->ts_off, uint64_t *);
+		/* net_pcap stores microseconds */
+		return t < 100000000000000000ull ? t * 1000 : t;
+	}
+	return 0;
+}
+
+void worker_burst(struct worker *w, uint16_t ri, struct rte_mbuf **bufs, uint16_t n)
+{
+	const struct wk_rx *rx = &w->rx[ri];
+	int verify = w->cfg->checksum_verify;
+	struct pkt p;
+
+	w->pktc[PKT_rx] += n;
+	w->pktc[PKT_bursts]++;
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = bufs[i];
+		if (i + 2 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(bufs[i + 2], void *));
+		w->pktc[PKT_rx_bytes] += rte_pktmbuf_pkt_len(m);
+		uint64_t t = pkt_time(w, m);
+		if (t) {
+			if (t > w->now_ns)
+				w->now_ns = t;
+		} else if (w->mode != MODE_OFFLINE || !w->now_ns) {
+			w->now_ns = w->wall0_ns + (rte_get_tsc_cycles() - w->tsc0) * 1000000000ull / w->tsc_hz;
+		}
+		int hw_ok = (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+		enum decode_ctr r = decode_frame(rte_pktmbuf_mtod(m, const uint8_t *),
+						 rte_pktmbuf_data_len(m), w->linktype, verify && !hw_ok, &p);
+		w->dec[r]++;
+		if (p.nvlan)
+			w->dec[DEC_vlan]++;
+		switch (r) {
+		case DEC_tcp:
+			handle_tcp(w, m, &p, rx->port, rx->peer, 0);
+			break;
+		case DEC_tcp_bad_csum:
+			handle_tcp(w, m, &p, rx->port, rx->peer, 1);
+			break;
+		case DEC_non_tcp:
+		case DEC_non_ip:
+			fate_pass(w, m, rx->peer);
+			break;
+		case DEC_fragment:
+			fate_drop(w, m, FATE_drop_fragment);
+			break;
+		case DEC_ipv4_bad_csum:
+			fate_drop(w, m, FATE_drop_bad_csum);
+			break;
+		default:
+			fate_drop(w, m, FATE_drop_malformed);
+			break;
+		}
+	}
+	for (uint16_t p2 = 0; p2 < WK_MAX_PORTS; p2++)
+		if (w->tx[p2].n)
+			tx_flush(w, p2);
+}
+
+static int offline_eof(struct worker *w)
+{
+	struct rte_eth_stats st;
+	if (rte_eth_stats_get(w->rx[0].port, &st) != 0)
+		return 1;
+	return st.ipackets + st.ierrors + st.imissed >= w->expected;
+}
+
+int worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct rte_mbuf *bufs[256];
+	uint16_t burst = w->cfg->burst;
+	uint64_t idle = 0, last_tick = 0;
+	uint64_t tick = w->tsc_hz / 1000;
+
+	while (!w->stop) {
+		uint16_t got = 0;
+		for (uint16_t i = 0; i < w->nrx; i++) {
+			uint16_t n = rte_eth_rx_burst(w->rx[i].port, w->rx[i].queue, bufs, burst);
+			if (n) {
+				worker_burst(w, i, bufs, n);
+				got += n;
+			}
+		}
+		uint64_t now = rte_get_tsc_cycles();
+		if (now - last_tick > tick || w->mode == MODE_OFFLINE) {
+			last_tick = now;
+			flow_wheel_advance(&w->ft, w->now_ns, expire_cb, w);
+		}
+		if (got) {
+			idle = 0;
+			continue;
+		}
+		if (w->mode == MODE_OFFLINE && offline_eof(w))
+			break;
+		if (w->single && w->drain)
+			w->drain(w->drain_ctx);
+		/* idle: give the core back briefly (not on the packet path) */
+		if (++idle > 256) {
+			struct timespec ts = { 0, 20000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	worker_shutdown(w);
+	w->done = 1;
+	return 0;
+}
+
+int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int socket,
+		struct rte_mempool *pktpool, char *err, size_t errlen)
+{
+	char name[32];
+	memset(w, 0, sizeof(*w));
+	w->id = id;
+	w->cfg = cfg;
+	w->policy = &cfg->policy;
+	w->mode = cfg->mode;
+	w->pktpool = pktpool;
+	w->ts_off = -1;
+	w->tsc_hz = rte_get_tsc_hz();
+	w->tsc0 = rte_get_tsc_cycles();
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	w->wall0_ns = (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	snprintf(name, sizeof(name), "w%u", id);
+	uint32_t ncold = cfg->max_inspected < cfg->max_flows ? cfg->max_inspected : cfg->max_flows;
+	if (flow_table_init(&w->ft, name, cfg->max_flows, ncold, cfg->retain_bytes, socket, err, errlen) < 0)
+		return -1;
+	w->ft.timeout[FS_NEW] = cfg->embryonic_timeout;
+	w->ft.timeout[FS_ESTABLISHED] = cfg->established_timeout;
+	w->ft.timeout[FS_CLOSING] = cfg->established_timeout;
+	w->ft.timeout[FS_CLOSED] = cfg->closed_timeout;
+	if (reasm_pool_init(&w->rp, cfg->held_max_segs) < 0) {
+		snprintf(err, errlen, "hold pool of %u segments: out of memory", cfg->held_max_segs);
+		return -1;
+	}
+	w->rl.max_segs = cfg->ooo_max_segs;
+	w->rl.max_bytes = cfg->ooo_max_bytes;
+	w->rl.max_ahead = 1u << 30;
+	snprintf(name, sizeof(name), "evq%u", id);
+	w->evq = rte_ring_create(name, 4096, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "evp%u", id);
+	w->evpool = rte_mempool_create(name, 4095, sizeof(struct evt), 0, 0, NULL, NULL, NULL, NULL,
+				       socket, 0);
+	if (!w->evq || !w->evpool) {
+		snprintf(err, errlen, "event ring for worker %u: out of memory", id);
+		return -1;
+	}
+	return 0;
+}
+
+void worker_free(struct worker *w)
+{
+	flow_table_free(&w->ft);
+	reasm_pool_free(&w->rp);
+	if (w->evq) rte_ring_free(w->evq);
+	if (w->evpool) rte_mempool_free(w->evpool);
+}

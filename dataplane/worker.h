@@ -1,0 +1,90 @@
+/* worker.h — one run-to-completion worker per RX queue.
+ *
+ * Owns its flow table, hold pool, counters and event ring; shares nothing
+ * writable with other workers.  The control thread reads its counters and
+ * drains its event ring. */
+#ifndef SEAM_WORKER_H
+#define SEAM_WORKER_H
+
+#include <stdint.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+#include "config.h"
+#include "ctrs.h"
+#include "decode.h"
+#include "flow.h"
+#include "reasm.h"
+
+#define WK_MAX_RX 4
+#define WK_MAX_PORTS 8
+#define WK_TXBUF 64
+
+struct wk_rx {
+	uint16_t port, queue;
+	int16_t peer;             /* inline: port to forward to; -1 none */
+};
+
+struct wk_txbuf {
+	uint16_t n;
+	struct rte_mbuf *m[WK_TXBUF];
+};
+
+struct worker {
+	uint32_t id;
+	uint8_t mode;             /* enum seam_mode */
+	uint8_t linktype;
+	uint8_t single;           /* runs on the main lcore: drains its own events */
+	uint16_t nrx;
+	struct wk_rx rx[WK_MAX_RX];
+	uint16_t txq;             /* this worker's TX queue on every port */
+	const struct seam_cfg *cfg;
+	const struct policy *policy;
+
+	struct rte_mempool *pktpool;  /* for generated RSTs */
+	struct flow_table ft;
+	struct reasm_pool rp;
+	struct reasm_limits rl;
+	struct rte_ring *evq;
+	struct rte_mempool *evpool;
+	void (*drain)(void *ctx);     /* single-lcore mode: empty the event ring */
+	void *drain_ctx;
+
+	int ts_off;               /* mbuf dynfield offset of the RX timestamp, -1 none */
+	uint64_t ts_flag;
+	uint64_t now_ns;
+	uint64_t tsc_hz, tsc0, wall0_ns;
+	uint64_t expected;        /* offline: packets in the file */
+	volatile int stop;
+	volatile int done;
+
+	/* the packet being processed: for findings raised while inspecting it */
+	struct flow *cur;
+	int32_t cur_idx;
+	struct rte_mbuf *cur_m;
+	const struct pkt *cur_pkt;
+	uint8_t cur_dir;
+	uint8_t cur_port;
+	uint8_t want_rst;
+
+	struct wk_txbuf tx[WK_MAX_PORTS];
+
+	uint64_t fate[FATE__COUNT];
+	uint64_t pktc[PKT__COUNT];
+	uint64_t dec[DEC__COUNT];
+	uint64_t flowc[FLOWC__COUNT];
+	uint64_t tcpc[TCPC__COUNT];
+	uint64_t vdc[VDC__COUNT];
+	uint64_t find[F__COUNT];
+} __rte_cache_aligned;
+
+int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int socket,
+		struct rte_mempool *pktpool, char *err, size_t errlen);
+void worker_free(struct worker *w);
+/* lcore entry point (arg: struct worker *). */
+int worker_main(void *arg);
+/* Process one burst (exposed for benchmarks and tests). */
+void worker_burst(struct worker *w, uint16_t rx_idx, struct rte_mbuf **m, uint16_t n);
+/* End every flow (exit): flow events, held segments released. */
+void worker_shutdown(struct worker *w);
+
+#endif

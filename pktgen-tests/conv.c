@@ -1,0 +1,182 @@
+/* conv.c — conversation to packets (see conv.h). */
+#include <stdlib.h>
+#include <string.h>
+#include "conv.h"
+
+const char *const conv_variant_names[CV__COUNT] = {
+	"whole", "bytes", "split", "ooo", "dup", "overlap_diff",
+};
+
+static void wr16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v; }
+static void wr32(uint8_t *p, uint32_t v) { p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v; }
+
+static uint32_t sum16(uint32_t s, const uint8_t *p, uint32_t n)
+{
+	while (n > 1) { s += (uint32_t)(p[0] << 8 | p[1]); p += 2; n -= 2; }
+	if (n) s += (uint32_t)p[0] << 8;
+	return s;
+}
+
+static uint16_t fold(uint32_t s)
+{
+	while (s >> 16) s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static unsigned rnd(struct conv *c)
+{
+	c->seed = c->seed * 1103515245u + 12345u;
+	return (c->seed >> 16) & 0x7fff;
+}
+
+void conv_init(struct conv *c, const struct conv_ep *cli, const struct conv_ep *srv, uint64_t ts_us,
+	       unsigned seed, conv_out_fn out, void *ctx)
+{
+	c->cli = *cli;
+	c->srv = *srv;
+	c->ts_us = ts_us;
+	c->seed = seed;
+	c->mss = 1448;
+	c->out = out;
+	c->ctx = ctx;
+	c->cseq = 0x10000000u + rnd(c) * 7919u;
+	c->sseq = 0x80000000u + rnd(c) * 104729u;
+}
+
+void conv_packet(struct conv *c, int from_srv, uint8_t flags, uint32_t seq, const uint8_t *data,
+		 uint32_t len)
+{
+	const struct conv_ep *s = from_srv ? &c->srv : &c->cli, *d = from_srv ? &c->cli : &c->srv;
+	uint8_t *f = c->frame;
+	int v6 = s->ipver == 6;
+	uint32_t iplen = v6 ? 40 : 20, tl = 20 + len;
+	memcpy(f, d->mac, 6);
+	memcpy(f + 6, s->mac, 6);
+	wr16(f + 12, v6 ? 0x86dd : 0x0800);
+	uint8_t *ip = f + 14;
+	memset(ip, 0, iplen);
+	if (!v6) {
+		ip[0] = 0x45;
+		wr16(ip + 2, iplen + tl);
+		wr16(ip + 4, (uint16_t)rnd(c));
+		ip[6] = 0x40;
+		ip[8] = 64;
+		ip[9] = 6;
+		memcpy(ip + 12, s->addr, 4);
+		memcpy(ip + 16, d->addr, 4);
+		wr16(ip + 10, fold(sum16(0, ip, 20)));
+	} else {
+		ip[0] = 0x60;
+		wr16(ip + 4, tl);
+		ip[6] = 6;
+		ip[7] = 64;
+		memcpy(ip + 8, s->addr, 16);
+		memcpy(ip + 24, d->addr, 16);
+	}
+	uint8_t *t = ip + iplen;
+	memset(t, 0, 20);
+	wr16(t, s->port);
+	wr16(t + 2, d->port);
+	wr32(t + 4, seq);
+	wr32(t + 8, (flags & 0x10) ? (from_srv ? c->cseq : c->sseq) : 0);
+	t[12] = 5 << 4;
+	t[13] = flags;
+	wr16(t + 14, 65535);
+	memcpy(t + 20, data, len);
+	uint32_t alen = v6 ? 16 : 4;
+	uint32_t ps = sum16(0, s->addr, alen);
+	ps = sum16(ps, d->addr, alen);
+	ps += 6 + tl;
+	wr16(t + 16, fold(sum16(ps, t, tl)));
+	c->out(c->ctx, f, 14 + iplen + tl, c->ts_us);
+	c->ts_us += 10;
+}
+
+void conv_handshake(struct conv *c)
+{
+	conv_packet(c, 0, 0x02, c->cseq, NULL, 0);
+	c->cseq++;
+	conv_packet(c, 1, 0x12, c->sseq, NULL, 0);
+	c->sseq++;
+	conv_packet(c, 0, 0x10, c->cseq, NULL, 0);
+}
+
+struct piece { uint32_t off, len; };
+
+void conv_send(struct conv *c, int from_srv, const uint8_t *data, uint32_t len, enum conv_variant v)
+{
+	uint32_t *seq = from_srv ? &c->sseq : &c->cseq;
+	uint32_t base = *seq;
+	uint32_t max = len + 8;
+	struct piece *pc = malloc(sizeof(*pc) * (max + 1));
+	uint32_t n = 0, off = 0;
+
+	while (off < len) {
+		uint32_t l = c->mss;
+		switch (v) {
+		case CV_BYTES: l = 1; break;
+		case CV_SPLIT: l = 1 + rnd(c) % (len / 3 + 1); break;
+		case CV_OOO: case CV_DUP: l = 1 + rnd(c) % 48; break;
+		default: break;
+		}
+		if (l > c->mss) l = c->mss;
+		if (l > len - off) l = len - off;
+		pc[n++] = (struct piece){ off, l };
+		off += l;
+	}
+	if (v == CV_OOO && n > 1) {
+		/* shuffle, but never leave the original order */
+		for (uint32_t i = n - 1; i > 0; i--) {
+			uint32_t j = rnd(c) % (i + 1);
+			struct piece t = pc[i]; pc[i] = pc[j]; pc[j] = t;
+		}
+		if (pc[0].off == 0 && n > 1) {
+			struct piece t = pc[0]; pc[0] = pc[n - 1]; pc[n - 1] = t;
+		}
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		conv_packet(c, from_srv, 0x18, base + pc[i].off, data + pc[i].off, pc[i].len);
+		if (v == CV_DUP) {
+			conv_packet(c, from_srv, 0x18, base + pc[i].off, data + pc[i].off, pc[i].len);
+			if (i > 0) {   /* an overlapping repeat of the previous and this piece */
+				uint32_t o = pc[i - 1].off, l = pc[i].off + pc[i].len - o;
+				conv_packet(c, from_srv, 0x18, base + o, data + o, l);
+			}
+		}
+	}
+	if (v == CV_OVERLAP_DIFF && len > 0) {
+		/* the original went through; now the same range with other bytes */
+		uint8_t *alt = malloc(len);
+		memcpy(alt, data, len);
+		for (uint32_t i = 0; i < len; i++)
+			alt[i] = alt[i] == 'X' ? 'Y' : 'X';
+		uint32_t o = len > 4 ? len / 2 : 0;
+		conv_packet(c, from_srv, 0x18, base + o, alt + o, len - o);
+		free(alt);
+	}
+	free(pc);
+	*seq = base + len;
+	/* the peer acknowledges */
+	conv_packet(c, !from_srv, 0x10, from_srv ? c->cseq : c->sseq, NULL, 0);
+}
+
+void conv_close(struct conv *c, int rst)
+{
+	if (rst) {
+		conv_packet(c, 0, 0x14, c->cseq, NULL, 0);
+		return;
+	}
+	conv_packet(c, 0, 0x11, c->cseq, NULL, 0);
+	c->cseq++;
+	conv_packet(c, 1, 0x11, c->sseq, NULL, 0);
+	c->sseq++;
+	conv_packet(c, 0, 0x10, c->cseq, NULL, 0);
+}
+
+void conv_play(struct conv *c, const struct corpus_case *k, enum conv_variant v)
+{
+	conv_handshake(c);
+	for (int i = 0; i < k->nchunks; i++)
+		conv_send(c, k->chunk[i].dir, k->chunk[i].data, k->chunk[i].len, v);
+	conv_close(c, 0);
+}

@@ -1,0 +1,130 @@
+/* pcapgen.c — `seam-pcapgen`: writes the corpus as TCP conversations into a
+ * pcap, one flow per (case, delivery variant), and a manifest that says
+ * which flow is which and what verdict it must get.
+ *
+ *   seam-pcapgen CORPUS_DIR OUT.pcap MANIFEST.tsv [--variants whole,bytes,...]
+ *                [--seed N] [--v6] [--filter SUBSTRING]
+ *
+ * Manifest columns: case, variant, src_ip, src_port, dest_ip, dest_port,
+ * expect (alert|benign), findings (comma-separated). */
+#include <arpa/inet.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "conv.h"
+
+struct sink { pcap_dumper_t *d; uint64_t n; };
+
+static void to_pcap(void *ctx, const uint8_t *frame, uint32_t len, uint64_t ts_us)
+{
+	struct sink *s = ctx;
+	struct pcap_pkthdr h = { .caplen = len, .len = len };
+	h.ts.tv_sec = ts_us / 1000000;
+	h.ts.tv_usec = ts_us % 1000000;
+	pcap_dump((u_char *)s->d, &h, frame);
+	s->n++;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 4) {
+		fprintf(stderr, "usage: seam-pcapgen CORPUS_DIR OUT.pcap MANIFEST.tsv [--variants LIST] "
+			"[--seed N] [--v6] [--filter SUBSTR]\n");
+		return 2;
+	}
+	int want[CV__COUNT] = { 1, 1, 1, 1, 1, 0 };
+	unsigned seed = 1;
+	int v6 = 0;
+	const char *filter = NULL;
+	for (int i = 4; i < argc; i++) {
+		if (strcmp(argv[i], "--variants") == 0 && i + 1 < argc) {
+			memset(want, 0, sizeof(want));
+			char *s = strdup(argv[++i]);
+			for (char *t = strtok(s, ","); t; t = strtok(NULL, ",")) {
+				int k = -1;
+				for (int v = 0; v < CV__COUNT; v++)
+					if (strcmp(t, conv_variant_names[v]) == 0)
+						k = v;
+				if (k < 0) {
+					fprintf(stderr, "seam-pcapgen: unknown variant %s\n", t);
+					return 2;
+				}
+				want[k] = 1;
+			}
+			free(s);
+		} else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
+			seed = strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--v6") == 0) {
+			v6 = 1;
+		} else if (strcmp(argv[i], "--filter") == 0 && i + 1 < argc) {
+			filter = argv[++i];
+		} else {
+			fprintf(stderr, "seam-pcapgen: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	struct corpus corp = { 0 };
+	char err[512];
+	if (corpus_load_dir(&corp, argv[1], err, sizeof(err)) < 0) {
+		fprintf(stderr, "seam-pcapgen: %s\n", err);
+		return 1;
+	}
+	pcap_t *pd = pcap_open_dead(DLT_EN10MB, 65535);
+	struct sink sink = { pcap_dump_open(pd, argv[2]), 0 };
+	FILE *man = fopen(argv[3], "w");
+	if (!sink.d || !man) {
+		fprintf(stderr, "seam-pcapgen: cannot write %s or %s\n", argv[2], argv[3]);
+		return 1;
+	}
+	static struct conv c;
+	uint32_t flow = 0;
+	uint64_t ts = 1764550800ull * 1000000ull;
+	for (int i = 0; i < corp.n; i++) {
+		const struct corpus_case *k = &corp.cases[i];
+		if (filter && !strstr(k->name, filter))
+			continue;
+		for (int v = 0; v < CV__COUNT; v++) {
+			if (!want[v])
+				continue;
+			/* an overlap with other bytes is itself an attack: only on benign cases */
+			if (v == CV_OVERLAP_DIFF && !k->benign)
+				continue;
+			struct conv_ep cli = { .ipver = v6 ? 6 : 4, .mac = { 2, 0, 0, 0, 0, 1 } };
+			struct conv_ep srv = { .ipver = v6 ? 6 : 4, .mac = { 2, 0, 0, 0, 0, 2 }, .port = 80 };
+			uint32_t host = flow / 50000;
+			cli.port = 10000 + flow % 50000;
+			if (v6) {
+				inet_pton(AF_INET6, "2001:db8:1::", cli.addr);
+				cli.addr[14] = host >> 8; cli.addr[15] = host + 1;
+				inet_pton(AF_INET6, "2001:db8:2::80", srv.addr);
+			} else {
+				uint8_t ca[4] = { 10, 1, (uint8_t)(host >> 8), (uint8_t)(host + 1) };
+				uint8_t sa[4] = { 10, 2, 0, 80 };
+				memcpy(cli.addr, ca, 4);
+				memcpy(srv.addr, sa, 4);
+			}
+			conv_init(&c, &cli, &srv, ts, seed + flow, to_pcap, &sink);
+			conv_play(&c, k, v);
+			ts = c.ts_us + 1000;
+			char cs[64], ss[64];
+			inet_ntop(v6 ? AF_INET6 : AF_INET, cli.addr, cs, sizeof(cs));
+			inet_ntop(v6 ? AF_INET6 : AF_INET, srv.addr, ss, sizeof(ss));
+			int attack = !k->benign || v == CV_OVERLAP_DIFF;
+			fprintf(man, "%s\t%s\t%s\t%u\t%s\t%u\t%s\t", k->name, conv_variant_names[v], cs, cli.port,
+				ss, srv.port, attack ? "alert" : "benign");
+			if (v == CV_OVERLAP_DIFF)
+				fputs("tcp.overlap_conflict", man);
+			for (int e = 0; e < k->nexpect; e++)
+				fprintf(man, "%s%s", e ? "," : "", k->expect[e]);
+			fputc('\n', man);
+			flow++;
+		}
+	}
+	pcap_dump_close(sink.d);
+	pcap_close(pd);
+	fclose(man);
+	fprintf(stderr, "seam-pcapgen: %u flows, %lu packets -> %s\n", flow, (unsigned long)sink.n, argv[2]);
+	corpus_free(&corp);
+	return 0;
+}
