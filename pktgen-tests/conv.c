@@ -125,13 +125,18 @@ void conv_send(struct conv *c, int from_srv, const uint8_t *data, uint32_t len, 
 		off += l;
 	}
 	if (v == CV_OOO && n > 1) {
-		/* shuffle, but never leave the original order */
-		for (uint32_t i = n - 1; i > 0; i--) {
-			uint32_t j = rnd(c) % (i + 1);
-			struct piece t = pc[i]; pc[i] = pc[j]; pc[j] = t;
-		}
-		if (pc[0].off == 0 && n > 1) {
-			struct piece t = pc[0]; pc[0] = pc[n - 1]; pc[n - 1] = t;
+		/* shuffle within windows of 64 pieces (reordering on a path is
+		 * local); never leave a window in its original order */
+		for (uint32_t w0 = 0; w0 < n; w0 += 64) {
+			uint32_t wn = n - w0 < 64 ? n - w0 : 64;
+			struct piece *q = pc + w0;
+			for (uint32_t i = wn - 1; i > 0; i--) {
+				uint32_t j = rnd(c) % (i + 1);
+				struct piece t = q[i]; q[i] = q[j]; q[j] = t;
+			}
+			if (wn > 1 && q[0].off == pc[w0].off && q[0].off < q[wn - 1].off) {
+				struct piece t = q[0]; q[0] = q[wn - 1]; q[wn - 1] = t;
+			}
 		}
 	}
 	for (uint32_t i = 0; i < n; i++) {

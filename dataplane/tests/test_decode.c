@@ -1,0 +1,246 @@
+/* test_decode.c — every way a frame can be short or lie about its lengths
+ * gets its own reason, and decoding never reads past the frame: each
+ * frame is placed against the end of a page followed by an unmapped one. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "decode.h"
+
+static uint8_t *guard;   /* two pages, the second PROT_NONE */
+static long pagesz;
+
+/* Copy the frame so it ends exactly at the guard page. */
+static const uint8_t *at_edge(const uint8_t *f, uint32_t len)
+{
+	uint8_t *p = guard + pagesz - len;
+	memcpy(p, f, len);
+	return p;
+}
+
+static uint32_t build_tcp4(uint8_t *f, const char *payload, int vlans, int bad_csum)
+{
+	uint32_t o = 12, plen = strlen(payload);
+	memset(f, 0, 2048);
+	for (int v = 0; v < vlans; v++) {
+		f[o] = v == 0 && vlans > 1 ? 0x88 : 0x81;
+		f[o + 1] = v == 0 && vlans > 1 ? 0xa8 : 0x00;
+		f[o + 3] = 10 + v;
+		o += 4;
+	}
+	f[o] = 0x08; f[o + 1] = 0x00;
+	o += 2;
+	uint8_t *ip = f + o;
+	ip[0] = 0x45; ip[2] = 0; ip[3] = 40 + plen; ip[8] = 64; ip[9] = 6;
+	ip[12] = 10; ip[13] = 0; ip[14] = 0; ip[15] = 1;
+	ip[16] = 10; ip[17] = 0; ip[18] = 0; ip[19] = 2;
+	uint16_t c = csum_fold(csum_add(0, ip, 20));
+	ip[10] = c >> 8; ip[11] = c & 0xff;
+	uint8_t *t = ip + 20;
+	t[0] = 0x30; t[1] = 0x39; t[2] = 0; t[3] = 80;
+	t[4] = 1; t[12] = 5 << 4; t[13] = 0x18; t[14] = 0xff; t[15] = 0xff;
+	memcpy(t + 20, payload, plen);
+	c = tcp_checksum(4, ip + 12, ip + 16, t, 20 + plen);
+	t[16] = c >> 8; t[17] = (c & 0xff) ^ (bad_csum ? 1 : 0);
+	return o + 40 + plen;
+}
+
+static void tcp_over_ipv4_decodes(void **st)
+{
+	uint8_t f[2048];
+	struct pkt p;
+	uint32_t n = build_tcp4(f, "GET / HTTP/1.1\r\n", 0, 0);
+	assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 1, &p), DEC_tcp);
+	assert_int_equal(p.sport, 12345);
+	assert_int_equal(p.dport, 80);
+	assert_int_equal(p.payload_len, 16);
+	assert_int_equal(p.ipver, 4);
+}
+
+static void vlan_and_qinq_are_unwrapped(void **st)
+{
+	uint8_t f[2048];
+	struct pkt p;
+	for (int v = 1; v <= 2; v++) {
+		uint32_t n = build_tcp4(f, "x", v, 0);
+		assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 1, &p), DEC_tcp);
+		assert_int_equal(p.nvlan, v);
+		assert_int_equal(p.l3_off, 14 + 4 * v);
+	}
+}
+
+static void bad_tcp_checksum_is_named(void **st)
+{
+	uint8_t f[2048];
+	struct pkt p;
+	uint32_t n = build_tcp4(f, "abc", 0, 1);
+	assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 1, &p), DEC_tcp_bad_csum);
+	/* with verification off (hardware said good) it decodes */
+	assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 0, &p), DEC_tcp);
+}
+
+static void bad_ipv4_checksum_is_named(void **st)
+{
+	uint8_t f[2048];
+	struct pkt p;
+	uint32_t n = build_tcp4(f, "abc", 0, 0);
+	f[14 + 8] = 1;    /* TTL changed, checksum not */
+	assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 1, &p), DEC_ipv4_bad_csum);
+}
+
+static void every_truncation_is_counted_not_read_past(void **st)
+{
+	uint8_t f[2048];
+	struct pkt p;
+	uint32_t n = build_tcp4(f, "payload!", 1, 0);
+	for (uint32_t cut = 0; cut < n; cut++) {
+		enum decode_ctr r = decode_frame(at_edge(f, cut), cut, LINK_ETH, 1, &p);
+		assert_true(r != DEC_tcp || cut == n);
+	}
+	assert_int_equal(decode_frame(at_edge(f, 10), 10, LINK_ETH, 1, &p), DEC_eth_short);
+	assert_int_equal(decode_frame(at_edge(f, 30), 30, LINK_ETH, 1, &p), DEC_ipv4_short);
+}
+
+static void ipv4_header_lengths_are_checked(void **st)
+{
+	uint8_t f[2048];
+	struct pkt p;
+	uint32_t n = build_tcp4(f, "abc", 0, 0);
+	f[14] = 0x44;   /* IHL 4 */
+	assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 0, &p), DEC_ipv4_bad_hlen);
+	n = build_tcp4(f, "abc", 0, 0);
+	f[14 + 3] = 200;  /* total length beyond the frame */
+	assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 0, &p), DEC_ipv4_bad_len);
+	n = build_tcp4(f, "abc", 0, 0);
+	f[14 + 20 + 12] = 4 << 4;  /* TCP data offset 4 */
+	assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 0, &p), DEC_tcp_bad_hlen);
+	n = build_tcp4(f, "abc", 0, 0);
+	f[14 + 20 + 12] = 15 << 4; /* TCP header of 60 bytes in a 23-byte segment */
+	assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 0, &p), DEC_tcp_bad_hlen);
+}
+
+static void fragments_and_non_tcp_are_classified(void **st)
+{
+	uint8_t f[2048];
+	struct pkt p;
+	uint32_t n = build_tcp4(f, "abc", 0, 0);
+	f[14 + 6] = 0x20;  /* more fragments */
+	assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 0, &p), DEC_fragment);
+	n = build_tcp4(f, "abc", 0, 0);
+	f[14 + 9] = 17;
+	assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 0, &p), DEC_non_tcp);
+	n = build_tcp4(f, "abc", 0, 0);
+	f[12] = 0x08; f[13] = 0x06;  /* ARP */
+	assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 0, &p), DEC_non_ip);
+}
+
+static uint32_t build_tcp6(uint8_t *f, const uint8_t *ext, uint32_t extlen, uint8_t first_nh)
+{
+	memset(f, 0, 2048);
+	f[12] = 0x86; f[13] = 0xdd;
+	uint8_t *ip = f + 14;
+	ip[0] = 0x60;
+	uint32_t plen = extlen + 20;
+	ip[4] = plen >> 8; ip[5] = plen & 0xff;
+	ip[6] = first_nh; ip[7] = 64;
+	ip[23] = 1; ip[39] = 2;
+	memcpy(ip + 40, ext, extlen);
+	uint8_t *t = ip + 40 + extlen;
+	t[1] = 99; t[3] = 80; t[12] = 5 << 4; t[13] = 0x02;
+	uint16_t c = tcp_checksum(6, ip + 8, ip + 24, t, 20);
+	t[16] = c >> 8; t[17] = c & 0xff;
+	return 14 + 40 + plen;
+}
+
+static void ipv6_extension_chain_is_walked(void **st)
+{
+	uint8_t f[2048], ext[16] = { 0 };
+	struct pkt p;
+	ext[0] = 60; ext[1] = 0;     /* hop-by-hop (8 bytes) → destination options */
+	ext[8] = 6; ext[9] = 0;      /* destination options (8 bytes) → TCP */
+	uint32_t n = build_tcp6(f, ext, 16, 0);
+	assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 1, &p), DEC_tcp);
+	assert_int_equal(p.ipver, 6);
+	assert_int_equal(p.dport, 80);
+	assert_int_equal(p.l4_off, 14 + 40 + 16);
+}
+
+static void ipv6_extension_chain_off_the_packet(void **st)
+{
+	uint8_t f[2048], ext[8] = { 60, 200 };  /* claims 1608 bytes */
+	struct pkt p;
+	uint32_t n = build_tcp6(f, ext, 8, 0);
+	assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 1, &p), DEC_ipv6_ext_trunc);
+	uint8_t loop[80];
+	for (int i = 0; i < 10; i++) { loop[8 * i] = 60; loop[8 * i + 1] = 0; }
+	n = build_tcp6(f, loop, 80, 60);
+	assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 1, &p), DEC_ipv6_ext_loop);
+}
+
+static void ipv6_fragment_header_is_a_fragment(void **st)
+{
+	uint8_t f[2048], ext[8] = { 6, 0, 0, 1 };
+	struct pkt p;
+	uint32_t n = build_tcp6(f, ext, 8, 44);
+	assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 1, &p), DEC_fragment);
+}
+
+static void raw_and_cooked_link_types(void **st)
+{
+	uint8_t f[2048], g[2048];
+	struct pkt p;
+	uint32_t n = build_tcp4(f, "hi", 0, 0);
+	assert_int_equal(decode_frame(at_edge(f + 14, n - 14), n - 14, LINK_RAW, 1, &p), DEC_tcp);
+	memset(g, 0, 16);
+	g[14] = 0x08; g[15] = 0x00;
+	memcpy(g + 16, f + 14, n - 14);
+	assert_int_equal(decode_frame(at_edge(g, n + 2), n + 2, LINK_SLL, 1, &p), DEC_tcp);
+	assert_int_equal(decode_frame(at_edge(g, n + 2), n + 2, 999, 1, &p), DEC_bad_linktype);
+}
+
+static void syn_window_scale_option_is_read(void **st)
+{
+	uint8_t f[2048];
+	struct pkt p;
+	uint32_t n = build_tcp4(f, "", 0, 0);
+	uint8_t *t = f + 14 + 20;
+	/* grow the header by 4 bytes: NOP, WS=7 */
+	t[12] = 6 << 4; t[13] = 0x02;
+	t[20] = 1; t[21] = 3; t[22] = 3; t[23] = 7;
+	f[14 + 3] = 44;
+	f[14 + 10] = f[14 + 11] = 0;
+	uint16_t c = csum_fold(csum_add(0, f + 14, 20));
+	f[24] = c >> 8; f[25] = c & 0xff;
+	t[16] = t[17] = 0;
+	c = tcp_checksum(4, f + 26, f + 30, t, 24);
+	t[16] = c >> 8; t[17] = c & 0xff;
+	n += 4;
+	assert_int_equal(decode_frame(at_edge(f, n), n, LINK_ETH, 1, &p), DEC_tcp);
+	assert_int_equal(p.wscale, 7);
+}
+
+int main(void)
+{
+	pagesz = sysconf(_SC_PAGESIZE);
+	guard = mmap(NULL, 2 * pagesz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	mprotect(guard + pagesz, pagesz, PROT_NONE);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(tcp_over_ipv4_decodes),
+		cmocka_unit_test(vlan_and_qinq_are_unwrapped),
+		cmocka_unit_test(bad_tcp_checksum_is_named),
+		cmocka_unit_test(bad_ipv4_checksum_is_named),
+		cmocka_unit_test(every_truncation_is_counted_not_read_past),
+		cmocka_unit_test(ipv4_header_lengths_are_checked),
+		cmocka_unit_test(fragments_and_non_tcp_are_classified),
+		cmocka_unit_test(ipv6_extension_chain_is_walked),
+		cmocka_unit_test(ipv6_extension_chain_off_the_packet),
+		cmocka_unit_test(ipv6_fragment_header_is_a_fragment),
+		cmocka_unit_test(raw_and_cooked_link_types),
+		cmocka_unit_test(syn_window_scale_option_is_read),
+	};
+	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
+}

@@ -1,0 +1,303 @@
+/* test_reasm.c — the ordering core: in-order delivery, holding, first copy
+ * wins, caps, sequence wraparound, and a property test against a plain
+ * reference model (a byte array indexed by stream offset). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "reasm.h"
+
+static struct reasm_pool pool;
+static struct reasm_limits lim = { .max_segs = 64, .max_bytes = 1 << 20, .max_ahead = 1 << 30 };
+static uint8_t ring[1024];
+
+static void noop(void *ctx, void *h) { (*(int *)ctx)++; }
+
+static struct reasm_dir fresh(uint32_t isn)
+{
+	struct reasm_dir r;
+	reasm_dir_init(&r, ring, sizeof(ring));
+	reasm_dir_start(&r, isn);
+	return r;
+}
+
+/* Deliver what reasm lets through into out (as an inspector would). */
+static uint32_t offer(struct reasm_dir *r, uint32_t seq, const char *d, uint8_t *out, uint32_t *outlen,
+		      enum reasm_result *res)
+{
+	uint32_t off, n = strlen(d);
+	*res = reasm_offer(r, &pool, &lim, seq, (const uint8_t *)d, n, (void *)d, &off);
+	if (*res == RA_DELIVER) {
+		memcpy(out + *outlen, d + off, n - off);
+		*outlen += n - off;
+		reasm_consumed(r, (const uint8_t *)d + off, n - off);
+		const uint8_t *hd;
+		uint32_t hl;
+		enum reasm_result hr;
+		while (reasm_pop(r, &pool, &hd, &hl, &off, &hr))
+			if (hr == RA_DELIVER) {
+				memcpy(out + *outlen, hd + off, hl - off);
+				*outlen += hl - off;
+				reasm_consumed(r, hd + off, hl - off);
+			}
+	}
+	return n;
+}
+
+static void in_order_segments_are_delivered(void **st)
+{
+	struct reasm_dir r = fresh(1000);
+	uint8_t out[64];
+	uint32_t n = 0;
+	enum reasm_result res;
+	offer(&r, 1000, "GET ", out, &n, &res);
+	assert_int_equal(res, RA_DELIVER);
+	offer(&r, 1004, "/ HTTP", out, &n, &res);
+	assert_int_equal(res, RA_DELIVER);
+	assert_memory_equal(out, "GET / HTTP", 10);
+	assert_int_equal(r.next, 1010);
+}
+
+static void out_of_order_is_held_until_the_gap_fills(void **st)
+{
+	struct reasm_dir r = fresh(1);
+	uint8_t out[64];
+	uint32_t n = 0;
+	enum reasm_result res;
+	offer(&r, 5, "EFGH", out, &n, &res);
+	assert_int_equal(res, RA_HELD);
+	offer(&r, 9, "IJ", out, &n, &res);
+	assert_int_equal(res, RA_HELD);
+	assert_int_equal(n, 0);
+	assert_int_equal(r.nheld, 2);
+	offer(&r, 1, "ABCD", out, &n, &res);
+	assert_int_equal(res, RA_DELIVER);
+	assert_int_equal(n, 10);
+	assert_memory_equal(out, "ABCDEFGHIJ", 10);
+	assert_int_equal(r.nheld, 0);
+}
+
+static void exact_retransmission_is_old_and_verified(void **st)
+{
+	struct reasm_dir r = fresh(1);
+	uint8_t out[64];
+	uint32_t n = 0;
+	enum reasm_result res;
+	offer(&r, 1, "ABCDEFGH", out, &n, &res);
+	offer(&r, 3, "CDE", out, &n, &res);
+	assert_int_equal(res, RA_OLD);
+}
+
+static void retransmission_with_other_bytes_conflicts(void **st)
+{
+	struct reasm_dir r = fresh(1);
+	uint8_t out[64];
+	uint32_t n = 0;
+	enum reasm_result res;
+	offer(&r, 1, "ABCDEFGH", out, &n, &res);
+	offer(&r, 3, "CxE", out, &n, &res);
+	assert_int_equal(res, RA_CONFLICT);
+	/* an overlap that repeats old bytes wrongly and adds new ones */
+	offer(&r, 7, "gHIJ", out, &n, &res);
+	assert_int_equal(res, RA_CONFLICT);
+	assert_int_equal(n, 8);      /* nothing of it was inspected */
+	/* the same overlap with the right old bytes passes the new part only */
+	offer(&r, 7, "GHIJ", out, &n, &res);
+	assert_int_equal(res, RA_DELIVER);
+	assert_memory_equal(out, "ABCDEFGHIJ", 10);
+}
+
+static void overlap_with_held_data_must_agree(void **st)
+{
+	struct reasm_dir r = fresh(1);
+	uint8_t out[64];
+	uint32_t n = 0;
+	enum reasm_result res;
+	offer(&r, 5, "EFGH", out, &n, &res);
+	offer(&r, 5, "EFGH", out, &n, &res);
+	assert_int_equal(res, RA_DUP_HELD);
+	offer(&r, 6, "fG", out, &n, &res);
+	assert_int_equal(res, RA_CONFLICT);
+	/* an in-order segment running into held bytes with other content */
+	offer(&r, 1, "ABCDxF", out, &n, &res);
+	assert_int_equal(res, RA_CONFLICT);
+	offer(&r, 1, "ABCDEF", out, &n, &res);
+	assert_int_equal(res, RA_DELIVER);
+	assert_memory_equal(out, "ABCDEFGH", 8);
+}
+
+static void retransmission_older_than_the_ring_is_unverified(void **st)
+{
+	struct reasm_dir r = fresh(1);
+	static char big[1500];
+	uint8_t out[4096];
+	uint32_t n = 0;
+	enum reasm_result res;
+	memset(big, 'a', sizeof(big) - 1);
+	offer(&r, 1, big, out, &n, &res);
+	assert_int_equal(res, RA_DELIVER);
+	offer(&r, 1, "aaaa", out, &n, &res);
+	assert_int_equal(res, RA_OLD_UNVERIFIED);
+	offer(&r, 1400, "aaaa", out, &n, &res);
+	assert_int_equal(res, RA_OLD);
+}
+
+static void hold_caps_are_enforced(void **st)
+{
+	struct reasm_dir r = fresh(1);
+	uint8_t out[64];
+	uint32_t n = 0;
+	enum reasm_result res;
+	char seg[2] = "x";
+	for (uint32_t i = 0; i < lim.max_segs; i++) {
+		offer(&r, 10 + 2 * i, seg, out, &n, &res);
+		assert_int_equal(res, RA_HELD);
+	}
+	offer(&r, 10 + 2 * lim.max_segs, seg, out, &n, &res);
+	assert_int_equal(res, RA_CAP_DIR);
+	offer(&r, (1u << 30) + 100, seg, out, &n, &res);
+	assert_int_equal(res, RA_TOO_FAR);
+	int c = 0;
+	reasm_flush(&r, &pool, noop, &c);
+	assert_int_equal(c, lim.max_segs);
+}
+
+static void flush_returns_every_held_segment(void **st)
+{
+	struct reasm_dir r = fresh(1);
+	uint8_t out[64];
+	uint32_t n = 0;
+	enum reasm_result res;
+	uint32_t before = pool.nfree;
+	offer(&r, 10, "a", out, &n, &res);
+	offer(&r, 20, "b", out, &n, &res);
+	int count = 0;
+	reasm_flush(&r, &pool, noop, &count);
+	assert_int_equal(count, 2);
+	assert_int_equal(pool.nfree, before);
+}
+
+static void sequence_numbers_wrap(void **st)
+{
+	struct reasm_dir r = fresh(0xfffffffcu);
+	uint8_t out[64];
+	uint32_t n = 0;
+	enum reasm_result res;
+	offer(&r, 0x00000000u, "EFGH", out, &n, &res);
+	assert_int_equal(res, RA_HELD);
+	offer(&r, 0xfffffffcu, "ABCD", out, &n, &res);
+	assert_int_equal(res, RA_DELIVER);
+	assert_memory_equal(out, "ABCDEFGH", 8);
+	assert_int_equal(r.next, 4);
+}
+
+/* Property: for any shuffled, duplicated, overlapping and partly corrupted
+ * delivery, the core behaves like the reference model "the first copy of
+ * each byte wins; a segment that disagrees with any byte already taken is
+ * refused whole": the inspected stream is the model's contiguous prefix. */
+static unsigned rng(unsigned *s) { return (*s = *s * 1103515245u + 12345u) >> 8; }
+
+static void property_matches_reference_model(void **st)
+{
+	struct reasm_limits big = { .max_segs = 4096, .max_bytes = 1 << 20, .max_ahead = 1 << 30 };
+	unsigned seed = 7;
+	for (int round = 0; round < 400; round++) {
+		enum { LEN = 600 };
+		uint8_t stream[LEN], model[LEN], taken[LEN] = { 0 }, out[LEN];
+		static uint8_t copies[300][48];
+		struct { uint32_t off, len; } segs[300];
+		int ns = 0;
+		for (unsigned i = 0; i < LEN; i++)
+			stream[i] = 'a' + rng(&seed) % 26;
+		for (uint32_t off = 0; off < LEN;) {
+			uint32_t l = 1 + rng(&seed) % 40;
+			if (off + l > LEN) l = LEN - off;
+			segs[ns].off = off; segs[ns].len = l;
+			memcpy(copies[ns], stream + off, l);
+			ns++;
+			off += l;
+		}
+		int base = ns;
+		for (int k = 0; k < base / 2 && ns < 300; k++) {
+			uint32_t o = rng(&seed) % (LEN - 1), l = 1 + rng(&seed) % 30;
+			if (o + l > LEN) l = LEN - o;
+			segs[ns].off = o; segs[ns].len = l;
+			memcpy(copies[ns], stream + o, l);
+			if (rng(&seed) % 3 == 0)
+				copies[ns][rng(&seed) % l] ^= 0x20;
+			ns++;
+		}
+		for (int i = ns - 1; i > 0; i--) {
+			int j = rng(&seed) % (i + 1);
+			typeof(segs[0]) t = segs[i]; segs[i] = segs[j]; segs[j] = t;
+			uint8_t tmp[48];
+			memcpy(tmp, copies[i], 48); memcpy(copies[i], copies[j], 48); memcpy(copies[j], tmp, 48);
+		}
+		uint32_t isn = rng(&seed) * 977u;
+		struct reasm_dir r;
+		reasm_dir_init(&r, ring, sizeof(ring));
+		reasm_dir_start(&r, isn);
+		uint32_t n = 0;
+		for (int i = 0; i < ns; i++) {
+			/* the model */
+			int clash = 0;
+			for (uint32_t b = 0; b < segs[i].len; b++)
+				if (taken[segs[i].off + b] && model[segs[i].off + b] != copies[i][b])
+					clash = 1;
+			if (!clash)
+				for (uint32_t b = 0; b < segs[i].len; b++) {
+					taken[segs[i].off + b] = 1;
+					model[segs[i].off + b] = copies[i][b];
+				}
+			/* the core */
+			uint32_t off;
+			enum reasm_result res = reasm_offer(&r, &pool, &big, isn + segs[i].off, copies[i],
+							    segs[i].len, copies[i], &off);
+			assert_int_equal(res == RA_CONFLICT, clash);
+			if (res != RA_DELIVER)
+				continue;
+			memcpy(out + n, copies[i] + off, segs[i].len - off);
+			n += segs[i].len - off;
+			reasm_consumed(&r, copies[i] + off, segs[i].len - off);
+			const uint8_t *hd;
+			uint32_t hl;
+			enum reasm_result hr;
+			while (reasm_pop(&r, &pool, &hd, &hl, &off, &hr)) {
+				assert_int_not_equal(hr, RA_CONFLICT);
+				if (hr == RA_DELIVER) {
+					memcpy(out + n, hd + off, hl - off);
+					n += hl - off;
+					reasm_consumed(&r, hd + off, hl - off);
+				}
+			}
+		}
+		uint32_t prefix = 0;
+		while (prefix < LEN && taken[prefix])
+			prefix++;
+		assert_int_equal(n, prefix);
+		assert_memory_equal(out, model, n);
+		int cnt = 0;
+		reasm_flush(&r, &pool, noop, &cnt);
+	}
+}
+
+int main(void)
+{
+	reasm_pool_init(&pool, 4096);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(in_order_segments_are_delivered),
+		cmocka_unit_test(out_of_order_is_held_until_the_gap_fills),
+		cmocka_unit_test(exact_retransmission_is_old_and_verified),
+		cmocka_unit_test(retransmission_with_other_bytes_conflicts),
+		cmocka_unit_test(overlap_with_held_data_must_agree),
+		cmocka_unit_test(retransmission_older_than_the_ring_is_unverified),
+		cmocka_unit_test(hold_caps_are_enforced),
+		cmocka_unit_test(flush_returns_every_held_segment),
+		cmocka_unit_test(sequence_numbers_wrap),
+		cmocka_unit_test(property_matches_reference_model),
+	};
+	return cmocka_run_group_tests_name("reasm", tests, NULL, NULL);
+}
