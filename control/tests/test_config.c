@@ -1,0 +1,177 @@
+/* test_config.c — configuration errors name file:line and the key; the
+ * shipped configs/seam.conf is the embedded default; profiles map tiers
+ * to actions. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "config.h"
+
+static const char *srcdir;
+
+static int load_text(const char *text, struct seam_cfg *c, char *err, size_t len)
+{
+	char path[] = "/tmp/seam-cfg-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	cfg_defaults(c);
+	int r = cfg_load(c, path, err, len);
+	/* the message names the file; strip the directory for comparisons */
+	char *p = strstr(err, path);
+	if (p)
+		memmove(p, "cfg", 3), memmove(p + 3, p + strlen(path), strlen(p + strlen(path)) + 1);
+	unlink(path);
+	return r;
+}
+
+static void shipped_config_equals_embedded_default(void **st)
+{
+	struct seam_cfg a, b;
+	char err[512], path[1024];
+	cfg_defaults(&a);
+	cfg_defaults(&b);
+	snprintf(path, sizeof(path), "%s/configs/seam.conf", srcdir);
+	assert_int_equal(cfg_load(&b, path, err, sizeof(err)), 0);
+	/* everything but the source name must match */
+	memset(a.source, 0, sizeof(a.source));
+	memset(b.source, 0, sizeof(b.source));
+	assert_memory_equal(&a, &b, sizeof(a));
+}
+
+static void profiles_config_files_load(void **st)
+{
+	static const char *const names[] = { "strict", "defensive", "monitor" };
+	for (int i = 0; i < 3; i++) {
+		struct seam_cfg c;
+		char err[512], path[1024];
+		cfg_defaults(&c);
+		snprintf(path, sizeof(path), "%s/configs/profiles/%s.conf", srcdir, names[i]);
+		assert_int_equal(cfg_load(&c, path, err, sizeof(err)), 0);
+		assert_string_equal(c.policy.profile, names[i]);
+	}
+}
+
+static void unknown_key_names_line_and_key(void **st)
+{
+	struct seam_cfg c;
+	char err[512];
+	assert_int_equal(load_text("seam = {\n  flow = {\n    max_flowz = 10;\n  };\n};\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:3: max_flowz: unknown key"));
+}
+
+static void wrong_type_is_reported(void **st)
+{
+	struct seam_cfg c;
+	char err[512];
+	assert_int_equal(load_text("seam = {\n flow = { max_flows = \"many\"; };\n};\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: max_flows: expected an integer"));
+}
+
+static void out_of_range_is_reported(void **st)
+{
+	struct seam_cfg c;
+	char err[512];
+	assert_int_equal(load_text("seam = {\n\n http = { cl_max_digits = 40; };\n};\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:3: cl_max_digits: 40 is out of range"));
+}
+
+static void syntax_error_names_the_line(void **st)
+{
+	struct seam_cfg c;
+	char err[512];
+	assert_int_equal(load_text("seam = {\n  mode = \"offline\";\n  lcores = ;\n};\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:3: syntax"));
+}
+
+static void unknown_mode_and_action_are_rejected(void **st)
+{
+	struct seam_cfg c;
+	char err[512];
+	assert_int_equal(load_text("seam = { mode = \"bridge\"; };\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "mode: expected offline, inline or mirror"));
+	assert_int_equal(load_text("seam = {\n policy = { severe = \"explode\"; };\n};\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: severe: unknown action"));
+}
+
+static void unknown_finding_override_is_rejected(void **st)
+{
+	struct seam_cfg c;
+	char err[512];
+	assert_int_equal(load_text("seam = { policy = { overrides = {\n h1_no_such = \"alert\"; }; }; };\n",
+				   &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: h1_no_such: unknown finding"));
+}
+
+static void overrides_change_one_finding(void **st)
+{
+	struct seam_cfg c;
+	char err[512];
+	assert_int_equal(load_text("seam = { policy = { profile = \"monitor\"; overrides = {\n"
+				   " h1_cl_and_te = \"drop\"; h1_obs_fold = \"pass\"; }; }; };\n",
+				   &c, err, sizeof(err)), 0);
+	assert_int_equal(c.policy.finding_action[F_H1_CL_AND_TE], VD_DROP);
+	assert_int_equal(c.policy.finding_action[F_H1_OBS_FOLD], VD_PASS);
+	assert_int_equal(c.policy.finding_action[F_H1_BARE_CR], VD_ALERT);
+}
+
+static void profiles_map_tiers(void **st)
+{
+	struct policy p;
+	assert_int_equal(policy_profile(&p, "strict"), 0);
+	assert_int_equal(p.finding_action[F_H1_CL_AND_TE], VD_RESET);
+	assert_int_equal(p.finding_action[F_H1_HOST_MISSING], VD_LOG);
+	assert_int_equal(policy_profile(&p, "defensive"), 0);
+	assert_int_equal(p.finding_action[F_H1_BARE_LF], VD_CLOSE_AFTER);
+	assert_int_equal(p.finding_action[F_H1_CL_AND_TE], VD_RESET);
+	assert_int_equal(policy_profile(&p, "monitor"), 0);
+	assert_int_equal(p.finding_action[F_H1_CL_AND_TE], VD_ALERT);
+	assert_int_equal(policy_profile(&p, "lax"), -1);
+}
+
+static void acceptable_tier_never_alerts_by_default(void **st)
+{
+	struct seam_cfg c;
+	cfg_defaults(&c);
+	for (int i = 0; i < F__COUNT; i++) {
+		if (finding_table[i].tier == TIER_ACCEPTABLE)
+			assert_int_equal(c.policy.finding_action[i], VD_LOG);
+		else
+			assert_true(c.policy.finding_action[i] >= VD_ALERT);
+	}
+}
+
+static void catalogue_names_and_ids_are_unique(void **st)
+{
+	for (int i = 0; i < F__COUNT; i++)
+		for (int j = i + 1; j < F__COUNT; j++) {
+			assert_string_not_equal(finding_table[i].name, finding_table[j].name);
+			assert_int_not_equal(finding_table[i].id, finding_table[j].id);
+		}
+}
+
+int main(int argc, char **argv)
+{
+	srcdir = argc > 1 ? argv[1] : ".";
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(shipped_config_equals_embedded_default),
+		cmocka_unit_test(profiles_config_files_load),
+		cmocka_unit_test(unknown_key_names_line_and_key),
+		cmocka_unit_test(wrong_type_is_reported),
+		cmocka_unit_test(out_of_range_is_reported),
+		cmocka_unit_test(syntax_error_names_the_line),
+		cmocka_unit_test(unknown_mode_and_action_are_rejected),
+		cmocka_unit_test(unknown_finding_override_is_rejected),
+		cmocka_unit_test(overrides_change_one_finding),
+		cmocka_unit_test(profiles_map_tiers),
+		cmocka_unit_test(acceptable_tier_never_alerts_by_default),
+		cmocka_unit_test(catalogue_names_and_ids_are_unique),
+	};
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
