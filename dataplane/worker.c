@@ -553,6 +553,9 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 	}
 
 	if (w->mode == MODE_INLINE && f->vd >= VD_DROP) {
+		/* a peer still talking did not get (or believe) the RST: repeat it */
+		if (f->vd >= VD_RESET && !(p->tcp_flags & TH_RST))
+			send_rsts(w, f, dir, in_port, peer);
 		fate_drop(w, m, FATE_drop_verdict);
 		return;
 	}
@@ -650,7 +653,8 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 			w->want_rst = 0;
 		if (p->tcp_flags & TH_FIN && f->cold && f->cold->rd[dir].next == h->fin_seq)
 			insp_close(&f->cold->insp, dir, env_of(w));
-		finish_seg(w, f, dir, m, seq, (p->tcp_flags & (TH_SYN | TH_FIN)) ? 1 : 0, peer);
+		/* a SYN's sequence number is already counted in seq */
+		finish_seg(w, f, dir, m, seq, (p->tcp_flags & TH_FIN) ? 1 : 0, peer);
 	}
 	w->cur_m = NULL;
 }
