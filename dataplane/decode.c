@@ -17,20 +17,40 @@ static inline uint32_t rd32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+/* Sum in native byte order eight bytes at a time, then swap the folded
+ * result into network order (RFC 1071 §2(B): the sum is byte-order
+ * independent).  Returns an unfolded partial sum. */
 uint32_t csum_add(uint32_t sum, const void *data, uint32_t len)
 {
 	const uint8_t *p = data;
-	uint64_t s = sum;
-	while (len >= 2) {
-		s += rd16(p);
+	uint64_t s = 0;
+	while (len >= 8) {
+		uint64_t v;
+		memcpy(&v, p, 8);
+		s += (v & 0xffffffffu) + (v >> 32);
+		p += 8;
+		len -= 8;
+	}
+	if (len >= 4) {
+		uint32_t v;
+		memcpy(&v, p, 4);
+		s += v;
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		uint16_t v;
+		memcpy(&v, p, 2);
+		s += v;
 		p += 2;
 		len -= 2;
 	}
 	if (len)
-		s += (uint32_t)p[0] << 8;
-	while (s >> 32)
-		s = (s & 0xffffffff) + (s >> 32);
-	return (uint32_t)s;
+		s += p[0];          /* the odd byte is the high byte of a BE word */
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	uint16_t be = (uint16_t)((s >> 8) | (s << 8));
+	return sum + be;
 }
 
 uint16_t csum_fold(uint32_t sum)

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -46,6 +47,9 @@ struct app {
 	const char *devs[CFG_MAX_PORTS];
 	int ndevs;
 	int test_config;
+	const char *bench_file;    /* --bench: replay from memory into net_null */
+	int bench_stage;
+	double bench_secs;
 	int verbose;
 	int eal_argc;
 	char *eal_argv[64];
@@ -207,6 +211,8 @@ static void parse_args(struct app *a, int argc, char **argv)
 		{ "test-config", no_argument, 0, 't' }, { "config", required_argument, 0, 'c' },
 		{ "stats-interval", required_argument, 0, 's' }, { "profile", required_argument, 0, 'P' },
 		{ "help", no_argument, 0, 'h' }, { "version", no_argument, 0, 'V' },
+		{ "bench", required_argument, 0, 'B' }, { "stage", required_argument, 0, 'S' },
+		{ "seconds", required_argument, 0, 'T' },
 		{ 0, 0, 0, 0 },
 	};
 	int mode = -1, opt;
@@ -230,6 +236,18 @@ static void parse_args(struct app *a, int argc, char **argv)
 		case 's': stats = optarg; break;
 		case 'P': profile = optarg; break;
 		case 'v': a->verbose = 1; break;
+		case 'B': a->bench_file = optarg; break;
+		case 'S': {
+			static const char *const st[] = { "io", "decode", "flow", "reasm", "full" };
+			a->bench_stage = -1;
+			for (int i = 0; i < 5; i++)
+				if (strcmp(optarg, st[i]) == 0)
+					a->bench_stage = i;
+			if (a->bench_stage < 0)
+				die("--stage %s: expected io, decode, flow, reasm or full", optarg);
+			break;
+		}
+		case 'T': a->bench_secs = atof(optarg); break;
 		case 'V': printf("seam %s (DPDK %s)\n", SEAM_VERSION, rte_version()); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
@@ -257,6 +275,26 @@ static void parse_args(struct app *a, int argc, char **argv)
 		if (*end || v < 0 || v > 86400)
 			die("--stats-interval %s: expected seconds between 0 and 86400", stats);
 		a->cfg.stats_interval = v;
+	}
+	if (a->bench_file) {
+		/* the benchmark: a capture replayed from memory, forwarded to net_null */
+		if (mode >= 0 || a->ndevs)
+			die("--bench takes no mode or ports");
+		if (strchr(a->bench_file, ','))
+			die("capture path %s: a comma cannot be passed to the pcap driver", a->bench_file);
+		mode = MODE_INLINE;
+		a->pcap_in = a->bench_file;
+		a->ndevs = 2;
+		static char d0[600];
+		snprintf(d0, sizeof(d0), "net_pcap0,rx_pcap=%s,infinite_rx=1", a->bench_file);
+		a->devs[0] = d0;
+		a->devs[1] = "net_null0";
+		if (!a->eve_out)
+			snprintf(a->cfg.eve_file, sizeof(a->cfg.eve_file), "/dev/null");
+		if (a->bench_secs <= 0)
+			a->bench_secs = 3;
+		if (a->cfg.memory_mb < 2560)
+			a->cfg.memory_mb = 2560;   /* the capture lives in mbufs */
 	}
 	if (mode >= 0)
 		a->cfg.mode = mode;
@@ -352,6 +390,46 @@ static int identity(struct app *a, uint64_t *rx, uint64_t *fates, uint64_t *held
 	return *rx == *fates + *held;
 }
 
+/* Measure the worker for bench_secs after a warm-up and print one JSON line:
+ * packets/s, Gbit/s and TSC cycles per packet on one worker core. */
+static int bench_run(struct app *a)
+{
+	struct worker *w = a->wk[0];
+	static const char *const st[] = { "io", "decode", "flow", "reasm", "full" };
+	uint64_t hz = rte_get_tsc_hz();
+	uint64_t t_end = rte_get_tsc_cycles() + hz / 2;
+	while (rte_get_tsc_cycles() < t_end) {
+		drain_events(a);
+		usleep(1000);
+	}
+	uint64_t p0 = w->pktc[PKT_rx], b0 = w->pktc[PKT_rx_bytes], f0 = w->flowc[FLOWC_created];
+	uint64_t c0 = rte_get_tsc_cycles();
+	t_end = c0 + (uint64_t)(a->bench_secs * hz);
+	while (rte_get_tsc_cycles() < t_end) {
+		drain_events(a);
+		usleep(1000);
+	}
+	uint64_t p1 = w->pktc[PKT_rx], b1 = w->pktc[PKT_rx_bytes], f1 = w->flowc[FLOWC_created];
+	uint64_t c1 = rte_get_tsc_cycles();
+	w->stop = 1;
+	rte_eal_mp_wait_lcore();
+	drain_events(a);
+	double secs = (double)(c1 - c0) / hz;
+	double pkts = (double)(p1 - p0), bytes = (double)(b1 - b0);
+	uint64_t alerts = 0;
+	for (int v = VD_ALERT; v < VD__COUNT; v++)
+		alerts += w->vdc[v];
+	printf("{\"stage\":\"%s\",\"seconds\":%.3f,\"packets\":%.0f,\"mpps\":%.4f,\"gbps\":%.4f,"
+	       "\"cycles_per_pkt\":%.1f,\"avg_pkt_bytes\":%.1f,\"flows_per_s\":%.0f,\"alerts\":%lu,"
+	       "\"tx_full\":%lu,\"tsc_hz\":%lu}\n",
+	       st[w->stage], secs, pkts, pkts / secs / 1e6, bytes * 8 / secs / 1e9,
+	       pkts ? (double)(c1 - c0) / pkts : 0.0, pkts ? bytes / pkts : 0.0, (f1 - f0) / secs,
+	       (unsigned long)alerts, (unsigned long)w->fate[FATE_drop_tx_full], (unsigned long)hz);
+	fflush(stdout);
+	eve_close(&a->eve);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct app app;
@@ -359,7 +437,7 @@ int main(int argc, char **argv)
 	char err[1024];
 
 	parse_args(a, argc, argv);
-	if (a->cfg.mode == MODE_OFFLINE)
+	if (a->cfg.mode == MODE_OFFLINE || a->bench_file)
 		pcap_prescan(a);
 	if (eve_open(&a->eve, a->cfg.eve_file, err, sizeof(err)) < 0)
 		die("%s", err);
@@ -389,7 +467,7 @@ int main(int argc, char **argv)
 	}
 	uint32_t nlcores = rte_lcore_count();
 	uint32_t nworkers = nlcores > 1 ? nlcores - 1 : 1;
-	if (a->cfg.mode == MODE_OFFLINE)
+	if (a->cfg.mode == MODE_OFFLINE || a->bench_file)
 		nworkers = 1;   /* one capture, one queue: order is kept */
 	if (nworkers > MAX_WORKERS)
 		nworkers = MAX_WORKERS;
@@ -403,6 +481,8 @@ int main(int argc, char **argv)
 		if (nmbuf > 16383)
 			nmbuf = 16383;
 	}
+	if (a->bench_file)
+		nmbuf = a->pcap_count + 16384;   /* infinite_rx keeps the capture in mbufs */
 	if (a->cfg.held_max_segs > nmbuf / 2)
 		a->cfg.held_max_segs = nmbuf / 2;
 	struct rte_mempool *mp = rte_pktmbuf_pool_create("mbufs", nmbuf, 256, 0,
@@ -432,7 +512,9 @@ int main(int argc, char **argv)
 		struct worker *w = rte_zmalloc("worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
 		if (!w || worker_init(w, i, &a->cfg, rte_socket_id(), mp, err, sizeof(err)) < 0)
 			die("%s", w ? err : "no memory for a worker");
-		w->linktype = a->cfg.mode == MODE_OFFLINE ? a->linktype : LINK_ETH;
+		w->linktype = a->cfg.mode == MODE_OFFLINE || a->bench_file ? a->linktype : LINK_ETH;
+		if (a->bench_file)
+			w->stage = a->bench_stage;
 		w->ts_off = ts_off;
 		w->ts_flag = ts_flag;
 		w->expected = a->pcap_count;
@@ -474,6 +556,8 @@ int main(int argc, char **argv)
 		}
 	} else {
 		uint64_t next_stats = a->start_ns + a->cfg.stats_interval * 1000000000ull;
+		if (a->bench_file)
+			return bench_run(a);
 		for (;;) {
 			drain_events(a);
 			if (hup_req) {

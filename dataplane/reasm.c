@@ -59,11 +59,14 @@ static int verify_old(const struct reasm_dir *r, uint32_t seq, const uint8_t *da
 void reasm_consumed(struct reasm_dir *r, const uint8_t *data, uint32_t n)
 {
 	if (r->ret_size) {
+		/* keep the last ret_size bytes: at most two copies around the wrap */
 		uint32_t mask = r->ret_size - 1;
 		uint32_t skip = n > r->ret_size ? n - r->ret_size : 0;
-		uint64_t pos = r->delivered + skip;
-		for (uint32_t i = skip; i < n; i++, pos++)
-			r->ret[pos & mask] = data[i];
+		uint32_t len = n - skip;
+		uint32_t pos = (uint32_t)((r->delivered + skip) & mask);
+		uint32_t first = r->ret_size - pos < len ? r->ret_size - pos : len;
+		memcpy(r->ret + pos, data + skip, first);
+		memcpy(r->ret, data + skip + first, len - first);
 	}
 	r->delivered += n;
 	r->next += n;

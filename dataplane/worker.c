@@ -279,7 +279,7 @@ static const struct insp_env *env_of(struct worker *w)
 
 static void inspect_span(struct worker *w, struct flow *f, uint8_t dir, const uint8_t *p, uint32_t n)
 {
-	if (!n)
+	if (!n || unlikely(w->stage < STAGE_FULL))
 		return;
 	insp_feed(&f->cold->insp, dir, p, n, env_of(w));
 }
@@ -511,10 +511,19 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 	}
 	struct flow *f = &w->ft.f[idx];
 	uint8_t dir = src_is_b == f->init_is_b ? 0 : 1;
+	if (unlikely(w->stage == STAGE_FLOW)) {
+		f->last_ns = w->now_ns;
+		f->pkts[dir]++;
+		if (p->tcp_flags & (TH_FIN | TH_RST))
+			f->state = FS_CLOSED;
+		fate_pass(w, m, peer);
+		return;
+	}
 
 	/* a new SYN on a finished flow's tuple starts a new flow */
 	if ((p->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN && dir == 0 && f->half[0].syn &&
-	    f->half[0].isn != p->seq && (f->state >= FS_CLOSING || f->state == FS_NEW)) {
+	    (f->state == FS_CLOSED ||
+	     (f->half[0].isn != p->seq && (f->state == FS_CLOSING || f->state == FS_NEW)))) {
 		flow_end(w, idx, FLOW_END_CLOSED);
 		w->flowc[FLOWC_restarted]++;
 		idx = flow_create(w, &k, sig, p, src_is_b, in_port);
@@ -697,6 +706,10 @@ void worker_burst(struct worker *w, uint16_t ri, struct rte_mbuf **bufs, uint16_
 		w->dec[r]++;
 		if (p.nvlan)
 			w->dec[DEC_vlan]++;
+		if (unlikely(w->stage == STAGE_DECODE)) {
+			fate_pass(w, m, rx->peer);
+			continue;
+		}
 		switch (r) {
 		case DEC_tcp:
 			handle_tcp(w, m, &p, rx->port, rx->peer, 0);
@@ -744,10 +757,23 @@ int worker_main(void *arg)
 		uint16_t got = 0;
 		for (uint16_t i = 0; i < w->nrx; i++) {
 			uint16_t n = rte_eth_rx_burst(w->rx[i].port, w->rx[i].queue, bufs, burst);
-			if (n) {
-				worker_burst(w, i, bufs, n);
-				got += n;
+			if (!n)
+				continue;
+			got += n;
+			if (unlikely(w->stage == STAGE_IO)) {
+				/* the I/O floor: straight from RX to TX */
+				for (uint16_t k = 0; k < n; k++)
+					w->pktc[PKT_rx_bytes] += rte_pktmbuf_pkt_len(bufs[k]);
+				w->pktc[PKT_rx] += n;
+				uint16_t sent = rte_eth_tx_burst(w->rx[i].peer, w->txq, bufs, n);
+				w->fate[FATE_forwarded] += sent;
+				if (sent < n) {
+					w->fate[FATE_drop_tx_full] += n - sent;
+					rte_pktmbuf_free_bulk(bufs + sent, n - sent);
+				}
+				continue;
 			}
+			worker_burst(w, i, bufs, n);
 		}
 		uint64_t now = rte_get_tsc_cycles();
 		if (now - last_tick > tick || w->mode == MODE_OFFLINE) {
@@ -782,6 +808,7 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->cfg = cfg;
 	w->policy = &cfg->policy;
 	w->mode = cfg->mode;
+	w->stage = STAGE_FULL;
 	w->pktpool = pktpool;
 	w->ts_off = -1;
 	w->tsc_hz = rte_get_tsc_hz();

@@ -19,6 +19,9 @@
 #define WK_MAX_PORTS 8
 #define WK_TXBUF 64
 
+/* How much of the pipeline runs (benchmarks measure each stage). */
+enum wk_stage { STAGE_IO = 0, STAGE_DECODE, STAGE_FLOW, STAGE_REASM, STAGE_FULL };
+
 struct wk_rx {
 	uint16_t port, queue;
 	int16_t peer;             /* inline: port to forward to; -1 none */
@@ -34,6 +37,7 @@ struct worker {
 	uint8_t mode;             /* enum seam_mode */
 	uint8_t linktype;
 	uint8_t single;           /* runs on the main lcore: drains its own events */
+	uint8_t stage;            /* enum wk_stage; STAGE_FULL in service */
 	uint16_t nrx;
 	struct wk_rx rx[WK_MAX_RX];
 	uint16_t txq;             /* this worker's TX queue on every port */

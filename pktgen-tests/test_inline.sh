@@ -88,7 +88,7 @@ chunked_pipelined_uploads json_body_with_get_text curl_plain python_requests"
 play() {   # port names...
 	local port=$1; shift
 	for n in "$@"; do
-		ip netns exec "$NS_C" python3 "$SRC/pktgen-tests/rawclient.py" "$SRV_IP" "$port" \
+		ip netns exec "$NS_C" /usr/bin/python3 "$SRC/pktgen-tests/rawclient.py" "$SRV_IP" "$port" \
 			"$SRC/pktgen-tests/corpus" --filter "$n" | awk -v n="$n" -F'\t' '$1 == n'
 	done
 }
@@ -122,7 +122,7 @@ ok "benign exchanges are never reset" benign_untouched
 ok "seam exits cleanly on SIGTERM" seam_stop
 
 stats_check() {
-	python3 - "$T/eve.json" <<'PY'
+	/usr/bin/python3 - "$T/eve.json" <<'PY'
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 alerts = [e for e in ev if e["event_type"] == "alert"]
@@ -161,7 +161,7 @@ mirror() {
 	# (nginx's own 400s and resets for these are its business)
 	[ "$(grep -c '"POST /\|"GET /static' "$T/access.log")" -ge 3 ] || { cat "$T/access.log"; return 1; }
 	grep -q 'GET /index.html' "$T/access.log" || return 1
-	python3 - "$T/eve.json" <<'PY'
+	/usr/bin/python3 - "$T/eve.json" <<'PY'
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 names = {e["seam"]["finding"] for e in ev if e["event_type"] == "alert"}

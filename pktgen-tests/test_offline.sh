@@ -19,7 +19,7 @@ run_case() {   # name gen-args...
 	local n=$1; shift
 	"$GEN" "$SRC/pktgen-tests/corpus" "$T/$n.pcap" "$T/$n.tsv" "$@" &&
 	"$SEAM" --pcap "$T/$n.pcap" --eve "$T/$n.json" &&
-	python3 "$SRC/pktgen-tests/check_eve.py" "$T/$n.tsv" "$T/$n.json" $SCHEMA
+	/usr/bin/python3 "$SRC/pktgen-tests/check_eve.py" "$T/$n.tsv" "$T/$n.json" $SCHEMA
 }
 
 ok "corpus over IPv4, every delivery variant" run_case v4 --variants whole,bytes,split,ooo,dup,overlap_diff
@@ -28,7 +28,7 @@ ok "corpus with another random seed" run_case seed2 --variants split,ooo,dup --s
 
 if [ -f "$SURI" ]; then
 	ok "records validate against Suricata's schema (seam object aside)" \
-		python3 "$SRC/pktgen-tests/check_eve.py" "$T/v4.tsv" "$T/v4.json" --compat "$SURI"
+		/usr/bin/python3 "$SRC/pktgen-tests/check_eve.py" "$T/v4.tsv" "$T/v4.json" --compat "$SURI"
 else
 	TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - Suricata schema compatibility # SKIP ../shared not present"
 fi
@@ -43,7 +43,7 @@ ok "a capture read twice gives the same alerts" same_twice
 
 # an empty capture is fine and still reports stats
 empty() {
-	python3 - "$T/empty.pcap" <<'PY'
+	/usr/bin/python3 - "$T/empty.pcap" <<'PY'
 import struct, sys
 open(sys.argv[1], "wb").write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
 PY
