@@ -1,0 +1,67 @@
+/* fuzz_h1.c — libFuzzer target for the HTTP/1 analyzer.
+ *
+ * Input: client bytes, then optionally 0xFF 0xFE and server bytes.  The
+ * first byte seeds how the streams are cut and interleaved, so the
+ * fuzzer explores resumption at every boundary.  Any crash, sanitizer
+ * report or read outside a span is a bug. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include "insp.h"
+
+static unsigned hits;
+static void on_hit(void *user, const struct insp_hit *h, const struct insp_meta *m)
+{
+	hits += h->finding < F__COUNT;
+	(void)m->uri[m->uri_len];    /* lengths stay inside the buffers */
+	(void)m->host[m->host_len];
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	unsigned seed = data[0];
+	data++;
+	size--;
+	const uint8_t *cli = data, *srv = NULL;
+	size_t ncli = size, nsrv = 0;
+	for (size_t i = 0; i + 1 < size; i++)
+		if (data[i] == 0xff && data[i + 1] == 0xfe) {
+			ncli = i;
+			srv = data + i + 2;
+			nsrv = size - i - 2;
+			break;
+		}
+	static struct insp_limits lim;
+	insp_limits_default(&lim);
+	lim.max_line = 512;        /* small limits reach the limit paths too */
+	lim.max_hdr_bytes = 2048;
+	lim.max_fields = 16;
+	lim.max_chk_ext = 64;
+	struct insp_env env = { .lim = &lim, .emit = on_hit };
+	struct insp_sess s;
+	insp_sess_init(&s, seed & 1);
+	size_t oc = 0, os = 0;
+	while (oc < ncli || os < nsrv) {
+		seed = seed * 1103515245u + 12345u;
+		size_t step = 1 + (seed >> 16) % 67;
+		int dir = (seed >> 8) & 1;
+		if (dir == 0 && oc < ncli) {
+			size_t n = ncli - oc < step ? ncli - oc : step;
+			insp_feed(&s, 0, cli + oc, n, &env);
+			oc += n;
+		} else if (os < nsrv) {
+			size_t n = nsrv - os < step ? nsrv - os : step;
+			insp_feed(&s, 1, srv + os, n, &env);
+			os += n;
+		} else if (oc < ncli) {
+			size_t n = ncli - oc < step ? ncli - oc : step;
+			insp_feed(&s, 0, cli + oc, n, &env);
+			oc += n;
+		}
+	}
+	insp_close(&s, 0, &env);
+	insp_close(&s, 1, &env);
+	return 0;
+}
