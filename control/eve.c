@@ -74,6 +74,16 @@ static void json_str(FILE *f, const char *s, size_t n)
 	fputc('"', f);
 }
 
+/* The body of a JSON string (no quotes) for trusted ASCII text. */
+static void json_str_bare(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+}
+
 static void addr_str(int ipver, const uint8_t *a, char *out, size_t len)
 {
 	inet_ntop(ipver == 6 ? AF_INET6 : AF_INET, a, out, len);
@@ -182,19 +192,24 @@ void eve_write_evt(struct eve *e, const struct evt *ev)
 			"\"layer\":\"proto_parser\",\"app_proto\":\"http\",\"code\":%u}", fi->name, fi->id);
 	} else {
 		int sev;
-		const char *cat = severity_category(fi->tier, &sev);
+		const struct sig *sg = ev->finding == F_SIG_MATCH ? sig_by_id(e->sigs, ev->sig_id) : NULL;
+		const char *cat = severity_category(sg ? sg->tier : fi->tier, &sev);
 		common(e, ev, "alert");
 		fprintf(f, ",\"app_proto\":\"http\",\"alert\":{\"action\":\"%s\",\"gid\":1,"
-			"\"signature_id\":%u,\"rev\":1,\"signature\":\"SEAM %s %s\",\"category\":\"%s\","
-			"\"severity\":%d}",
-			ev->enforced ? "blocked" : "allowed", ev->finding == F_SIG_MATCH ? ev->sig_id : fi->id,
-			fi->name, fi->text, cat, sev);
+			"\"signature_id\":%u,\"rev\":1,\"signature\":\"SEAM %s ",
+			ev->enforced ? "blocked" : "allowed", sg ? sg->id : fi->id, fi->name);
+		json_str_bare(f, sg ? sg->msg : fi->text);
+		fprintf(f, "\",\"category\":\"%s\",\"severity\":%d}", cat, sev);
 	}
 	http_obj(f, &ev->meta);
+	const struct sig *sg = ev->finding == F_SIG_MATCH ? sig_by_id(e->sigs, ev->sig_id) : NULL;
 	fprintf(f, ",\"seam\":{\"finding\":\"%s\",\"tier\":\"%s\",\"offset\":%lu,\"direction\":\"%s\","
-		"\"verdict\":\"%s\",\"enforced\":%s}}\n",
-		fi->name, tier_name(fi->tier), (unsigned long)ev->offset, dir,
+		"\"verdict\":\"%s\",\"enforced\":%s",
+		fi->name, tier_name(sg ? sg->tier : fi->tier), (unsigned long)ev->offset, dir,
 		vd_action_name(ev->action), ev->enforced ? "true" : "false");
+	if (sg)
+		fprintf(f, ",\"sig_id\":%u", sg->id);
+	fputs("}}\n", f);
 	e->lines++;
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "evt.h"
 #include "stats.h"
+#include "sig.h"
 
 struct eve {
 	FILE *f;
@@ -14,6 +15,7 @@ struct eve {
 	uint16_t cid_seed;        /* Community ID seed */
 	const char *iface[8];     /* in_iface by port id */
 	uint64_t lines;
+	const struct sig_set *sigs;   /* texts of signature alerts */
 };
 
 int eve_open(struct eve *e, const char *path, char *err, size_t errlen);

@@ -25,6 +25,7 @@
 #include "stats.h"
 #include "worker.h"
 #include "port.h"
+#include "sigload.h"
 
 #define SEAM_VERSION "0.1.0"
 #define MAX_WORKERS 16
@@ -64,6 +65,7 @@ struct app {
 	uint16_t port_id[CFG_MAX_PORTS];
 	char port_name[CFG_MAX_PORTS][64];
 	struct eve eve;
+	struct sig_set sigs;
 	struct stats_reg reg;
 	uint64_t start_ns;
 };
@@ -203,6 +205,27 @@ static void build_eal(struct app *a)
 		eal_add(a, "%s", a->user_eal[i]);
 }
 
+/* Signatures: a path relative to the configuration file's directory, or
+ * the built-in set. */
+static void load_signatures(struct app *a)
+{
+	char path[1024], err[1024];
+	const char *p = a->cfg.sig_file;
+	if (p[0] && p[0] != '/' && a->cfg_path && strchr(a->cfg_path, '/')) {
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(strrchr(a->cfg_path, '/') - a->cfg_path),
+			 a->cfg_path, p);
+		p = path;
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (sigload(&a->sigs, p, err, sizeof(err)) < 0)
+		die("%s", err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (a->verbose)
+		fprintf(stderr, "seam: %u signatures compiled in %.1f ms\n", a->sigs.n,
+			(t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+}
+
 static void parse_args(struct app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -260,11 +283,12 @@ static void parse_args(struct app *a, int argc, char **argv)
 	cfg_defaults(&a->cfg);
 	if (a->cfg_path && cfg_load(&a->cfg, a->cfg_path, err, sizeof(err)) < 0)
 		die("%s", err);
+	load_signatures(a);
 	if (a->test_config) {
 		if (!a->cfg_path)
 			die("--test-config needs -c FILE");
-		printf("%s: configuration OK (mode %s, profile %s)\n", a->cfg_path, mode_name(a->cfg.mode),
-		       a->cfg.policy.profile);
+		printf("%s: configuration OK (mode %s, profile %s, %u signatures from %s)\n", a->cfg_path,
+		       mode_name(a->cfg.mode), a->cfg.policy.profile, a->sigs.n, a->sigs.source);
 		exit(0);
 	}
 	if (profile && policy_profile(&a->cfg.policy, profile) < 0)
@@ -441,6 +465,7 @@ int main(int argc, char **argv)
 		pcap_prescan(a);
 	if (eve_open(&a->eve, a->cfg.eve_file, err, sizeof(err)) < 0)
 		die("%s", err);
+	a->eve.sigs = &a->sigs;
 	build_eal(a);
 	if (a->verbose) {
 		fprintf(stderr, "seam: EAL");
@@ -510,7 +535,7 @@ int main(int argc, char **argv)
 
 	for (uint32_t i = 0; i < nworkers; i++) {
 		struct worker *w = rte_zmalloc("worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
-		if (!w || worker_init(w, i, &a->cfg, rte_socket_id(), mp, err, sizeof(err)) < 0)
+		if (!w || worker_init(w, i, &a->cfg, rte_socket_id(), mp, &a->sigs, err, sizeof(err)) < 0)
 			die("%s", w ? err : "no memory for a worker");
 		w->linktype = a->cfg.mode == MODE_OFFLINE || a->bench_file ? a->linktype : LINK_ETH;
 		if (a->bench_file)

@@ -110,9 +110,12 @@ static void evt_addrs(const struct flow *f, struct evt *e)
 }
 
 static void emit_finding(struct worker *w, struct flow *f, enum finding fd, uint8_t dir,
-			 uint64_t off, uint32_t sig_id, const struct insp_meta *meta)
+			 uint64_t off, uint32_t sig_id, int8_t sig_action, uint8_t sig_tier,
+			 const struct insp_meta *meta)
 {
 	uint8_t act = w->policy->finding_action[fd];
+	if (fd == F_SIG_MATCH)
+		act = sig_action >= 0 ? sig_action : w->policy->tier_action[sig_tier];
 	w->find[fd]++;
 	w->vdc[act]++;
 	if (act == VD_PASS)
@@ -152,12 +155,13 @@ static void emit_finding(struct worker *w, struct flow *f, enum finding fd, uint
 static void on_hit(void *user, const struct insp_hit *hit, const struct insp_meta *meta)
 {
 	struct worker *w = user;
-	emit_finding(w, w->cur, hit->finding, hit->dir, hit->offset, hit->sig_id, meta);
+	emit_finding(w, w->cur, hit->finding, hit->dir, hit->offset, hit->sig_id, hit->action, hit->tier,
+		     meta);
 }
 
 static void tcp_finding(struct worker *w, struct flow *f, enum finding fd, uint8_t dir, uint64_t off)
 {
-	emit_finding(w, f, fd, dir, off, 0, f->cold ? &f->cold->insp.meta : NULL);
+	emit_finding(w, f, fd, dir, off, 0, -1, 0, f->cold ? &f->cold->insp.meta : NULL);
 }
 
 /* ---- flow end ------------------------------------------------------------- */
@@ -268,13 +272,9 @@ void worker_shutdown(struct worker *w)
 
 /* ---- inspection ----------------------------------------------------------- */
 
-static const struct insp_env *env_of(struct worker *w)
+static inline const struct insp_env *env_of(struct worker *w)
 {
-	static __thread struct insp_env env;
-	env.lim = &w->cfg->lim;
-	env.emit = on_hit;
-	env.user = w;
-	return &env;
+	return &w->env;
 }
 
 static void inspect_span(struct worker *w, struct flow *f, uint8_t dir, const uint8_t *p, uint32_t n)
@@ -800,7 +800,7 @@ int worker_main(void *arg)
 }
 
 int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int socket,
-		struct rte_mempool *pktpool, char *err, size_t errlen)
+		struct rte_mempool *pktpool, const struct sig_set *sigs, char *err, size_t errlen)
 {
 	char name[32];
 	memset(w, 0, sizeof(*w));
@@ -809,6 +809,17 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->policy = &cfg->policy;
 	w->mode = cfg->mode;
 	w->stage = STAGE_FULL;
+	w->env.lim = &cfg->lim;
+	w->env.emit = on_hit;
+	w->env.user = w;
+	if (sigs && sigs->n) {
+		w->env.sigs = sigs;
+		w->env.scratch = sig_scratch(sigs);
+		if (!w->env.scratch) {
+			snprintf(err, errlen, "Hyperscan scratch for worker %u: out of memory", id);
+			return -1;
+		}
+	}
 	w->pktpool = pktpool;
 	w->ts_off = -1;
 	w->tsc_hz = rte_get_tsc_hz();

@@ -14,6 +14,7 @@
 #include "decode.h"
 #include "flow.h"
 #include "reasm.h"
+#include "sig.h"
 
 #define WK_MAX_RX 4
 #define WK_MAX_PORTS 8
@@ -43,6 +44,7 @@ struct worker {
 	uint16_t txq;             /* this worker's TX queue on every port */
 	const struct seam_cfg *cfg;
 	const struct policy *policy;
+	struct insp_env env;          /* limits, emit callback, signatures, scratch */
 
 	struct rte_mempool *pktpool;  /* for generated RSTs */
 	struct flow_table ft;
@@ -82,7 +84,7 @@ struct worker {
 } __rte_cache_aligned;
 
 int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int socket,
-		struct rte_mempool *pktpool, char *err, size_t errlen);
+		struct rte_mempool *pktpool, const struct sig_set *sigs, char *err, size_t errlen);
 void worker_free(struct worker *w);
 /* lcore entry point (arg: struct worker *). */
 int worker_main(void *arg);

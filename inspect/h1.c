@@ -6,6 +6,7 @@
  * bytes differently raises a finding at that byte's stream offset.  When
  * framing can no longer be known (a strict server would answer 400 and
  * close) the direction goes H1_DEAD and stops costing anything. */
+#include <stdio.h>
 #include <string.h>
 #include "insp.h"
 #include "h1.h"
@@ -71,6 +72,8 @@ static void raise_at(struct ctx *x, enum finding f, uint64_t off)
 		.finding = f,
 		.dir = x->is_req ? x->s->client_dir : !x->s->client_dir,
 		.offset = off,
+		.tier = finding_table[f].tier,
+		.action = -1,
 	};
 	x->env->emit(x->env->user, &hit, &x->s->meta);
 }
@@ -78,6 +81,26 @@ static void raise_at(struct ctx *x, enum finding f, uint64_t off)
 static inline void raise(struct ctx *x, enum finding f) { raise_at(x, f, x->d->off); }
 
 static void go_dead(struct ctx *x) { x->d->state = H1_DEAD; }
+
+static void on_sig(void *c, const struct sig *sg)
+{
+	struct ctx *x = c;
+	struct insp_hit hit = {
+		.finding = F_SIG_MATCH,
+		.dir = x->is_req ? x->s->client_dir : !x->s->client_dir,
+		.offset = x->d->off,
+		.sig_id = sg->id,
+		.tier = sg->tier,
+		.action = sg->action,
+	};
+	x->env->emit(x->env->user, &hit, &x->s->meta);
+}
+
+static inline void scan(struct ctx *x, int scope, const void *p, uint32_t n)
+{
+	if (x->env->sigs)
+		sig_scan(x->env->sigs, x->env->scratch, scope, p, n, on_sig, x);
+}
 
 /* Quietly give up: the stream is not HTTP/1 (TLS, SSH, SMTP...). */
 static void not_http(struct ctx *x)
@@ -457,6 +480,14 @@ static void field_done(struct ctx *x)
 	if (s) memmove(d->val, d->val + s, e - s);
 	d->val_len = e - s;
 	const uint8_t *v = (const uint8_t *)d->val;
+	if (x->env->sigs && x->is_req) {
+		char line[H1_NAME_MAX + 1 + H1_VAL_MAX];
+		memcpy(line, d->name, d->name_len);
+		line[d->name_len] = ':';
+		memcpy(line + d->name_len + 1, d->val, d->val_len);
+		scan(x, SCOPE_HEADER_NAME, d->name, d->name_len);
+		scan(x, SCOPE_HEADER, line, d->name_len + 1 + d->val_len);
+	}
 
 	d->flags &= ~MF_LAST_FRAMING;
 	switch (d->hid) {
@@ -498,21 +529,30 @@ static void field_done(struct ctx *x)
 static void body_probe_start(struct h1_dir *d)
 {
 	d->flags |= MF_PROBE_BODY;
+	d->flags &= ~MF_PROBE_SEEN;
 	d->probe_len = 0;
 }
 
 /* A request line at the start of a body: the bytes a server that ignores
  * this body's framing would read as its next request. */
-static void body_probe_check(struct ctx *x, uint64_t off)
+static void body_probe_check(struct ctx *x, uint64_t off, int final)
 {
 	struct h1_dir *d = x->d;
-	d->flags &= ~MF_PROBE_BODY;
 	const uint8_t *p = d->probe;
 	uint32_t n = d->probe_len, i = 0;
-	while (i < n && (p[i] == '\r' || p[i] == '\n'))
-		i++;                     /* servers skip empty lines first */
-	if (n - i >= 5 && h1_looks_like_request(p + i, n - i))
-		raise_at(x, F_H1_BODY_REQUEST_LINE, off);
+	if (!(d->flags & MF_PROBE_SEEN)) {
+		while (i < n && (p[i] == '\r' || p[i] == '\n'))
+			i++;                     /* servers skip empty lines first */
+		if (n - i >= 24 || final) {
+			d->flags |= MF_PROBE_SEEN;
+			if (n - i >= 5 && h1_looks_like_request(p + i, n - i))
+				raise_at(x, F_H1_BODY_REQUEST_LINE, off);
+		}
+	}
+	if (final) {
+		d->flags &= ~(MF_PROBE_BODY | MF_PROBE_SEEN);
+		scan(x, SCOPE_BODY_START, p, n);
+	}
 }
 
 static void req_hdrs_done(struct ctx *x)
@@ -748,6 +788,11 @@ static void req_line_done(struct ctx *x, int state)
 	}
 	/* now it is HTTP: release held start-line findings */
 	x->s->proto = PROTO_HTTP1;
+	if (x->env->sigs) {
+		char sl[sizeof(m->method) + sizeof(m->uri) + 12];
+		int k = snprintf(sl, sizeof(sl), "%s %s %s", m->method, m->uri, m->proto);
+		scan(x, SCOPE_REQUEST_LINE, sl, (uint32_t)k);
+	}
 	if (d->sl_bad & SLP_METHOD)
 		raise(x, F_H1_METHOD_INVALID);
 	if (d->sl_bad & SLP_TARGET)
@@ -1154,7 +1199,7 @@ static void byte_step(struct ctx *x, uint8_t c)
 	case H1_HDR_VALUE:
 		if (unlikely(is_ctl(c) && c != '\t'))
 			raise(x, c == 0 ? F_H1_VALUE_NUL : F_H1_VALUE_CTL);
-		if (d->hid != HID_OTHER && d->hid != HID_FORBIDDEN_TRAILER) {
+		if ((d->hid != HID_OTHER || x->env->sigs) && d->hid != HID_FORBIDDEN_TRAILER) {
 			if (d->val_len < H1_VAL_MAX)
 				d->val[d->val_len++] = c;
 			else
@@ -1230,8 +1275,8 @@ static void feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 				uint32_t k = take < room ? (uint32_t)take : room;
 				memcpy(d->probe + d->probe_len, p + i, k);
 				d->probe_len += k;
-				if (d->probe_len == H1_PROBE_MAX || take == d->body_left)
-					body_probe_check(x, d->off + k);
+				body_probe_check(x, d->off + k,
+						 d->probe_len == H1_PROBE_MAX || take == d->body_left);
 			}
 			i += take;
 			d->off += take;

@@ -56,6 +56,7 @@ enum h1_msg_flag {
 	MF_TRAILERS    = 1u << 16, /* reading chunked trailers */
 	MF_LAST_FRAMING= 1u << 17, /* previous field was CL or TE (obs-fold) */
 	MF_PROBE_BODY  = 1u << 18, /* probing chunk/body start for a request */
+	MF_PROBE_SEEN  = 1u << 19, /* ... and the request-line check was made */
 };
 
 /* Per-request facts the response side needs (one per pipelined request). */
@@ -67,7 +68,7 @@ enum h1_req_flag {
 #define H1_PIPE_MAX 16
 #define H1_NAME_MAX 40
 #define H1_VAL_MAX 120
-#define H1_PROBE_MAX 24
+#define H1_PROBE_MAX 64
 
 struct h1_dir {
 	uint8_t state;            /* enum h1_state */

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include "finding.h"
 #include "h1.h"
+#include "sig.h"
 
 enum { INSP_ORIG = 0, INSP_RESP = 1 };
 
@@ -48,6 +49,8 @@ struct insp_hit {
 	uint8_t dir;              /* INSP_ORIG / INSP_RESP */
 	uint64_t offset;          /* byte offset in that direction's stream */
 	uint32_t sig_id;          /* for F_SIG_MATCH: the signature's id */
+	uint8_t tier;             /* the finding's tier (a signature's own) */
+	int8_t action;            /* a signature's own action, -1: by tier */
 };
 
 typedef void (*insp_emit_fn)(void *user, const struct insp_hit *hit,
@@ -57,6 +60,8 @@ struct insp_env {
 	const struct insp_limits *lim;
 	insp_emit_fn emit;
 	void *user;
+	const struct sig_set *sigs;   /* NULL: no signature stage */
+	hs_scratch_t *scratch;        /* the calling worker's own */
 };
 
 enum insp_proto {
