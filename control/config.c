@@ -51,6 +51,7 @@ void cfg_defaults(struct seam_cfg *c)
 	c->flow_events = 1;
 	c->max_flows = 262144;
 	c->max_inspected = 65536;
+	c->max_h2 = 512;
 	c->embryonic_timeout = 30;
 	c->established_timeout = 600;
 	c->closed_timeout = 10;
@@ -306,11 +307,12 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	get_bool(&l, g, "flow_events", &c->flow_events);
 
 	g = group(&l, s, "flow");
-	static const char *const flow_keys[] = { "max_flows", "max_inspected", "embryonic_timeout",
+	static const char *const flow_keys[] = { "max_flows", "max_inspected", "max_h2", "embryonic_timeout",
 		"established_timeout", "closed_timeout", "midstream", "fail_open", NULL };
 	only_keys(&l, g, flow_keys);
 	get_u32(&l, g, "max_flows", &c->max_flows, 64, 1u << 26);
 	get_u32(&l, g, "max_inspected", &c->max_inspected, 64, 1u << 26);
+	get_u32(&l, g, "max_h2", &c->max_h2, 1, 1u << 20);
 	get_u32(&l, g, "embryonic_timeout", &c->embryonic_timeout, 1, 3600);
 	get_u32(&l, g, "established_timeout", &c->established_timeout, 1, 86400);
 	get_u32(&l, g, "closed_timeout", &c->closed_timeout, 0, 3600);

@@ -40,6 +40,7 @@ struct seam_cfg {
 
 	uint32_t max_flows;
 	uint32_t max_inspected;    /* flows with inspection state at once */
+	uint32_t max_h2;           /* of those, HTTP/2 connections at once */
 	uint32_t embryonic_timeout, established_timeout, closed_timeout;
 	int midstream;
 	int flow_fail_open;        /* table full and nothing to evict: pass or drop */

@@ -244,6 +244,8 @@ static void flow_end(struct worker *w, int32_t idx, enum flow_end_reason why)
 	};
 	if (why != FLOW_END_EVICTED)
 		w->flowc[ctr[why]]++;
+	if (f->cold)
+		insp_sess_release(&f->cold->insp, &w->env);
 	flow_cold_put(&w->ft, f);
 	flow_remove(&w->ft, idx);
 	w->flowc[FLOWC_active] = w->ft.nactive;
@@ -799,6 +801,19 @@ int worker_main(void *arg)
 	return 0;
 }
 
+static void *h2_get(void *user)
+{
+	struct worker *w = user;
+	void *p;
+	return rte_mempool_get(w->h2pool, &p) < 0 ? NULL : p;
+}
+
+static void h2_put(void *user, void *p)
+{
+	struct worker *w = user;
+	rte_mempool_put(w->h2pool, p);
+}
+
 int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int socket,
 		struct rte_mempool *pktpool, const struct sig_set *sigs, char *err, size_t errlen)
 {
@@ -812,6 +827,8 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->env.lim = &cfg->lim;
 	w->env.emit = on_hit;
 	w->env.user = w;
+	w->env.h2_get = h2_get;
+	w->env.h2_put = h2_put;
 	if (sigs && sigs->n) {
 		w->env.sigs = sigs;
 		w->env.scratch = sig_scratch(sigs);
@@ -842,6 +859,14 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->rl.max_segs = cfg->ooo_max_segs;
 	w->rl.max_bytes = cfg->ooo_max_bytes;
 	w->rl.max_ahead = 1u << 30;
+	snprintf(name, sizeof(name), "h2p%u", id);
+	w->h2pool = rte_mempool_create(name, cfg->max_h2, sizeof(struct h2_conn), 0, 0, NULL, NULL, NULL,
+				       NULL, socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
+	if (!w->h2pool) {
+		snprintf(err, errlen, "HTTP/2 state for %u connections: out of memory (lower flow.max_h2)",
+			 cfg->max_h2);
+		return -1;
+	}
 	snprintf(name, sizeof(name), "evq%u", id);
 	w->evq = rte_ring_create(name, 4096, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "evp%u", id);
@@ -860,4 +885,5 @@ void worker_free(struct worker *w)
 	reasm_pool_free(&w->rp);
 	if (w->evq) rte_ring_free(w->evq);
 	if (w->evpool) rte_mempool_free(w->evpool);
+	if (w->h2pool) rte_mempool_free(w->h2pool);
 }

@@ -50,6 +50,7 @@ struct worker {
 	struct flow_table ft;
 	struct reasm_pool rp;
 	struct reasm_limits rl;
+	struct rte_mempool *h2pool;   /* HTTP/2 analyzer state */
 	struct rte_ring *evq;
 	struct rte_mempool *evpool;
 	void (*drain)(void *ctx);     /* single-lcore mode: empty the event ring */

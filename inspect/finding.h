@@ -107,6 +107,37 @@ enum vd_action {
 	X(H1_UPGRADE_REFUSED_DATA,"h1.upgrade_refused_data",2144,TIER_SEVERE,    R, "Client kept sending after a refused WebSocket upgrade (WebSocket smuggling)") \
 	X(H1_PIPELINE_OVERFLOW,  "h1.pipeline_overflow",   2145, TIER_AMBIGUOUS, R, "More pipelined requests outstanding than tracked") \
 	X(H1_GARBAGE_AFTER_MSG,  "h1.garbage_after_msg",   2146, TIER_SEVERE,    R, "Bytes after a message that do not start a new message") \
+	/* --- h2c: cleartext HTTP/2 (RFC 9113) -------------------------------- */ \
+	X(H2C_UPGRADE_ATTEMPT,   "h2c.upgrade_attempt",    5001, TIER_ACCEPTABLE,L, "HTTP/1 request asks to upgrade to h2c") \
+	X(H2C_UPGRADE_ACCEPTED,  "h2c.upgrade_accepted",   5002, TIER_ACCEPTABLE,L, "Server switched the connection to h2c (101)") \
+	X(H2C_UPGRADE_NO_SETTINGS,"h2c.upgrade_no_settings",5003,TIER_AMBIGUOUS, R, "h2c upgrade without exactly one HTTP2-Settings (h2c smuggling probe)") \
+	X(H2C_PREFACE_AFTER_H1,  "h2c.preface_after_h1",   5004, TIER_AMBIGUOUS, R, "HTTP/2 preface after an HTTP/1 request on the same connection") \
+	X(H2C_BAD_PREFACE,       "h2c.bad_preface",        5005, TIER_AMBIGUOUS, R, "Client connection preface malformed") \
+	X(H2C_FRAME_SIZE,        "h2c.frame_size",         5006, TIER_AMBIGUOUS, R, "Frame larger than the peer's SETTINGS_MAX_FRAME_SIZE") \
+	X(H2C_FRAME_INVALID,     "h2c.frame_invalid",      5007, TIER_AMBIGUOUS, R, "Frame with an invalid length, stream or padding") \
+	X(H2C_CONT_EXPECTED,     "h2c.continuation_expected",5008,TIER_AMBIGUOUS,R, "Other frame inside a header block (CONTINUATION expected)") \
+	X(H2C_CONT_FLOOD,        "h2c.continuation_flood", 5009, TIER_AMBIGUOUS, R, "Header block split over too many CONTINUATION frames") \
+	X(H2C_HPACK_ERROR,       "h2c.hpack_error",        5010, TIER_AMBIGUOUS, R, "HPACK decoding error (index, Huffman, integer, size update)") \
+	X(H2C_HPACK_BUDGET,      "h2c.hpack_budget",       5011, TIER_ACCEPTABLE,L, "HPACK table larger than the inspection budget: stream no longer decoded") \
+	X(H2C_HDR_LIST_LARGE,    "h2c.header_list_too_large",5012,TIER_AMBIGUOUS,R, "Header block or decoded list over the limit (HPACK bomb)") \
+	X(H2C_CL_MISMATCH,       "h2c.cl_mismatch",        5013, TIER_SEVERE,    R, "content-length disagrees with the DATA received (H2.CL)") \
+	X(H2C_CL_INVALID,        "h2c.cl_invalid",         5014, TIER_SEVERE,    R, "content-length not a number, or repeated with other values") \
+	X(H2C_TE,                "h2c.transfer_encoding",  5015, TIER_SEVERE,    R, "transfer-encoding in HTTP/2 (H2.TE)") \
+	X(H2C_CONN_HEADER,       "h2c.connection_header",  5016, TIER_SEVERE,    R, "Connection-specific field in HTTP/2 (connection, keep-alive, proxy-connection, upgrade)") \
+	X(H2C_TE_NOT_TRAILERS,   "h2c.te_not_trailers",    5017, TIER_SEVERE,    R, "te field other than trailers") \
+	X(H2C_CRLF,              "h2c.crlf_injection",     5018, TIER_SEVERE,    R, "CR, LF or NUL in an HTTP/2 field name or value (request splitting on downgrade)") \
+	X(H2C_NAME_UPPER,        "h2c.name_uppercase",     5019, TIER_AMBIGUOUS, R, "Uppercase field name in HTTP/2") \
+	X(H2C_NAME_INVALID,      "h2c.name_invalid",       5020, TIER_SEVERE,    R, "Empty field name or one with whitespace, colon or non-token bytes") \
+	X(H2C_VALUE_WS,          "h2c.value_whitespace",   5021, TIER_AMBIGUOUS, R, "Field value with leading or trailing whitespace") \
+	X(H2C_PSEUDO,            "h2c.pseudo_header",      5022, TIER_AMBIGUOUS, R, "Pseudo-header missing, repeated, unknown or after a regular field") \
+	X(H2C_PATH_INVALID,      "h2c.path_invalid",       5023, TIER_AMBIGUOUS, R, ":path empty or not origin-form") \
+	X(H2C_CONNECT_INVALID,   "h2c.connect_invalid",    5024, TIER_AMBIGUOUS, R, "CONNECT with :scheme/:path or without :authority") \
+	X(H2C_AUTHORITY_HOST,    "h2c.authority_host_mismatch",5025,TIER_AMBIGUOUS,R,":authority and host disagree") \
+	X(H2C_RAPID_RESET,       "h2c.rapid_reset",        5026, TIER_AMBIGUOUS, R, "Streams opened and reset at once (CVE-2023-44487)") \
+	X(H2C_SETTINGS_FLOOD,    "h2c.settings_flood",     5027, TIER_AMBIGUOUS, R, "SETTINGS frames over the limit") \
+	X(H2C_PING_FLOOD,        "h2c.ping_flood",         5028, TIER_AMBIGUOUS, R, "PING frames over the limit") \
+	X(H2C_EMPTY_DATA_FLOOD,  "h2c.empty_data_flood",   5029, TIER_AMBIGUOUS, R, "Empty DATA frames over the limit") \
+	X(H2C_NO_STATE,          "h2c.no_state",           5030, TIER_ACCEPTABLE,L, "No HTTP/2 inspection state left: connection not inspected") \
 	/* --- TCP / IP evasion ---------------------------------------------- */ \
 	X(TCP_OVERLAP_CONFLICT,  "tcp.overlap_conflict",   3001, TIER_SEVERE,    R, "Retransmitted or overlapping TCP data differs from what was inspected") \
 	X(TCP_DATA_AFTER_FIN,    "tcp.data_after_fin",     3002, TIER_ACCEPTABLE,L, "TCP data beyond the sender's FIN") \

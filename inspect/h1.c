@@ -17,7 +17,7 @@
 /* Fields whose value the analyzer reads. */
 enum hid {
 	HID_OTHER = 0, HID_CL, HID_TE, HID_HOST, HID_EXPECT, HID_CONNECTION,
-	HID_UPGRADE, HID_FORBIDDEN_TRAILER,
+	HID_UPGRADE, HID_FORBIDDEN_TRAILER, HID_H2SETTINGS,
 };
 
 /* Start-line findings held until the version proves this is HTTP. */
@@ -457,6 +457,8 @@ static void name_done(struct ctx *x)
 		d->hid = HID_CONNECTION;
 	else if (ieq(nm, n, "upgrade"))
 		d->hid = HID_UPGRADE;
+	else if (ieq(nm, n, "http2-settings"))
+		d->hid = HID_H2SETTINGS;
 
 	if (d->flags & MF_TRAILERS) {
 		if (d->hid != HID_OTHER || ieq(nm, n, "trailer") || ieq(nm, n, "te") ||
@@ -517,6 +519,13 @@ static void field_done(struct ctx *x)
 			d->flags |= MF_UPG_WS;
 		else if (d->val_len)
 			d->flags |= MF_UPG_OTHER;
+		if (list_has(v, d->val_len, "h2c"))
+			d->flags |= MF_UPG_H2C;
+		break;
+	case HID_H2SETTINGS:
+		if (d->flags & MF_H2SETTINGS)
+			d->flags |= MF_H2SET_TWICE;
+		d->flags |= MF_H2SETTINGS;
 		break;
 	default:
 		break;
@@ -590,7 +599,13 @@ static void req_hdrs_done(struct ctx *x)
 	if ((f & MF_BODYLESS) && (chunked || len))
 		raise(x, F_H1_BODY_ON_BODYLESS);
 
+	if ((f & MF_UPG_H2C) && x->is_req) {
+		raise(x, F_H2C_UPGRADE_ATTEMPT);
+		if (!(f & MF_H2SETTINGS) || (f & MF_H2SET_TWICE))
+			raise(x, F_H2C_UPGRADE_NO_SETTINGS);
+	}
 	uint8_t rq = 0;
+	if (f & MF_UPG_H2C) rq |= RQ_UPG_H2C;
 	if (f & MF_HEAD) rq |= RQ_HEAD;
 	if (f & MF_CONNECT) rq |= RQ_CONNECT;
 	if (f & MF_UPG_WS) rq |= RQ_UPG_WS;
@@ -646,6 +661,18 @@ static void rsp_hdrs_done(struct ctx *x)
 		if ((f & MF_TE) || ((f & MF_CL) && d->cl))
 			raise(x, F_H1_RESP_BODY_FORBIDDEN);
 		if (st == 101) {
+			if (rq & RQ_UPG_H2C) {
+				/* h2c: the server speaks HTTP/2 from the next byte, the
+				 * client opens with the full preface */
+				raise(x, F_H2C_UPGRADE_ACCEPTED);
+				c->pend_head = (c->pend_head + 1) % H1_PIPE_MAX;
+				c->pend_n--;
+				x->s->proto = PROTO_H2;
+				x->s->h2_preface_got = 0;
+				c->req.state = H1_TUNNEL;
+				d->state = H1_TUNNEL;
+				return;
+			}
 			if (rq & (RQ_UPG_WS | RQ_UPG_OTHER)) {
 				tunnel_both(x);
 				return;
@@ -763,9 +790,12 @@ static void req_line_done(struct ctx *x, int state)
 		m->proto[8] = 0;
 		m->proto_len = 8;
 		if (v[5] == '2' && v[7] == '0' && m->method_len == 3 &&
-		    memcmp(m->method, "PRI", 3) == 0) {
+		    memcmp(m->method, "PRI", 3) == 0 && m->uri_len == 1 && m->uri[0] == '*') {
 			/* the HTTP/2 connection preface: h2c with prior knowledge */
-			x->s->proto = PROTO_TUNNEL;
+			if (d->started)
+				raise(x, F_H2C_PREFACE_AFTER_H1);
+			x->s->proto = PROTO_H2;
+			x->s->h2_preface_got = 16;
 			x->d->state = H1_TUNNEL;
 			x->c->rsp.state = H1_TUNNEL;
 			return;
@@ -1258,7 +1288,7 @@ static int line_state(uint8_t st)
 	       st != H1_AWAIT && st != H1_TUNNEL && st != H1_DEAD;
 }
 
-static void feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
+static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 {
 	struct h1_dir *d = x->d;
 	const struct insp_limits *lim = x->env->lim;
@@ -1289,9 +1319,11 @@ static void feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 			}
 			continue;
 		}
+		if (x->s->proto == PROTO_H2)
+			return i;           /* the rest is HTTP/2 */
 		if (st == H1_BODY_EOF || st == H1_TUNNEL || st == H1_DEAD) {
 			d->off += n - i;
-			return;
+			return n;
 		}
 		if (st == H1_AWAIT) {
 			/* Data before the CONNECT/Upgrade answer: a TLS hello or
@@ -1345,6 +1377,7 @@ static void feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 			}
 		}
 	}
+	return n;
 }
 
 void h1_conn_init(struct h1_conn *c, int midstream)
@@ -1355,14 +1388,14 @@ void h1_conn_init(struct h1_conn *c, int midstream)
 	c->rsp.state = H1_SL_START;
 }
 
-void h1_feed(struct insp_sess *s, int is_req, const uint8_t *p, uint32_t n,
-	     const struct insp_env *env)
+uint32_t h1_feed(struct insp_sess *s, int is_req, const uint8_t *p, uint32_t n,
+		 const struct insp_env *env)
 {
 	struct ctx x = {
 		.s = s, .c = &s->h1, .d = is_req ? &s->h1.req : &s->h1.rsp,
 		.env = env, .is_req = is_req,
 	};
-	feed_dir(&x, p, n);
+	return feed_dir(&x, p, n);
 }
 
 void h1_close(struct insp_sess *s, int is_req, const struct insp_env *env)

@@ -57,12 +57,15 @@ enum h1_msg_flag {
 	MF_LAST_FRAMING= 1u << 17, /* previous field was CL or TE (obs-fold) */
 	MF_PROBE_BODY  = 1u << 18, /* probing chunk/body start for a request */
 	MF_PROBE_SEEN  = 1u << 19, /* ... and the request-line check was made */
+	MF_UPG_H2C     = 1u << 20, /* Upgrade: h2c */
+	MF_H2SETTINGS  = 1u << 21, /* an HTTP2-Settings field */
+	MF_H2SET_TWICE = 1u << 22, /* ... more than one */
 };
 
 /* Per-request facts the response side needs (one per pipelined request). */
 enum h1_req_flag {
 	RQ_HEAD = 1, RQ_CONNECT = 2, RQ_UPG_WS = 4, RQ_UPG_OTHER = 8,
-	RQ_EXPECT = 16, RQ_GOT_100 = 32,
+	RQ_EXPECT = 16, RQ_GOT_100 = 32, RQ_UPG_H2C = 64,
 };
 
 #define H1_PIPE_MAX 16
@@ -113,8 +116,10 @@ struct insp_env;
 
 void h1_conn_init(struct h1_conn *c, int midstream);
 /* Feed n bytes of the request (is_req=1) or response stream. */
-void h1_feed(struct insp_sess *s, int is_req, const uint8_t *p, uint32_t n,
-	     const struct insp_env *env);
+/* Returns the bytes consumed: n, or fewer when the connection turned into
+ * HTTP/2 inside the span (the rest belongs to the h2 analyzer). */
+uint32_t h1_feed(struct insp_sess *s, int is_req, const uint8_t *p, uint32_t n,
+		 const struct insp_env *env);
 void h1_close(struct insp_sess *s, int is_req, const struct insp_env *env);
 
 /* 1 when p[0..n) could begin an HTTP/1 request (method token then SP). */

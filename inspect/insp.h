@@ -18,6 +18,7 @@
 #include "finding.h"
 #include "h1.h"
 #include "sig.h"
+#include "h2.h"
 
 enum { INSP_ORIG = 0, INSP_RESP = 1 };
 
@@ -62,6 +63,10 @@ struct insp_env {
 	void *user;
 	const struct sig_set *sigs;   /* NULL: no signature stage */
 	hs_scratch_t *scratch;        /* the calling worker's own */
+	/* HTTP/2 state (sizeof(struct h2_conn)) from the caller's pool;
+	 * NULL when none is left (the connection is then not inspected) */
+	void *(*h2_get)(void *user);
+	void (*h2_put)(void *user, void *p);
 };
 
 enum insp_proto {
@@ -69,6 +74,7 @@ enum insp_proto {
 	PROTO_HTTP1,
 	PROTO_OTHER,              /* not HTTP: inspection stopped, quietly */
 	PROTO_TUNNEL,             /* after CONNECT/Upgrade: opaque */
+	PROTO_H2,                 /* cleartext HTTP/2 */
 };
 
 struct insp_sess {
@@ -78,6 +84,8 @@ struct insp_sess {
 	struct h1_conn h1;
 	struct insp_meta meta;
 	uint64_t fed[2];          /* bytes seen per direction */
+	struct h2_conn *h2;       /* from env->h2_get once the flow is h2c */
+	uint32_t h2_preface_got;  /* preface bytes the HTTP/1 reader consumed */
 };
 
 /* Reset a session for a new flow.  midstream: the flow was picked up
@@ -94,6 +102,9 @@ void insp_feed(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
  * filled): that direction's framing is unknown, so its analysis stops
  * quietly rather than guessing. */
 void insp_gap(struct insp_sess *s, int dir);
+
+/* Give back what the session took from the caller (HTTP/2 state). */
+void insp_sess_release(struct insp_sess *s, const struct insp_env *env);
 
 /* The direction closed (FIN/RST); lets the analyzer finish a read-until-
  * close body and notice truncated messages. */

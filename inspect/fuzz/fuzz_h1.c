@@ -17,6 +17,10 @@ static void on_hit(void *user, const struct insp_hit *h, const struct insp_meta 
 	(void)m->host[m->host_len];
 }
 
+static struct h2_conn h2state;
+static void *h2_get(void *user) { return &h2state; }
+static void h2_put(void *user, void *p) { }
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -39,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lim.max_hdr_bytes = 2048;
 	lim.max_fields = 16;
 	lim.max_chk_ext = 64;
-	struct insp_env env = { .lim = &lim, .emit = on_hit };
+	struct insp_env env = { .lim = &lim, .emit = on_hit, .h2_get = h2_get, .h2_put = h2_put };
 	struct insp_sess s;
 	insp_sess_init(&s, seed & 1);
 	size_t oc = 0, os = 0;
@@ -63,5 +67,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	insp_close(&s, 0, &env);
 	insp_close(&s, 1, &env);
+	insp_sess_release(&s, &env);
 	return 0;
 }

@@ -24,13 +24,17 @@ static void on_hit(void *user, const struct insp_hit *hit, const struct insp_met
 
 static struct insp_limits lim;
 
+static void *h2_get(void *user) { return malloc(sizeof(struct h2_conn)); }
+static void h2_put(void *user, void *p) { free(p); }
+
 /* Deliver a case; cut[] gives, per chunk, the segment sizes to use
  * (0 = whole, 1 = byte by byte, 2 = split at `at`, 3 = random). */
 static void deliver(const struct corpus_case *k, int mode, uint32_t at, uint32_t which,
 		    unsigned seed, struct fset *out)
 {
 	struct insp_sess s;
-	struct insp_env env = { .lim = &lim, .emit = on_hit, .user = out };
+	struct insp_env env = { .lim = &lim, .emit = on_hit, .user = out, .h2_get = h2_get,
+				.h2_put = h2_put };
 	memset(out, 0, sizeof(*out));
 	insp_sess_init(&s, 0);
 	for (int i = 0; i < k->nchunks; i++) {
@@ -53,6 +57,7 @@ static void deliver(const struct corpus_case *k, int mode, uint32_t at, uint32_t
 	}
 	insp_close(&s, INSP_ORIG, &env);
 	insp_close(&s, INSP_RESP, &env);
+	insp_sess_release(&s, &env);
 }
 
 static void describe(const struct fset *f, char *buf, size_t len)

@@ -1,0 +1,511 @@
+/* h2.c — h2c frame parser and field checks (RFC 9113). */
+#include <stdio.h>
+#include <string.h>
+#include "insp.h"
+#include "h2.h"
+
+static const uint8_t preface[H2_PREFACE_LEN] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+enum { FT_DATA = 0, FT_HEADERS, FT_PRIORITY, FT_RST, FT_SETTINGS, FT_PUSH, FT_PING, FT_GOAWAY,
+       FT_WINDOW, FT_CONT };
+enum { FL_END_STREAM = 1, FL_ACK = 1, FL_END_HEADERS = 4, FL_PADDED = 8, FL_PRIORITY = 0x20 };
+
+/* thresholds for abuse counters (per connection direction) */
+#define CONT_MAX 64
+#define SETTINGS_MAX 100
+#define PING_MAX 1000
+#define EMPTY_DATA_MAX 1000
+#define RST_MIN 100
+#define LIST_MAX 65536
+
+struct hctx {
+	struct insp_sess *s;
+	struct h2_conn *c;
+	struct h2_dir *d;
+	const struct insp_env *env;
+	int is_client;
+};
+
+static void raise(struct hctx *x, enum finding f)
+{
+	uint64_t bit = 1ull << ((f - F_H2C_UPGRADE_ATTEMPT) & 63);
+	if (x->d->seen & bit)
+		return;
+	x->d->seen |= bit;
+	struct insp_hit hit = {
+		.finding = f,
+		.dir = x->is_client ? x->s->client_dir : !x->s->client_dir,
+		.offset = x->d->off,
+		.tier = finding_table[f].tier,
+		.action = -1,
+	};
+	x->env->emit(x->env->user, &hit, &x->s->meta);
+}
+
+static void dead(struct hctx *x) { x->d->st = H2S_DEAD; }
+
+void h2_conn_init(struct h2_conn *c, uint32_t preface_got, uint64_t cli_off, uint64_t srv_off)
+{
+	for (int i = 0; i < 2; i++) {
+		struct h2_dir *d = &c->d[i];
+		memset(d, 0, offsetof(struct h2_dir, hp));
+		hpack_init(&d->hp);
+		d->max_frame = 16384;
+		d->st = i == 0 ? H2S_PREFACE : H2S_HDR;
+	}
+	c->d[0].preface_got = preface_got;
+	c->d[0].off = cli_off;
+	c->d[1].off = srv_off;
+	c->flagged_flood = 0;
+}
+
+static struct h2_stream *stream(struct h2_dir *d, uint32_t id, int create)
+{
+	struct h2_stream *free_slot = NULL;
+	for (int i = 0; i < H2_STREAMS; i++) {
+		if (d->streams[i].used && d->streams[i].id == id)
+			return &d->streams[i];
+		if (!d->streams[i].used && !free_slot)
+			free_slot = &d->streams[i];
+	}
+	if (!create)
+		return NULL;
+	if (!free_slot) {
+		/* all slots busy: reuse the lowest stream id (the oldest) */
+		free_slot = &d->streams[0];
+		for (int i = 1; i < H2_STREAMS; i++)
+			if (d->streams[i].id < free_slot->id)
+				free_slot = &d->streams[i];
+	}
+	memset(free_slot, 0, sizeof(*free_slot));
+	free_slot->used = 1;
+	free_slot->id = id;
+	free_slot->cl = -1;
+	return free_slot;
+}
+
+/* ---- header block checks ---------------------------------------------- */
+
+struct blk {
+	struct hctx *x;
+	int trailers, regular_seen, is_connect;
+	int req_like;             /* a request's fields: client HEADERS or PUSH_PROMISE */
+	uint32_t pseudo;          /* bits: method scheme path authority protocol status */
+	uint32_t list;
+	int64_t cl;
+	int cl_bad;
+	char method[16], path[256], authority[128], host[128];
+	uint32_t path_len;
+};
+
+enum { P_METHOD = 1, P_SCHEME = 2, P_PATH = 4, P_AUTHORITY = 8, P_PROTOCOL = 16, P_STATUS = 32 };
+
+static int name_is(const uint8_t *n, uint32_t l, const char *lit)
+{
+	return strlen(lit) == l && memcmp(n, lit, l) == 0;
+}
+
+static void keep(char *dst, size_t cap, const uint8_t *v, uint32_t vl)
+{
+	uint32_t k = vl < cap - 1 ? vl : (uint32_t)cap - 1;
+	memcpy(dst, v, k);
+	dst[k] = 0;
+}
+
+static int on_field(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, uint32_t vl)
+{
+	struct blk *b = ctx;
+	struct hctx *x = b->x;
+
+	b->list += nl + vl + 32;
+	if (b->list > LIST_MAX) {
+		raise(x, F_H2C_HDR_LIST_LARGE);
+		return 1;
+	}
+	if (nl == 0) {
+		raise(x, F_H2C_NAME_INVALID);
+		return 0;
+	}
+	for (uint32_t i = 0; i < vl; i++)
+		if (v[i] == '\r' || v[i] == '\n' || v[i] == 0) {
+			raise(x, F_H2C_CRLF);
+			break;
+		}
+	if (vl && (v[0] == ' ' || v[0] == '\t' || v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+		raise(x, F_H2C_VALUE_WS);
+	for (uint32_t i = n[0] == ':' ? 1 : 0; i < nl; i++) {
+		uint8_t c = n[i];
+		if (c == '\r' || c == '\n' || c == 0)
+			raise(x, F_H2C_CRLF);
+		else if (c >= 'A' && c <= 'Z')
+			raise(x, F_H2C_NAME_UPPER);
+		else if (c <= 0x20 || c >= 0x7f || c == ':' || c == '"' || c == '(' || c == ')' ||
+			 c == ',' || c == '/' || c == ';' || c == '<' || c == '=' || c == '>' ||
+			 c == '?' || c == '@' || c == '[' || c == '\\' || c == ']' || c == '{' || c == '}')
+			raise(x, F_H2C_NAME_INVALID);
+	}
+	if (n[0] == ':') {
+		uint32_t bit = 0;
+		if (b->req_like) {
+			if (name_is(n, nl, ":method")) { bit = P_METHOD; keep(b->method, sizeof(b->method), v, vl); }
+			else if (name_is(n, nl, ":scheme")) bit = P_SCHEME;
+			else if (name_is(n, nl, ":path")) {
+				bit = P_PATH;
+				keep(b->path, sizeof(b->path), v, vl);
+				b->path_len = vl;
+			}
+			else if (name_is(n, nl, ":authority")) { bit = P_AUTHORITY; keep(b->authority, sizeof(b->authority), v, vl); }
+			else if (name_is(n, nl, ":protocol")) bit = P_PROTOCOL;
+		} else if (name_is(n, nl, ":status")) {
+			bit = P_STATUS;
+			uint16_t st = 0;
+			for (uint32_t i = 0; i < vl && i < 3; i++)
+				st = st * 10 + (v[i] - '0');
+			x->s->meta.status = st;
+		}
+		if (!bit || (b->pseudo & bit) || b->regular_seen || b->trailers)
+			raise(x, F_H2C_PSEUDO);
+		b->pseudo |= bit;
+		return 0;
+	}
+	b->regular_seen = 1;
+	if (name_is(n, nl, "transfer-encoding"))
+		raise(x, F_H2C_TE);
+	else if (name_is(n, nl, "connection") || name_is(n, nl, "keep-alive") ||
+		 name_is(n, nl, "proxy-connection") || name_is(n, nl, "upgrade"))
+		raise(x, F_H2C_CONN_HEADER);
+	else if (name_is(n, nl, "te")) {
+		if (!(vl == 8 && strncasecmp((const char *)v, "trailers", 8) == 0))
+			raise(x, F_H2C_TE_NOT_TRAILERS);
+	} else if (name_is(n, nl, "content-length")) {
+		int64_t val = 0;
+		int ok = vl > 0 && vl <= 18;
+		for (uint32_t i = 0; i < vl && ok; i++) {
+			if (v[i] < '0' || v[i] > '9')
+				ok = 0;
+			else
+				val = val * 10 + (v[i] - '0');
+		}
+		if (!ok || (b->cl >= 0 && b->cl != val)) {
+			raise(x, F_H2C_CL_INVALID);
+			b->cl_bad = 1;
+		}
+		b->cl = val;
+	} else if (name_is(n, nl, "host")) {
+		keep(b->host, sizeof(b->host), v, vl);
+	}
+	return 0;
+}
+
+static void block_done(struct hctx *x)
+{
+	struct h2_dir *d = x->d;
+	struct blk b = { .x = x, .cl = -1, .req_like = x->is_client || d->blk_type == FT_PUSH };
+	struct h2_stream *st = d->blk_type == FT_PUSH ? NULL : stream(d, d->blk_sid, 1);
+	if (st && st->headers_seen)
+		b.trailers = 1;
+	enum hpack_err e = hpack_decode(&d->hp, d->blk, d->blk_len, on_field, &b);
+	if (e == HPACK_ERR_BUDGET) {
+		raise(x, F_H2C_HPACK_BUDGET);
+		dead(x);
+		return;
+	}
+	if (e != HPACK_OK) {
+		raise(x, F_H2C_HPACK_ERROR);
+		dead(x);
+		return;
+	}
+	if (b.list > LIST_MAX) {
+		dead(x);            /* the decoder stopped early: table state unknown */
+		return;
+	}
+	if (d->blk_type == FT_PUSH || !st)
+		return;
+	/* an interim (1xx) response is followed by the final one, not trailers */
+	if (x->is_client || x->s->meta.status >= 200)
+		st->headers_seen = 1;
+	if (x->is_client && !b.trailers) {
+		struct insp_meta *m = &x->s->meta;
+		m->method_len = snprintf(m->method, sizeof(m->method), "%s", b.method);
+		m->uri_len = snprintf(m->uri, sizeof(m->uri), "%s", b.path);
+		if (m->uri_len >= sizeof(m->uri)) m->uri_len = sizeof(m->uri) - 1;
+		const char *h = b.authority[0] ? b.authority : b.host;
+		m->host_len = snprintf(m->host, sizeof(m->host), "%s", h);
+		if (m->host_len >= sizeof(m->host)) m->host_len = sizeof(m->host) - 1;
+		m->proto_len = snprintf(m->proto, sizeof(m->proto), "HTTP/2");
+		m->status = 0;
+		b.is_connect = strcmp(b.method, "CONNECT") == 0;
+		st->is_head = strcmp(b.method, "HEAD") == 0;
+		if (b.is_connect && !(b.pseudo & P_PROTOCOL)) {
+			if ((b.pseudo & (P_SCHEME | P_PATH)) || !(b.pseudo & P_AUTHORITY))
+				raise(x, F_H2C_CONNECT_INVALID);
+		} else {
+			if ((b.pseudo & (P_METHOD | P_SCHEME | P_PATH)) != (P_METHOD | P_SCHEME | P_PATH))
+				raise(x, F_H2C_PSEUDO);
+			if ((b.pseudo & P_PATH) && (b.path_len == 0 ||
+			    (b.path[0] != '/' && !(b.path[0] == '*' && b.path_len == 1 &&
+						   strcmp(b.method, "OPTIONS") == 0))))
+				raise(x, F_H2C_PATH_INVALID);
+		}
+		if (b.authority[0] && b.host[0] && strcasecmp(b.authority, b.host) != 0)
+			raise(x, F_H2C_AUTHORITY_HOST);
+	} else if (!x->is_client && !b.trailers && !(b.pseudo & P_STATUS)) {
+		raise(x, F_H2C_PSEUDO);
+	}
+	if (b.cl >= 0 && !b.cl_bad && !b.trailers) {
+		st->has_cl = 1;
+		st->cl = b.cl;
+	}
+	if (!x->is_client) {
+		/* responses to HEAD, and 204/304, carry a length but no body */
+		struct h2_stream *rq = stream(&x->c->d[0], d->blk_sid, 0);
+		if ((rq && rq->is_head) || x->s->meta.status == 304 || x->s->meta.status == 204 ||
+		    x->s->meta.status < 200)
+			st->has_cl = 0;
+	}
+	if (d->blk_end_stream && st->has_cl && (uint64_t)st->cl != st->data)
+		raise(x, F_H2C_CL_MISMATCH);
+}
+
+/* ---- frames ------------------------------------------------------------ */
+
+static void frame_start(struct hctx *x)
+{
+	struct h2_dir *d = x->d;
+	d->flen = (uint32_t)d->hdr[0] << 16 | d->hdr[1] << 8 | d->hdr[2];
+	d->ftype = d->hdr[3];
+	d->fflags = d->hdr[4];
+	d->fsid = ((uint32_t)d->hdr[5] << 24 | d->hdr[6] << 16 | d->hdr[7] << 8 | d->hdr[8]) & 0x7fffffff;
+	d->fgot = 0;
+	d->pre_got = 0;
+	d->pad = 0;
+	d->fbuf_len = 0;
+	d->pre_need = 0;
+
+	if (d->in_block && (d->ftype != FT_CONT || d->fsid != d->blk_sid)) {
+		raise(x, F_H2C_CONT_EXPECTED);
+		dead(x);
+		return;
+	}
+	if (d->flen > d->max_frame)
+		raise(x, F_H2C_FRAME_SIZE);
+	int bad = 0;
+	switch (d->ftype) {
+	case FT_DATA:
+		bad = d->fsid == 0;
+		d->pre_need = (d->fflags & FL_PADDED) ? 1 : 0;
+		break;
+	case FT_HEADERS:
+		bad = d->fsid == 0;
+		d->pre_need = ((d->fflags & FL_PADDED) ? 1 : 0) + ((d->fflags & FL_PRIORITY) ? 5 : 0);
+		break;
+	case FT_PUSH:
+		d->pre_need = ((d->fflags & FL_PADDED) ? 1 : 0) + 4;
+		break;
+	case FT_PRIORITY: bad = d->flen != 5 || d->fsid == 0; break;
+	case FT_RST: bad = d->flen != 4 || d->fsid == 0; break;
+	case FT_SETTINGS: bad = d->fsid != 0 || d->flen % 6 || ((d->fflags & FL_ACK) && d->flen); break;
+	case FT_PING: bad = d->flen != 8 || d->fsid != 0; break;
+	case FT_GOAWAY: bad = d->flen < 8 || d->fsid != 0; break;
+	case FT_WINDOW: bad = d->flen != 4; break;
+	case FT_CONT:
+		bad = !d->in_block;
+		break;
+	default:
+		break;                 /* unknown types are ignored (§4.1) */
+	}
+	if (bad) {
+		raise(x, F_H2C_FRAME_INVALID);
+		if (d->ftype == FT_CONT || d->ftype == FT_HEADERS) {
+			dead(x);
+			return;
+		}
+	}
+	if (d->pre_need > d->flen) {
+		raise(x, F_H2C_FRAME_INVALID);
+		dead(x);
+		return;
+	}
+	if (d->ftype == FT_HEADERS || d->ftype == FT_PUSH) {
+		d->seen = 0;
+		d->blk_len = 0;
+		d->blk_over = 0;
+		d->blk_sid = d->fsid;
+		d->blk_type = d->ftype;
+		d->blk_end_stream = d->fflags & FL_END_STREAM;
+		d->cont_n = 0;
+		if (x->is_client && d->ftype == FT_HEADERS) {
+			struct h2_stream *st = stream(d, d->fsid, 0);
+			if (!st || !st->headers_seen)
+				d->opened_n++;
+		}
+	}
+	if (d->ftype == FT_CONT && ++d->cont_n > CONT_MAX)
+		raise(x, F_H2C_CONT_FLOOD);
+	d->st = H2S_PAYLOAD;
+}
+
+static void frame_done(struct hctx *x)
+{
+	struct h2_dir *d = x->d;
+	struct h2_conn *c = x->c;
+	uint32_t content = d->flen - d->pre_need - d->pad;
+	d->st = H2S_HDR;
+	d->hlen = 0;
+	switch (d->ftype) {
+	case FT_DATA: {
+		struct h2_stream *st = stream(d, d->fsid, 1);
+		st->data += content;
+		if (st->has_cl && st->data > (uint64_t)st->cl)
+			raise(x, F_H2C_CL_MISMATCH);
+		else if ((d->fflags & FL_END_STREAM) && st->has_cl && st->data != (uint64_t)st->cl)
+			raise(x, F_H2C_CL_MISMATCH);
+		if (content == 0 && !(d->fflags & FL_END_STREAM) && ++d->empty_data_n == EMPTY_DATA_MAX)
+			raise(x, F_H2C_EMPTY_DATA_FLOOD);
+		break;
+	}
+	case FT_HEADERS:
+	case FT_PUSH:
+	case FT_CONT:
+		if (d->blk_over) {
+			dead(x);
+			break;
+		}
+		if (d->fflags & FL_END_HEADERS) {
+			d->in_block = 0;
+			block_done(x);
+		} else {
+			d->in_block = 1;
+		}
+		break;
+	case FT_SETTINGS:
+		if (d->fflags & FL_ACK)
+			break;
+		if (++d->settings_n == SETTINGS_MAX)
+			raise(x, F_H2C_SETTINGS_FLOOD);
+		/* what this side accepts limits the other side's frames and encoder */
+		for (uint32_t i = 0; i + 6 <= d->fbuf_len; i += 6) {
+			uint16_t id = d->fbuf[i] << 8 | d->fbuf[i + 1];
+			uint32_t v = (uint32_t)d->fbuf[i + 2] << 24 | d->fbuf[i + 3] << 16 |
+				     d->fbuf[i + 4] << 8 | d->fbuf[i + 5];
+			struct h2_dir *o = &c->d[!x->is_client];
+			if (id == 1)
+				o->hp.limit = v;
+			else if (id == 5 && v >= 16384 && v <= 16777215)
+				o->max_frame = v;
+		}
+		break;
+	case FT_PING:
+		if (!(d->fflags & FL_ACK) && ++d->ping_n == PING_MAX)
+			raise(x, F_H2C_PING_FLOOD);
+		break;
+	case FT_RST:
+		if (x->is_client && ++d->rst_n >= RST_MIN && d->rst_n * 2 > d->opened_n &&
+		    !(c->flagged_flood & 1)) {
+			c->flagged_flood |= 1;
+			raise(x, F_H2C_RAPID_RESET);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void payload_bytes(struct hctx *x, const uint8_t *p, uint32_t n)
+{
+	struct h2_dir *d = x->d;
+	while (n) {
+		if (d->pre_got < d->pre_need) {
+			uint8_t b = *p++;
+			n--;
+			if (d->pre_got == 0 && (d->fflags & FL_PADDED) &&
+			    (d->ftype == FT_DATA || d->ftype == FT_HEADERS || d->ftype == FT_PUSH)) {
+				d->pad = b;
+				if ((uint32_t)d->pad + d->pre_need > d->flen) {
+					raise(x, F_H2C_FRAME_INVALID);
+					dead(x);
+					return;
+				}
+			}
+			d->pre_got++;
+			d->fgot++;
+			continue;
+		}
+		uint32_t body_end = d->flen - d->pad;
+		uint32_t k = n;
+		if (d->fgot < body_end) {
+			if (k > body_end - d->fgot)
+				k = body_end - d->fgot;
+			if (d->ftype == FT_HEADERS || d->ftype == FT_PUSH || d->ftype == FT_CONT) {
+				if (d->blk_len + k > H2_BLOCK_MAX) {
+					raise(x, F_H2C_HDR_LIST_LARGE);
+					d->blk_over = 1;
+				} else {
+					memcpy(d->blk + d->blk_len, p, k);
+					d->blk_len += k;
+				}
+			} else if (d->ftype != FT_DATA) {
+				uint32_t room = H2_FBUF - d->fbuf_len;
+				uint32_t c = k < room ? k : room;
+				memcpy(d->fbuf + d->fbuf_len, p, c);
+				d->fbuf_len += c;
+			}
+		} else if (k > d->flen - d->fgot) {
+			k = d->flen - d->fgot;   /* padding */
+		}
+		p += k;
+		n -= k;
+		d->fgot += k;
+		if (d->fgot == d->flen)
+			return;
+	}
+}
+
+void h2_feed(struct insp_sess *s, int is_client, const uint8_t *p, uint32_t n,
+	     const struct insp_env *env)
+{
+	struct h2_conn *c = s->h2;
+	struct hctx x = { .s = s, .c = c, .d = &c->d[is_client ? 0 : 1], .env = env,
+			  .is_client = is_client };
+	struct h2_dir *d = x.d;
+	uint32_t i = 0;
+	while (i < n) {
+		switch (d->st) {
+		case H2S_DEAD:
+			d->off += n - i;
+			return;
+		case H2S_PREFACE:
+			if (p[i] != preface[d->preface_got]) {
+				raise(&x, F_H2C_BAD_PREFACE);
+				dead(&x);
+				continue;
+			}
+			i++;
+			d->off++;
+			if (++d->preface_got == H2_PREFACE_LEN)
+				d->st = H2S_HDR;
+			break;
+		case H2S_HDR:
+			d->hdr[d->hlen++] = p[i++];
+			d->off++;
+			if (d->hlen == 9) {
+				frame_start(&x);
+				if (d->st == H2S_PAYLOAD && d->flen == 0)
+					frame_done(&x);
+			}
+			break;
+		case H2S_PAYLOAD: {
+			uint32_t want = d->flen - d->fgot;
+			uint32_t k = n - i < want ? n - i : want;
+			payload_bytes(&x, p + i, k);
+			if (d->st == H2S_DEAD)
+				continue;
+			i += k;
+			d->off += k;
+			if (d->fgot == d->flen)
+				frame_done(&x);
+			break;
+		}
+		}
+	}
+}

@@ -1,0 +1,72 @@
+/* h2.h — cleartext HTTP/2 (h2c) analyzer: frame parser (RFC 9113 §4–§6),
+ * header blocks decoded with HPACK, and the checks that matter when an
+ * HTTP/2 hop downgrades to HTTP/1 (§8.2: field validity, connection-
+ * specific fields, content-length against DATA, pseudo-headers).
+ *
+ * State is large (two header-block buffers and two HPACK tables), so it
+ * is taken from the caller's pool only when a connection turns into h2c;
+ * it is fixed-size and nothing inside it allocates. */
+#ifndef SEAM_H2_H
+#define SEAM_H2_H
+
+#include <stdint.h>
+#include "hpack.h"
+
+#define H2_BLOCK_MAX 16384        /* one header block, all CONTINUATIONs */
+#define H2_STREAMS 32             /* streams tracked for content-length */
+#define H2_FBUF 64
+#define H2_PREFACE_LEN 24
+
+enum h2_state {
+	H2S_PREFACE = 0,   /* client: matching the connection preface */
+	H2S_HDR,           /* reading a 9-byte frame header */
+	H2S_PAYLOAD,       /* inside a frame's payload */
+	H2S_DEAD,          /* framing lost: stop, quietly */
+};
+
+struct h2_stream {
+	uint32_t id;
+	uint8_t used;
+	uint8_t has_cl;
+	uint8_t headers_seen;     /* a second HEADERS on it carries trailers */
+	uint8_t is_head;          /* client side: a HEAD request (no response body) */
+	int64_t cl;
+	uint64_t data;
+};
+
+struct h2_dir {
+	uint8_t st;               /* enum h2_state */
+	uint8_t hlen;
+	uint8_t hdr[9];
+	uint8_t ftype, fflags;
+	uint8_t pre_need, pre_got, pad;
+	uint8_t fbuf_len;
+	uint8_t in_block, blk_end_stream, blk_over, blk_type;
+	uint32_t flen, fsid, fgot;
+	uint32_t preface_got;
+	uint32_t blk_len, blk_sid, cont_n;
+	uint32_t max_frame;       /* largest frame the receiver accepts */
+	uint32_t settings_n, ping_n, empty_data_n, rst_n, opened_n;
+	uint64_t off;             /* stream offset of the next byte */
+	uint64_t seen;            /* h2c findings raised in this block */
+	uint8_t fbuf[H2_FBUF];
+	struct h2_stream streams[H2_STREAMS];
+	struct hpack_dec hp;      /* decodes what this side sends */
+	uint8_t blk[H2_BLOCK_MAX];
+};
+
+struct h2_conn {
+	struct h2_dir d[2];       /* [0] the client's frames, [1] the server's */
+	uint8_t flagged_flood;    /* flood findings once per connection */
+};
+
+struct insp_sess;
+struct insp_env;
+
+/* preface_got: bytes of the client preface the HTTP/1 analyzer already
+ * read ("PRI * HTTP/2.0\r\n" is 16), 0 after an Upgrade. */
+void h2_conn_init(struct h2_conn *c, uint32_t preface_got, uint64_t cli_off, uint64_t srv_off);
+void h2_feed(struct insp_sess *s, int is_client, const uint8_t *p, uint32_t n,
+	     const struct insp_env *env);
+
+#endif
