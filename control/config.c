@@ -173,6 +173,32 @@ static const config_setting_t *group(struct loader *l, const config_setting_t *r
 	return s;
 }
 
+static void load_prefixes(struct loader *l, const config_setting_t *g, const char *key,
+			  struct fwd_prefix *out, uint32_t *n)
+{
+	const config_setting_t *a = g ? config_setting_get_member(g, key) : NULL;
+	if (!a)
+		return;
+	if (config_setting_type(a) != CONFIG_TYPE_ARRAY && config_setting_type(a) != CONFIG_TYPE_LIST) {
+		fail(l, a, key, "expected a list of prefixes like [ \"10.0.0.0/8\", \"2001:db8::/32\" ]");
+		return;
+	}
+	*n = 0;
+	for (int i = 0; i < config_setting_length(a); i++) {
+		const config_setting_t *e = config_setting_get_elem(a, i);
+		if (*n == FWD_TRUST_MAX) {
+			fail(l, e, key, "too many prefixes (at most 32)");
+			return;
+		}
+		if (config_setting_type(e) != CONFIG_TYPE_STRING ||
+		    fwd_prefix_parse(config_setting_get_string(e), &out[*n]) < 0) {
+			fail(l, e, key, "not an address prefix (10.0.0.0/8, 2001:db8::/32)");
+			return;
+		}
+		(*n)++;
+	}
+}
+
 static void load_policy(struct loader *l, struct seam_cfg *c, const config_setting_t *p)
 {
 	static const char *const keys[] = { "profile", "acceptable", "ambiguous", "severe", "overrides", NULL };
@@ -261,7 +287,7 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	static const char *const keys[] = { "mode", "lcores", "memory_mb", "no_huge", "eal_args", "ports",
-		"eve", "flow", "reasm", "http", "policy", "signatures", "control", "burst", NULL };
+		"eve", "flow", "reasm", "http", "fwd", "policy", "signatures", "control", "burst", NULL };
 	only_keys(&l, s, keys);
 
 	char mode[16] = "";
@@ -356,6 +382,12 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	get_u32(&l, g, "max_fields", &c->lim.max_fields, 1, 65535);
 	get_u32(&l, g, "max_chunk_ext", &c->lim.max_chk_ext, 0, 1u << 20);
 	get_u32(&l, g, "cl_max_digits", &c->lim.cl_max_digits, 1, 19);
+
+	g = group(&l, s, "fwd");
+	static const char *const fwd_keys[] = { "trusted", "internal", NULL };
+	only_keys(&l, g, fwd_keys);
+	load_prefixes(&l, g, "trusted", c->fwd.trusted, &c->fwd.ntrusted);
+	load_prefixes(&l, g, "internal", c->fwd.internal, &c->fwd.ninternal);
 
 	load_policy(&l, c, group(&l, s, "policy"));
 

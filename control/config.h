@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include "finding.h"
 #include "insp.h"
+#include "fwd.h"
 
 enum seam_mode { MODE_OFFLINE = 0, MODE_INLINE, MODE_MIRROR };
 
@@ -51,6 +52,7 @@ struct seam_cfg {
 	int checksum_verify;
 
 	struct insp_limits lim;
+	struct fwd_cfg fwd;
 	struct policy policy;
 
 	char sig_file[512];

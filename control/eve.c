@@ -160,6 +160,7 @@ static void http_obj(FILE *f, const struct insp_meta *m)
 	if (m->method_len) { SEP(); fputs("\"http_method\":", f); json_str(f, m->method, m->method_len); }
 	if (m->proto_len) { SEP(); fputs("\"protocol\":", f); json_str(f, m->proto, m->proto_len); }
 	if (m->status) { SEP(); fprintf(f, "\"status\":%u", m->status); }
+	if (m->xff_len) { SEP(); fputs("\"xff\":", f); json_str(f, m->xff, m->xff_len); }
 #undef SEP
 	fputc('}', f);
 }
@@ -209,6 +210,11 @@ void eve_write_evt(struct eve *e, const struct evt *ev)
 		vd_action_name(ev->action), ev->enforced ? "true" : "false");
 	if (sg)
 		fprintf(f, ",\"sig_id\":%u", sg->id);
+	if (ev->meta.client_ipver) {
+		char ca[64];
+		addr_str(ev->meta.client_ipver, ev->meta.client_addr, ca, sizeof(ca));
+		fprintf(f, ",\"client_ip\":\"%s\"", ca);
+	}
 	fputs("}}\n", f);
 	e->lines++;
 }

@@ -647,6 +647,11 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 				return;
 			}
 		}
+		if (!c->rd[0].started && !c->rd[1].started) {
+			struct evt tmp;
+			evt_addrs(f, &tmp);   /* initiator first */
+			insp_sess_addrs(&c->insp, f->key.ipver, tmp.src, tmp.dst);
+		}
 		if (!c->rd[dir].started)
 			reasm_dir_start(&c->rd[dir], h->syn ? h->isn + 1 : seq);
 		if (f->close_after && dir == c->insp.client_dir) {
@@ -828,6 +833,7 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->env.emit = on_hit;
 	w->env.user = w;
 	w->env.h2_get = h2_get;
+	w->env.fwd = &cfg->fwd;
 	w->env.h2_put = h2_put;
 	if (sigs && sigs->n) {
 		w->env.sigs = sigs;

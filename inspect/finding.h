@@ -138,6 +138,15 @@ enum vd_action {
 	X(H2C_PING_FLOOD,        "h2c.ping_flood",         5028, TIER_AMBIGUOUS, R, "PING frames over the limit") \
 	X(H2C_EMPTY_DATA_FLOOD,  "h2c.empty_data_flood",   5029, TIER_AMBIGUOUS, R, "Empty DATA frames over the limit") \
 	X(H2C_NO_STATE,          "h2c.no_state",           5030, TIER_ACCEPTABLE,L, "No HTTP/2 inspection state left: connection not inspected") \
+	/* --- forwarding headers (RFC 7239, X-Forwarded-For family) ----------- */ \
+	X(FWD_FORWARDED_INVALID, "fwd.forwarded_invalid",  6001, TIER_AMBIGUOUS, R, "Forwarded header does not follow RFC 7239") \
+	X(FWD_XFF_INVALID,       "fwd.xff_invalid",        6002, TIER_AMBIGUOUS, R, "X-Forwarded-For or a client-IP header holds something that is not an address") \
+	X(FWD_ADDR_OBFUSCATED,   "fwd.addr_obfuscated",    6003, TIER_SEVERE,    R, "Address in a forwarding header spelled in a non-canonical form (decimal, octal, hex, short, leading zeros)") \
+	X(FWD_INTERNAL_CLAIM,    "fwd.internal_claim",     6004, TIER_SEVERE,    R, "Request from outside the trusted zone claims a loopback, unspecified, link-local or internal client address") \
+	X(FWD_CLIENT_IP_REPEATED,"fwd.client_ip_repeated", 6005, TIER_AMBIGUOUS, R, "Single-valued client-IP header repeated") \
+	X(FWD_CLIENT_IP_UNCHAINED,"fwd.client_ip_unchained",6006,TIER_AMBIGUOUS, R, "Client-IP header names an address found in no forwarding chain of the request") \
+	X(FWD_TOO_LONG,          "fwd.too_long",           6007, TIER_AMBIGUOUS, R, "Forwarding header longer than the inspection limit") \
+	X(FWD_ALIAS,             "fwd.alias",              6008, TIER_AMBIGUOUS, R, "Forwarding header sent under an underscore alias (X_Forwarded_For)") \
 	/* --- TCP / IP evasion ---------------------------------------------- */ \
 	X(TCP_OVERLAP_CONFLICT,  "tcp.overlap_conflict",   3001, TIER_SEVERE,    R, "Retransmitted or overlapping TCP data differs from what was inspected") \
 	X(TCP_DATA_AFTER_FIN,    "tcp.data_after_fin",     3002, TIER_ACCEPTABLE,L, "TCP data beyond the sender's FIN") \

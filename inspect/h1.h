@@ -9,6 +9,7 @@
 #define SEAM_H1_H
 
 #include <stdint.h>
+#include "fwd.h"
 
 enum h1_state {
 	H1_SL_START = 0,   /* before a start line: may skip leading CRLFs */
@@ -70,7 +71,7 @@ enum h1_req_flag {
 
 #define H1_PIPE_MAX 16
 #define H1_NAME_MAX 40
-#define H1_VAL_MAX 120
+#define H1_VAL_MAX 255
 #define H1_PROBE_MAX 64
 
 struct h1_dir {
@@ -79,7 +80,7 @@ struct h1_dir {
 	uint8_t hid;              /* which known field is being read */
 	uint8_t name_len;
 	uint8_t name_bad;         /* name had non-token bytes */
-	uint8_t val_len;
+	uint16_t val_len;
 	uint8_t val_trunc;
 	uint8_t probe_len;
 	uint8_t started;          /* at least one message seen */
@@ -87,6 +88,7 @@ struct h1_dir {
 	uint8_t te_chunked_n;     /* how many times chunked was listed */
 	uint8_t ext_st;           /* chunk-extension grammar sub-state */
 	uint8_t hex_zero;         /* chunk size so far is a single 0 */
+	uint8_t fwd_kind, fwd_cip, fwd_alias;   /* the forwarding header being read */
 	uint16_t nfields;
 	uint16_t status;
 	uint32_t flags;           /* enum h1_msg_flag */
@@ -108,6 +110,7 @@ struct h1_conn {
 	uint8_t pend[H1_PIPE_MAX]; /* enum h1_req_flag per outstanding request */
 	uint8_t pend_head, pend_n;
 	uint8_t ws_refused;        /* a WebSocket upgrade was answered non-101 */
+	struct fwd_msg fwd;        /* the current request's forwarding chain */
 	uint8_t midstream;
 };
 

@@ -97,3 +97,10 @@ void insp_gap(struct insp_sess *s, int dir)
 	/* requests may have been lost with the gap: stop pairing strictly */
 	s->h1.midstream = 1;
 }
+
+void insp_sess_addrs(struct insp_sess *s, int ipver, const uint8_t *orig, const uint8_t *resp)
+{
+	s->ipver = ipver;
+	memcpy(s->addr[INSP_ORIG], orig, 16);
+	memcpy(s->addr[INSP_RESP], resp, 16);
+}

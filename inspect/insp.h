@@ -19,6 +19,7 @@
 #include "h1.h"
 #include "sig.h"
 #include "h2.h"
+#include "fwd.h"
 
 enum { INSP_ORIG = 0, INSP_RESP = 1 };
 
@@ -43,6 +44,10 @@ struct insp_meta {
 	uint16_t uri_len;
 	uint8_t host_len;
 	uint8_t uri_trunc;
+	uint8_t xff_len;
+	uint8_t client_ipver;     /* attributed client address (forwarding chain) */
+	uint8_t client_addr[16];
+	char xff[96];             /* X-Forwarded-For as received (first 95 bytes) */
 };
 
 struct insp_hit {
@@ -65,6 +70,7 @@ struct insp_env {
 	hs_scratch_t *scratch;        /* the calling worker's own */
 	/* HTTP/2 state (sizeof(struct h2_conn)) from the caller's pool;
 	 * NULL when none is left (the connection is then not inspected) */
+	const struct fwd_cfg *fwd;    /* trusted proxies; NULL: trust nobody */
 	void *(*h2_get)(void *user);
 	void (*h2_put)(void *user, void *p);
 };
@@ -85,6 +91,8 @@ struct insp_sess {
 	struct insp_meta meta;
 	uint64_t fed[2];          /* bytes seen per direction */
 	struct h2_conn *h2;       /* from env->h2_get once the flow is h2c */
+	uint8_t ipver;            /* the TCP endpoints, when the caller knows them */
+	uint8_t addr[2][16];      /* [INSP_ORIG], [INSP_RESP] */
 	uint32_t h2_preface_got;  /* preface bytes the HTTP/1 reader consumed */
 };
 
@@ -102,6 +110,9 @@ void insp_feed(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
  * filled): that direction's framing is unknown, so its analysis stops
  * quietly rather than guessing. */
 void insp_gap(struct insp_sess *s, int dir);
+
+/* Tell the session the TCP endpoints (for forwarding-header checks). */
+void insp_sess_addrs(struct insp_sess *s, int ipver, const uint8_t *orig, const uint8_t *resp);
 
 /* Give back what the session took from the caller (HTTP/2 state). */
 void insp_sess_release(struct insp_sess *s, const struct insp_env *env);
