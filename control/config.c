@@ -287,7 +287,7 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	static const char *const keys[] = { "mode", "lcores", "memory_mb", "no_huge", "eal_args", "ports",
-		"eve", "flow", "reasm", "http", "fwd", "policy", "signatures", "control", "burst", NULL };
+		"eve", "flow", "reasm", "http", "fwd", "rhttp", "policy", "signatures", "control", "burst", NULL };
 	only_keys(&l, s, keys);
 
 	char mode[16] = "";
@@ -388,6 +388,11 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	only_keys(&l, g, fwd_keys);
 	load_prefixes(&l, g, "trusted", c->fwd.trusted, &c->fwd.ntrusted);
 	load_prefixes(&l, g, "internal", c->fwd.internal, &c->fwd.ninternal);
+
+	g = group(&l, s, "rhttp");
+	static const char *const rhttp_keys[] = { "allow", NULL };
+	only_keys(&l, g, rhttp_keys);
+	load_prefixes(&l, g, "allow", c->rhttp_allow, &c->nrhttp_allow);
 
 	load_policy(&l, c, group(&l, s, "policy"));
 

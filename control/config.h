@@ -53,6 +53,8 @@ struct seam_cfg {
 
 	struct insp_limits lim;
 	struct fwd_cfg fwd;
+	uint32_t nrhttp_allow;
+	struct fwd_prefix rhttp_allow[FWD_TRUST_MAX];
 	struct policy policy;
 
 	char sig_file[512];

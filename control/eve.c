@@ -115,6 +115,13 @@ void community_id_v1(uint16_t seed, int ipver, const uint8_t *src, const uint8_t
 	EVP_EncodeBlock((unsigned char *)out + 2, md, SHA_DIGEST_LENGTH);
 }
 
+static const char *app_proto(const struct insp_meta *m)
+{
+	if (m->proto_len == 6 && memcmp(m->proto, "HTTP/2", 6) == 0)
+		return "http2";
+	return "http";
+}
+
 static const char *severity_category(enum tier t, int *sev)
 {
 	switch (t) {
@@ -176,7 +183,7 @@ void eve_write_evt(struct eve *e, const struct evt *ev)
 		fprintf(f, ",\"app_proto\":\"%s\",\"flow\":{\"pkts_toserver\":%lu,\"pkts_toclient\":%lu,"
 			"\"bytes_toserver\":%lu,\"bytes_toclient\":%lu,\"start\":\"%s\",\"end\":\"%s\","
 			"\"age\":%lu,\"state\":\"%s\",\"reason\":\"%s\",\"alerted\":%s}}\n",
-			ev->meta.proto_len || ev->meta.method_len ? "http" : "failed",
+			ev->meta.proto_len || ev->meta.method_len ? app_proto(&ev->meta) : "failed",
 			(unsigned long)ev->pkts[0], (unsigned long)ev->pkts[1],
 			(unsigned long)ev->bytes[0], (unsigned long)ev->bytes[1], st, en,
 			(unsigned long)((ev->ts_ns - ev->start_ns) / 1000000000ull),
@@ -189,16 +196,17 @@ void eve_write_evt(struct eve *e, const struct evt *ev)
 	const char *dir = ev->dir == 0 ? "to_server" : "to_client";
 	if (ev->type == EVT_ANOMALY) {
 		common(e, ev, "anomaly");
-		fprintf(f, ",\"app_proto\":\"http\",\"anomaly\":{\"type\":\"applayer\",\"event\":\"%s\","
-			"\"layer\":\"proto_parser\",\"app_proto\":\"http\",\"code\":%u}", fi->name, fi->id);
+		fprintf(f, ",\"app_proto\":\"%s\",\"anomaly\":{\"type\":\"applayer\",\"event\":\"%s\","
+			"\"layer\":\"proto_parser\",\"app_proto\":\"%s\",\"code\":%u}", app_proto(&ev->meta),
+			fi->name, app_proto(&ev->meta), fi->id);
 	} else {
 		int sev;
 		const struct sig *sg = ev->finding == F_SIG_MATCH ? sig_by_id(e->sigs, ev->sig_id) : NULL;
 		const char *cat = severity_category(sg ? sg->tier : fi->tier, &sev);
 		common(e, ev, "alert");
-		fprintf(f, ",\"app_proto\":\"http\",\"alert\":{\"action\":\"%s\",\"gid\":1,"
+		fprintf(f, ",\"app_proto\":\"%s\",\"alert\":{\"action\":\"%s\",\"gid\":1,"
 			"\"signature_id\":%u,\"rev\":1,\"signature\":\"SEAM %s ",
-			ev->enforced ? "blocked" : "allowed", sg ? sg->id : fi->id, fi->name);
+			app_proto(&ev->meta), ev->enforced ? "blocked" : "allowed", sg ? sg->id : fi->id, fi->name);
 		json_str_bare(f, sg ? sg->msg : fi->text);
 		fprintf(f, "\",\"category\":\"%s\",\"severity\":%d}", cat, sev);
 	}

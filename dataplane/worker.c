@@ -834,6 +834,8 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->env.user = w;
 	w->env.h2_get = h2_get;
 	w->env.fwd = &cfg->fwd;
+	w->env.rhttp_allow = cfg->rhttp_allow;
+	w->env.nrhttp_allow = cfg->nrhttp_allow;
 	w->env.h2_put = h2_put;
 	if (sigs && sigs->n) {
 		w->env.sigs = sigs;

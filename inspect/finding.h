@@ -138,6 +138,26 @@ enum vd_action {
 	X(H2C_PING_FLOOD,        "h2c.ping_flood",         5028, TIER_AMBIGUOUS, R, "PING frames over the limit") \
 	X(H2C_EMPTY_DATA_FLOOD,  "h2c.empty_data_flood",   5029, TIER_AMBIGUOUS, R, "Empty DATA frames over the limit") \
 	X(H2C_NO_STATE,          "h2c.no_state",           5030, TIER_ACCEPTABLE,L, "No HTTP/2 inspection state left: connection not inspected") \
+	/* --- WebSocket (RFC 6455) ------------------------------------------ */ \
+	X(WS_HANDSHAKE_INVALID,  "ws.handshake_invalid",   7001, TIER_AMBIGUOUS, R, "WebSocket upgrade without Connection: upgrade, or with a malformed Sec-WebSocket-Key") \
+	X(WS_VERSION_INVALID,    "ws.version_invalid",     7002, TIER_AMBIGUOUS, R, "Sec-WebSocket-Version other than 13 (a refusal a proxy may not notice)") \
+	X(WS_ACCEPT_MISMATCH,    "ws.accept_mismatch",     7003, TIER_AMBIGUOUS, R, "101 whose Sec-WebSocket-Accept does not answer the key") \
+	X(WS_CROSS_ORIGIN,       "ws.cross_origin",        7004, TIER_AMBIGUOUS, R, "Cookie-bearing WebSocket handshake from a foreign or null Origin accepted (CSWSH)") \
+	X(WS_UNMASKED_CLIENT,    "ws.unmasked_client",     7005, TIER_AMBIGUOUS, R, "Client frame not masked") \
+	X(WS_MASKED_SERVER,      "ws.masked_server",       7006, TIER_AMBIGUOUS, R, "Server frame masked") \
+	X(WS_RSV_INVALID,        "ws.rsv_invalid",         7007, TIER_AMBIGUOUS, R, "RSV bits set without a negotiated extension") \
+	X(WS_OPCODE_RESERVED,    "ws.opcode_reserved",     7008, TIER_AMBIGUOUS, R, "Reserved WebSocket opcode") \
+	X(WS_CONTROL_INVALID,    "ws.control_invalid",     7009, TIER_AMBIGUOUS, R, "Control frame fragmented or longer than 125 bytes") \
+	X(WS_FRAGMENT_INVALID,   "ws.fragment_invalid",    7010, TIER_AMBIGUOUS, R, "Continuation outside a message, or a new message inside one") \
+	X(WS_LENGTH_INVALID,     "ws.length_invalid",      7011, TIER_AMBIGUOUS, R, "Non-minimal length encoding or 64-bit length with the top bit set") \
+	X(WS_CLOSE_INVALID,      "ws.close_invalid",       7012, TIER_AMBIGUOUS, R, "Close frame with a 1-byte payload or an invalid code") \
+	X(WS_UTF8_INVALID,       "ws.utf8_invalid",        7013, TIER_ACCEPTABLE,L, "Text message that is not UTF-8") \
+	X(WS_FRAME_TOO_LARGE,    "ws.frame_too_large",     7014, TIER_AMBIGUOUS, R, "Frame or message over the configured limit") \
+	/* --- reverse HTTP and tunnels --------------------------------------- */ \
+	X(RHTTP_ROLE_INVERSION,  "rhttp.role_inversion",   8001, TIER_AMBIGUOUS, R, "The TCP acceptor sends HTTP requests: the connection's initiator answers them (reverse HTTP)") \
+	X(RHTTP_ALLOWED,         "rhttp.allowed",          8002, TIER_ACCEPTABLE,L, "Reverse HTTP from an allow-listed intermediary") \
+	X(RHTTP_TUNNEL_INBOUND,  "rhttp.tunnel_inbound",   8003, TIER_AMBIGUOUS, R, "HTTP requests from the far end of a CONNECT tunnel") \
+	X(RHTTP_PTTH_UPGRADE,    "rhttp.ptth_upgrade",     8004, TIER_AMBIGUOUS, R, "Upgrade to reverse HTTP (PTTH) accepted") \
 	/* --- forwarding headers (RFC 7239, X-Forwarded-For family) ----------- */ \
 	X(FWD_FORWARDED_INVALID, "fwd.forwarded_invalid",  6001, TIER_AMBIGUOUS, R, "Forwarded header does not follow RFC 7239") \
 	X(FWD_XFF_INVALID,       "fwd.xff_invalid",        6002, TIER_AMBIGUOUS, R, "X-Forwarded-For or a client-IP header holds something that is not an address") \

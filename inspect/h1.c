@@ -17,7 +17,8 @@
 /* Fields whose value the analyzer reads. */
 enum hid {
 	HID_OTHER = 0, HID_CL, HID_TE, HID_HOST, HID_EXPECT, HID_CONNECTION,
-	HID_UPGRADE, HID_FORBIDDEN_TRAILER, HID_H2SETTINGS, HID_FWD,
+	HID_UPGRADE, HID_FORBIDDEN_TRAILER, HID_H2SETTINGS, HID_FWD, HID_WS_KEY, HID_WS_VERSION,
+	HID_WS_ACCEPT, HID_WS_EXT, HID_ORIGIN, HID_COOKIE,
 };
 
 /* Start-line findings held until the version proves this is HTTP. */
@@ -167,6 +168,7 @@ static void req_begin(struct ctx *x)
 	m->client_ipver = 0;
 	x->c->fwd.nchain = x->c->fwd.ncip = 0;
 	x->c->fwd.cip_seen = 0;
+	x->c->origin_len = 0;
 }
 
 static void pend_push(struct ctx *x, uint8_t rq)
@@ -463,6 +465,18 @@ static void name_done(struct ctx *x)
 		d->hid = HID_UPGRADE;
 	else if (ieq(nm, n, "http2-settings"))
 		d->hid = HID_H2SETTINGS;
+	else if (ieq(nm, n, "sec-websocket-key"))
+		d->hid = HID_WS_KEY;
+	else if (ieq(nm, n, "sec-websocket-version"))
+		d->hid = HID_WS_VERSION;
+	else if (ieq(nm, n, "sec-websocket-accept"))
+		d->hid = HID_WS_ACCEPT;
+	else if (ieq(nm, n, "sec-websocket-extensions"))
+		d->hid = HID_WS_EXT;
+	else if (ieq(nm, n, "origin"))
+		d->hid = HID_ORIGIN;
+	else if (ieq(nm, n, "cookie"))
+		d->hid = HID_COOKIE;
 	else if (x->is_req) {
 		int alias = 0, cip = 0;
 		enum fwd_kind k = fwd_kind((const char *)nm, n, &alias, &cip);
@@ -795,9 +809,55 @@ static void field_done(struct ctx *x)
 			d->flags |= MF_UPG_OTHER;
 		if (list_has(v, d->val_len, "h2c"))
 			d->flags |= MF_UPG_H2C;
+		if (list_has(v, d->val_len, "ptth/1.0") || list_has(v, d->val_len, "reverse"))
+			d->flags |= MF_UPG_PTTH;
 		break;
 	case HID_FWD:
 		fwd_field(x);
+		break;
+	case HID_WS_KEY: {
+		/* 16 random bytes in base64: 22 characters and "==" */
+		int ok = d->val_len == 24 && v[22] == '=' && v[23] == '=';
+		for (uint32_t i = 0; i < 22 && ok; i++)
+			ok = (v[i] >= 'A' && v[i] <= 'Z') || (v[i] >= 'a' && v[i] <= 'z') ||
+			     (v[i] >= '0' && v[i] <= '9') || v[i] == '+' || v[i] == '/';
+		if (!ok || (d->flags & MF_WS_KEY))
+			d->flags |= MF_WS_KEY_BAD;
+		d->flags |= MF_WS_KEY;
+		uint32_t k = d->val_len < sizeof(x->c->ws_key) ? d->val_len : sizeof(x->c->ws_key);
+		memcpy(x->c->ws_key, v, k);
+		x->c->ws_key_len = k;
+		break;
+	}
+	case HID_WS_VERSION:
+		if (!(d->val_len == 2 && v[0] == '1' && v[1] == '3'))
+			d->flags |= MF_WS_VERSION_BAD;
+		break;
+	case HID_WS_ACCEPT: {
+		uint32_t k = d->val_len < sizeof(x->c->ws_accept) ? d->val_len : sizeof(x->c->ws_accept) - 1;
+		memcpy(x->c->ws_accept, v, k);
+		x->c->ws_accept_len = k;
+		break;
+	}
+	case HID_WS_EXT:
+		if (!x->is_req && d->val_len >= 18 && memmem(v, d->val_len, "permessage-deflate", 18))
+			d->flags |= MF_WS_DEFLATE;
+		break;
+	case HID_ORIGIN: {
+		/* keep the host part: scheme://host[:port] */
+		const uint8_t *h = memmem(v, d->val_len, "://", 3);
+		uint32_t hs = h ? (uint32_t)(h - v) + 3 : 0, he = hs;
+		while (he < d->val_len && v[he] != ':' && v[he] != '/')
+			he++;
+		uint32_t k = he - hs < sizeof(x->c->origin_host) ? he - hs : sizeof(x->c->origin_host) - 1;
+		memcpy(x->c->origin_host, v + hs, k);
+		x->c->origin_len = k;
+		if (ieq(v, d->val_len, "null"))
+			d->flags |= MF_ORIGIN_FOREIGN;
+		break;
+	}
+	case HID_COOKIE:
+		d->flags |= MF_COOKIE;
 		break;
 	case HID_H2SETTINGS:
 		if (d->flags & MF_H2SETTINGS)
@@ -882,8 +942,25 @@ static void req_hdrs_done(struct ctx *x)
 		if (!(f & MF_H2SETTINGS) || (f & MF_H2SET_TWICE))
 			raise(x, F_H2C_UPGRADE_NO_SETTINGS);
 	}
+	if ((f & MF_UPG_WS) && x->is_req) {
+		if (!(f & MF_CONN_UPG) || !(f & MF_WS_KEY) || (f & MF_WS_KEY_BAD))
+			raise(x, F_WS_HANDSHAKE_INVALID);
+		if (f & MF_WS_VERSION_BAD)
+			raise(x, F_WS_VERSION_INVALID);
+		/* an Origin naming another host than Host (ports aside), or null */
+		struct insp_meta *m = &x->s->meta;
+		uint32_t hl = 0;
+		while (hl < m->host_len && m->host[hl] != ':')
+			hl++;
+		int foreign = (f & MF_ORIGIN_FOREIGN) ||
+			      (x->c->origin_len && !(x->c->origin_len == hl &&
+						      strncasecmp(x->c->origin_host, m->host, hl) == 0));
+		x->c->ws_cookie = (f & MF_COOKIE) != 0;
+		x->c->ws_foreign = foreign;
+	}
 	uint8_t rq = 0;
 	if (f & MF_UPG_H2C) rq |= RQ_UPG_H2C;
+	if (f & MF_UPG_PTTH) rq |= RQ_UPG_PTTH;
 	if (f & MF_HEAD) rq |= RQ_HEAD;
 	if (f & MF_CONNECT) rq |= RQ_CONNECT;
 	if (f & MF_UPG_WS) rq |= RQ_UPG_WS;
@@ -921,6 +998,17 @@ static void tunnel_both(struct ctx *x)
 	x->s->proto = PROTO_TUNNEL;
 }
 
+/* Start over as if the connection were new (after CONNECT or a role
+ * switch); the bytes still in this span go to the new reading. */
+static void restart_h1(struct ctx *x)
+{
+	uint64_t qo = x->c->req.off, ro = x->c->rsp.off;
+	h1_conn_init(x->c, 0);
+	x->c->req.off = qo;
+	x->c->rsp.off = ro;
+	x->s->switched = 1;
+}
+
 static void rsp_hdrs_done(struct ctx *x)
 {
 	struct h1_dir *d = x->d;
@@ -951,7 +1039,29 @@ static void rsp_hdrs_done(struct ctx *x)
 				d->state = H1_TUNNEL;
 				return;
 			}
-			if (rq & (RQ_UPG_WS | RQ_UPG_OTHER)) {
+			if (rq & RQ_UPG_WS) {
+				char want[32];
+				ws_accept_for(c->ws_key, c->ws_key_len, want);
+				if (c->ws_accept_len != strlen(want) || memcmp(want, c->ws_accept, c->ws_accept_len))
+					raise(x, F_WS_ACCEPT_MISMATCH);
+				if (c->ws_cookie && c->ws_foreign)
+					raise(x, F_WS_CROSS_ORIGIN);
+				c->pend_head = (c->pend_head + 1) % H1_PIPE_MAX;
+				c->pend_n--;
+				x->s->proto = PROTO_WS;
+				ws_conn_init(&x->s->ws, (f & MF_WS_DEFLATE) != 0, c->req.off, d->off);
+				c->req.state = H1_TUNNEL;
+				d->state = H1_TUNNEL;
+				return;
+			}
+			if (rq & RQ_UPG_PTTH) {
+				/* the server now sends requests and the client answers */
+				raise(x, F_RHTTP_PTTH_UPGRADE);
+				restart_h1(x);
+				x->s->client_dir = !x->s->client_dir;
+				return;
+			}
+			if (rq & RQ_UPG_OTHER) {
 				tunnel_both(x);
 				return;
 			}
@@ -979,7 +1089,10 @@ static void rsp_hdrs_done(struct ctx *x)
 	struct h1_dir *q = other(x);
 	if (q->state == H1_AWAIT && c->pend_n == 0) {
 		if ((rq & RQ_CONNECT) && st >= 200 && st < 300) {
-			tunnel_both(x);
+			/* a tunnel: read it as a new connection (TLS stays opaque) */
+			restart_h1(x);
+			x->s->fresh = 1;
+			x->s->deciding = 1;
 			return;
 		}
 		q->state = H1_SL_START;
@@ -1597,8 +1710,8 @@ static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 			}
 			continue;
 		}
-		if (x->s->proto == PROTO_H2)
-			return i;           /* the rest is HTTP/2 */
+		if (x->s->proto == PROTO_H2 || x->s->proto == PROTO_WS || x->s->switched)
+			return i;           /* the rest belongs to another reading */
 		if (st == H1_BODY_EOF || st == H1_TUNNEL || st == H1_DEAD) {
 			d->off += n - i;
 			return n;

@@ -61,12 +61,19 @@ enum h1_msg_flag {
 	MF_UPG_H2C     = 1u << 20, /* Upgrade: h2c */
 	MF_H2SETTINGS  = 1u << 21, /* an HTTP2-Settings field */
 	MF_H2SET_TWICE = 1u << 22, /* ... more than one */
+	MF_UPG_PTTH    = 1u << 23, /* Upgrade: PTTH/1.0 or reverse (reverse HTTP) */
+	MF_COOKIE      = 1u << 24, /* a Cookie field */
+	MF_ORIGIN_FOREIGN = 1u << 25, /* Origin names another host, or null */
+	MF_WS_KEY_BAD  = 1u << 26, /* Sec-WebSocket-Key missing or not 16 bytes */
+	MF_WS_VERSION_BAD = 1u << 27, /* Sec-WebSocket-Version not 13 */
+	MF_WS_DEFLATE  = 1u << 28, /* response negotiated permessage-deflate */
+	MF_WS_KEY      = 1u << 29, /* a Sec-WebSocket-Key was seen */
 };
 
 /* Per-request facts the response side needs (one per pipelined request). */
 enum h1_req_flag {
 	RQ_HEAD = 1, RQ_CONNECT = 2, RQ_UPG_WS = 4, RQ_UPG_OTHER = 8,
-	RQ_EXPECT = 16, RQ_GOT_100 = 32, RQ_UPG_H2C = 64,
+	RQ_EXPECT = 16, RQ_GOT_100 = 32, RQ_UPG_H2C = 64, RQ_UPG_PTTH = 128,
 };
 
 #define H1_PIPE_MAX 16
@@ -111,6 +118,12 @@ struct h1_conn {
 	uint8_t pend_head, pend_n;
 	uint8_t ws_refused;        /* a WebSocket upgrade was answered non-101 */
 	struct fwd_msg fwd;        /* the current request's forwarding chain */
+	char ws_key[28];           /* the WebSocket handshake awaiting its 101 */
+	char ws_accept[32];
+	uint8_t ws_key_len, ws_accept_len;
+	uint8_t ws_cookie, ws_foreign;
+	char origin_host[64];      /* Origin of the request being read */
+	uint8_t origin_len;
 	uint8_t midstream;
 };
 

@@ -17,6 +17,7 @@ void insp_sess_init(struct insp_sess *s, int midstream)
 	memset(s, 0, sizeof(*s));
 	s->midstream = midstream;
 	s->client_dir = INSP_ORIG;
+	s->deciding = 1;
 	h1_conn_init(&s->h1, midstream);
 }
 
@@ -24,16 +25,72 @@ void insp_sess_init(struct insp_sess *s, int midstream)
  * sends the request, but if the acceptor speaks first with a request line
  * it is the HTTP client (reverse HTTP).  A server that greets first with
  * anything else (SMTP, FTP, SSH) is not HTTP. */
-static void decide_roles(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n)
+static void role_inversion(struct insp_sess *s, const struct insp_env *env, enum finding f)
 {
-	if (s->fed[0] || s->fed[1])
-		return;
-	if (dir == INSP_RESP) {
-		if (h1_looks_like_request(p, n))
-			s->client_dir = INSP_RESP;
-		else if (!s->midstream)
-			s->proto = PROTO_OTHER;
+	struct fwd_addr a = { .ipver = s->ipver };
+	memcpy(a.a, s->addr[INSP_RESP], 16);
+	if (s->ipver && env->rhttp_allow && fwd_in_prefixes(env->rhttp_allow, env->nrhttp_allow, &a))
+		f = F_RHTTP_ALLOWED;
+	struct insp_hit hit = { .finding = f, .dir = INSP_RESP, .offset = s->fed[INSP_RESP],
+				.tier = finding_table[f].tier, .action = -1 };
+	env->emit(env->user, &hit, &s->meta);
+}
+
+/* 1 a request line, 0 not, -1 too early to say (capital letters so far). */
+static int request_prefix(const uint8_t *p, uint32_t n)
+{
+	uint32_t i = 0;
+	while (i < n && p[i] >= 'A' && p[i] <= 'Z')
+		i++;
+	if (i == n || (i + 1 == n && p[i] == ' '))
+		return n < 16 ? -1 : 0;
+	return h1_looks_like_request(p, n);
+}
+
+/* Who sends requests: normally the initiator.  When the other side speaks
+ * first (at the start, or first inside a CONNECT tunnel) its opening bytes
+ * are held in early[] until they show whether they are a request. */
+static int decide_roles(struct insp_sess *s, int dir, const uint8_t **p, uint32_t *n,
+			const struct insp_env *env)
+{
+	if (!s->deciding)
+		return 1;
+	int other = dir != s->client_dir;
+	if (!other && !s->early_len) {
+		s->deciding = 0;          /* the usual client spoke first */
+		return 1;
 	}
+	if (other) {
+		uint32_t k = *n < sizeof(s->early) - s->early_len ? *n : sizeof(s->early) - s->early_len;
+		memcpy(s->early + s->early_len, *p, k);
+		s->early_len += k;
+		*p += k;
+		*n -= k;
+	}
+	int r = request_prefix(s->early, s->early_len);
+	if (r < 0 && !other)
+		r = 0;                    /* the client spoke meanwhile */
+	if (r < 0 && s->early_len < sizeof(s->early))
+		return 0;                 /* wait for more */
+	s->deciding = 0;
+	int edir = s->client_dir == INSP_ORIG ? INSP_RESP : INSP_ORIG;
+	if (r == 1) {
+		int was_orig = s->client_dir == INSP_ORIG;
+		s->client_dir = edir;
+		if (was_orig)
+			role_inversion(s, env, s->h1.req.started || s->fresh ? F_RHTTP_TUNNEL_INBOUND
+									    : F_RHTTP_ROLE_INVERSION);
+	} else if (!s->fresh && !s->midstream && s->proto == PROTO_UNKNOWN) {
+		s->proto = PROTO_OTHER;   /* a server that greets first is not HTTP */
+	}
+	s->fresh = 0;
+	/* the held bytes go first */
+	uint8_t held[16];
+	uint32_t hn = s->early_len;
+	memcpy(held, s->early, hn);
+	s->early_len = 0;
+	insp_feed(s, edir, held, hn, env);
+	return 1;
 }
 
 /* The HTTP/1 reader saw a connection become HTTP/2: take the state. */
@@ -58,7 +115,10 @@ void insp_feed(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
 {
 	if (n == 0)
 		return;
-	decide_roles(s, dir, p, n);
+	if (s->deciding && !decide_roles(s, dir, &p, &n, env))
+		return;
+	if (n == 0)
+		return;
 	s->fed[dir] += n;
 	if (s->proto == PROTO_OTHER || s->proto == PROTO_TUNNEL)
 		return;
@@ -68,10 +128,23 @@ void insp_feed(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
 			h2_feed(s, is_client, p, n, env);
 		return;
 	}
+	if (s->proto == PROTO_WS) {
+		ws_feed(s, is_client, p, n, env);
+		return;
+	}
 	uint32_t used = h1_feed(s, is_client, p, n, env);
-	/* the rest of this span is already HTTP/2 */
-	if (s->proto == PROTO_H2 && h2_begin(s, env) == 0 && used < n)
+	s->switched = 0;
+	if (used >= n)
+		return;
+	/* the rest of this span already speaks what the connection turned into */
+	if (s->proto == PROTO_H2 && h2_begin(s, env) == 0)
 		h2_feed(s, is_client, p + used, n - used, env);
+	else if (s->proto == PROTO_WS)
+		ws_feed(s, is_client, p + used, n - used, env);
+	else if (s->proto == PROTO_HTTP1 || s->proto == PROTO_UNKNOWN) {
+		s->fed[dir] -= n - used;
+		insp_feed(s, dir, p + used, n - used, env);   /* roles swapped (PTTH, CONNECT) */
+	}
 }
 
 void insp_sess_release(struct insp_sess *s, const struct insp_env *env)
@@ -83,7 +156,7 @@ void insp_sess_release(struct insp_sess *s, const struct insp_env *env)
 
 void insp_close(struct insp_sess *s, int dir, const struct insp_env *env)
 {
-	if (s->proto == PROTO_OTHER || s->proto == PROTO_TUNNEL || s->proto == PROTO_H2)
+	if (s->proto != PROTO_HTTP1 && s->proto != PROTO_UNKNOWN)
 		return;
 	h1_close(s, dir == s->client_dir, env);
 }

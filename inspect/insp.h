@@ -20,6 +20,7 @@
 #include "sig.h"
 #include "h2.h"
 #include "fwd.h"
+#include "ws.h"
 
 enum { INSP_ORIG = 0, INSP_RESP = 1 };
 
@@ -71,6 +72,8 @@ struct insp_env {
 	/* HTTP/2 state (sizeof(struct h2_conn)) from the caller's pool;
 	 * NULL when none is left (the connection is then not inspected) */
 	const struct fwd_cfg *fwd;    /* trusted proxies; NULL: trust nobody */
+	const struct fwd_prefix *rhttp_allow;  /* intermediaries allowed reverse HTTP */
+	uint32_t nrhttp_allow;
 	void *(*h2_get)(void *user);
 	void (*h2_put)(void *user, void *p);
 };
@@ -81,6 +84,7 @@ enum insp_proto {
 	PROTO_OTHER,              /* not HTTP: inspection stopped, quietly */
 	PROTO_TUNNEL,             /* after CONNECT/Upgrade: opaque */
 	PROTO_H2,                 /* cleartext HTTP/2 */
+	PROTO_WS,                 /* WebSocket frames after a 101 */
 };
 
 struct insp_sess {
@@ -94,6 +98,12 @@ struct insp_sess {
 	uint8_t ipver;            /* the TCP endpoints, when the caller knows them */
 	uint8_t addr[2][16];      /* [INSP_ORIG], [INSP_RESP] */
 	uint32_t h2_preface_got;  /* preface bytes the HTTP/1 reader consumed */
+	uint8_t fresh;            /* a CONNECT tunnel opened: who speaks first decides roles */
+	uint8_t switched;         /* the HTTP/1 reader handed the rest of a span over */
+	uint8_t deciding;         /* roles not known yet: the acceptor's first bytes wait */
+	uint8_t early_len;
+	uint8_t early[16];
+	struct ws_conn ws;
 };
 
 /* Reset a session for a new flow.  midstream: the flow was picked up

@@ -1,0 +1,248 @@
+/* ws.c — WebSocket frame rules (RFC 6455 §5.2–§5.6, §7.4). */
+#include <string.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include "insp.h"
+#include "ws.h"
+
+#define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+void ws_accept_for(const char *key, uint32_t klen, char out[32])
+{
+	uint8_t buf[128], md[SHA_DIGEST_LENGTH];
+	if (klen > 64)
+		klen = 64;
+	memcpy(buf, key, klen);
+	memcpy(buf + klen, WS_GUID, sizeof(WS_GUID) - 1);
+	SHA1(buf, klen + sizeof(WS_GUID) - 1, md);
+	EVP_EncodeBlock((unsigned char *)out, md, SHA_DIGEST_LENGTH);
+}
+
+void ws_conn_init(struct ws_conn *c, int deflate, uint64_t cli_off, uint64_t srv_off)
+{
+	memset(c, 0, sizeof(*c));
+	c->deflate = deflate;
+	c->max_frame = 64ull << 20;
+	c->d[0].off = cli_off;
+	c->d[1].off = srv_off;
+}
+
+struct wctx {
+	struct insp_sess *s;
+	struct ws_conn *c;
+	struct ws_dir *d;
+	const struct insp_env *env;
+	int is_client;
+};
+
+static void raise(struct wctx *x, enum finding f)
+{
+	struct insp_hit hit = {
+		.finding = f,
+		.dir = x->is_client ? x->s->client_dir : !x->s->client_dir,
+		.offset = x->d->off,
+		.tier = finding_table[f].tier,
+		.action = -1,
+	};
+	x->env->emit(x->env->user, &hit, &x->s->meta);
+}
+
+/* UTF-8 validation (RFC 3629) one byte at a time: state = bytes still
+ * expected, with the first-continuation ranges that exclude overlongs
+ * and surrogates encoded as states 4..7. */
+static int utf8_step(uint8_t *st, uint8_t b)
+{
+	switch (*st) {
+	case 0:
+		if (b < 0x80) return 0;
+		if (b >= 0xc2 && b <= 0xdf) { *st = 1; return 0; }
+		if (b == 0xe0) { *st = 4; return 0; }                  /* A0..BF then 1 */
+		if ((b >= 0xe1 && b <= 0xec) || b == 0xee || b == 0xef) { *st = 2; return 0; }
+		if (b == 0xed) { *st = 5; return 0; }                  /* 80..9F then 1 */
+		if (b == 0xf0) { *st = 6; return 0; }                  /* 90..BF then 2 */
+		if (b >= 0xf1 && b <= 0xf3) { *st = 3; return 0; }
+		if (b == 0xf4) { *st = 7; return 0; }                  /* 80..8F then 2 */
+		return -1;
+	case 1: case 2: case 3:
+		if ((b & 0xc0) != 0x80) return -1;
+		(*st)--;
+		return 0;
+	case 4: if (b < 0xa0 || b > 0xbf) return -1; *st = 1; return 0;
+	case 5: if (b < 0x80 || b > 0x9f) return -1; *st = 1; return 0;
+	case 6: if (b < 0x90 || b > 0xbf) return -1; *st = 2; return 0;
+	case 7: if (b < 0x80 || b > 0x8f) return -1; *st = 2; return 0;
+	}
+	return -1;
+}
+
+static void enter_payload(struct wctx *x);
+
+static void frame_header_done(struct wctx *x)
+{
+	struct ws_dir *d = x->d;
+	uint8_t b0 = d->hdr[0], b1 = d->hdr[1];
+	d->fin = b0 >> 7;
+	d->opcode = b0 & 15;
+	d->masked = b1 >> 7;
+	uint8_t rsv = (b0 >> 4) & 7;
+	uint8_t len7 = b1 & 127;
+	if (x->is_client && !d->masked)
+		raise(x, F_WS_UNMASKED_CLIENT);
+	if (!x->is_client && d->masked)
+		raise(x, F_WS_MASKED_SERVER);
+	if (rsv & ~(x->c->deflate ? 4 : 0))
+		raise(x, F_WS_RSV_INVALID);
+	int control = d->opcode >= 8;
+	if ((d->opcode >= 3 && d->opcode <= 7) || d->opcode >= 11)
+		raise(x, F_WS_OPCODE_RESERVED);
+	if (control && (!d->fin || len7 > 125))
+		raise(x, F_WS_CONTROL_INVALID);
+	if (!control) {
+		if (d->opcode == 0 && !d->in_msg)
+			raise(x, F_WS_FRAGMENT_INVALID);
+		if (d->opcode != 0 && d->in_msg)
+			raise(x, F_WS_FRAGMENT_INVALID);
+	}
+	d->need = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
+	d->left = len7 < 126 ? len7 : 0;
+	d->hgot = 0;
+	d->st = d->need ? 1 : 2;
+	if (!d->need && !d->masked)
+		enter_payload(x);
+}
+
+static void length_done(struct wctx *x)
+{
+	struct ws_dir *d = x->d;
+	uint64_t v = 0;
+	for (int i = 0; i < d->need; i++)
+		v = v << 8 | d->ext[i];
+	if ((d->need == 2 && v < 126) || (d->need == 8 && (v < 65536 || (v >> 63))))
+		raise(x, F_WS_LENGTH_INVALID);
+	if (d->need == 8 && (v >> 63)) {
+		d->st = 4;
+		return;
+	}
+	d->left = v;
+	d->hgot = 0;
+	d->st = 2;
+	if (!d->masked)
+		enter_payload(x);
+}
+
+static void payload_start(struct wctx *x)
+{
+	struct ws_dir *d = x->d;
+	d->done = 0;
+	d->close_got = 0;
+	if (d->left > x->c->max_frame)
+		raise(x, F_WS_FRAME_TOO_LARGE);
+	if (d->opcode == 1 || d->opcode == 2) {
+		d->msg_text = d->opcode == 1 && !(x->c->deflate && (d->hdr[0] & 0x40));
+		d->msg_bytes = 0;
+		d->utf8_state = 0;
+	}
+	if (d->opcode < 3) {
+		d->msg_bytes += d->left;
+		if (d->msg_bytes > x->c->max_frame)
+			raise(x, F_WS_FRAME_TOO_LARGE);
+	}
+}
+
+static void frame_done(struct wctx *x);
+
+/* The header is complete: judge the frame's size, then read its payload. */
+static void enter_payload(struct wctx *x)
+{
+	payload_start(x);
+	x->d->st = 3;
+	if (x->d->left == 0)
+		frame_done(x);
+}
+
+static void frame_done(struct wctx *x)
+{
+	struct ws_dir *d = x->d;
+	if (d->opcode == 8) {
+		if (d->close_got == 1)
+			raise(x, F_WS_CLOSE_INVALID);
+		else if (d->close_got == 2) {
+			uint16_t code = d->close_code[0] << 8 | d->close_code[1];
+			int ok = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
+				 (code >= 3000 && code <= 4999);
+			if (!ok)
+				raise(x, F_WS_CLOSE_INVALID);
+		}
+	}
+	if (d->opcode < 3) {
+		if (d->fin) {
+			if (d->msg_text && d->utf8_state)
+				raise(x, F_WS_UTF8_INVALID);
+			d->in_msg = 0;
+		} else {
+			d->in_msg = 1;
+		}
+	}
+	d->st = 0;
+	d->hgot = 0;
+}
+
+void ws_feed(struct insp_sess *s, int is_client, const uint8_t *p, uint32_t n,
+	     const struct insp_env *env)
+{
+	struct ws_conn *c = &s->ws;
+	struct wctx x = { s, c, &c->d[is_client ? 0 : 1], env, is_client };
+	struct ws_dir *d = x.d;
+	uint32_t i = 0;
+	while (i < n) {
+		switch (d->st) {
+		case 0:
+			d->hdr[d->hgot++] = p[i++];
+			d->off++;
+			if (d->hgot == 2)
+				frame_header_done(&x);
+			break;
+		case 1:
+			d->ext[d->hgot++] = p[i++];
+			d->off++;
+			if (d->hgot == d->need)
+				length_done(&x);
+			break;
+		case 2:
+			d->mask[d->hgot++] = p[i++];
+			d->off++;
+			if (d->hgot == 4)
+				enter_payload(&x);
+			break;
+		case 3: {
+			uint64_t k = n - i < d->left ? n - i : d->left;
+			/* unmask only what a rule reads: close codes and text */
+			int text = (d->opcode == 1 || (d->opcode == 0 && d->in_msg)) && d->msg_text;
+			if (d->opcode == 8 || text) {
+				for (uint64_t j = 0; j < k; j++) {
+					uint8_t b = p[i + j] ^ (d->masked ? d->mask[(d->done + j) & 3] : 0);
+					if (d->opcode == 8 && d->close_got < 2)
+						d->close_code[d->close_got++] = b;
+					else if (d->opcode == 8)
+						continue;
+					else if (utf8_step(&d->utf8_state, b) < 0) {
+						raise(&x, F_WS_UTF8_INVALID);
+						d->msg_text = 0;
+						break;
+					}
+				}
+			}
+			i += k;
+			d->off += k;
+			d->done += k;
+			d->left -= k;
+			if (d->left == 0)
+				frame_done(&x);
+			break;
+		}
+		default:
+			d->off += n - i;
+			return;
+		}
+	}
+}
