@@ -64,6 +64,7 @@ struct flow {
 	uint8_t alerted;
 	uint8_t close_after;
 	uint8_t in_port;
+	uint8_t frag_seen;        /* carried in IP fragments at least once */
 	struct tcp_half half[2];  /* [0] initiator, [1] responder */
 	struct flow_cold *cold;
 	struct flow_key key;

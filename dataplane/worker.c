@@ -10,6 +10,7 @@
 #include "worker.h"
 #include "evt.h"
 #include "rst.h"
+#include <rte_ip_frag.h>
 
 /* ---- fates ---------------------------------------------------------------- */
 
@@ -42,10 +43,43 @@ static void tx_generated(struct worker *w, uint16_t port, struct rte_mbuf *m)
 		rte_pktmbuf_free(m);
 }
 
+/* A reassembled datagram leaves as fragments again, at the port's MTU:
+ * the receiver gets the bytes that were inspected, not the original cut. */
+static void tx_refragment(struct worker *w, struct rte_mbuf *m, uint16_t peer)
+{
+	uint8_t l2[64];
+	uint16_t l2len = m->l2_len < sizeof(l2) ? m->l2_len : sizeof(l2);
+	memcpy(l2, rte_pktmbuf_mtod(m, void *), l2len);
+	int v6 = (rte_pktmbuf_mtod_offset(m, uint8_t *, l2len)[0] >> 4) == 6;
+	rte_pktmbuf_adj(m, l2len);
+	struct rte_mbuf *out[64];
+	int n = v6 ? rte_ipv6_fragment_packet(m, out, 64, 1500, w->pktpool, w->frag.indirect)
+		   : rte_ipv4_fragment_packet(m, out, 64, 1500, w->pktpool, w->frag.indirect);
+	rte_pktmbuf_free(m);
+	if (n <= 0) {
+		w->fate[FATE_drop_fragment]++;
+		return;
+	}
+	w->fate[FATE_forwarded]++;
+	w->tcpc[TCPC_frag_refragmented]++;
+	for (int i = 0; i < n; i++) {
+		if (rte_pktmbuf_linearize(out[i]) < 0 || !rte_pktmbuf_prepend(out[i], l2len)) {
+			rte_pktmbuf_free(out[i]);
+			continue;
+		}
+		memcpy(rte_pktmbuf_mtod(out[i], void *), l2, l2len);
+		tx_generated(w, peer, out[i]);
+	}
+}
+
 /* The packet goes on: forwarded inline, released elsewhere. */
 static inline void fate_pass(struct worker *w, struct rte_mbuf *m, int16_t peer)
 {
 	if (w->mode == MODE_INLINE && peer >= 0) {
+		if (unlikely(m->pool == w->frag.big) && rte_pktmbuf_pkt_len(m) - m->l2_len > 1500) {
+			tx_refragment(w, m, peer);
+			return;
+		}
 		tx_one(w, peer, m);
 		return;
 	}
@@ -261,6 +295,13 @@ static void expire_cb(void *ctx, int32_t idx)
 
 void worker_shutdown(struct worker *w)
 {
+	uint32_t dead;
+	do {
+		frag_expire_all(&w->frag);
+		dead = frag_flush_dead(&w->frag);
+		w->pktc[PKT_held] -= dead;
+		w->fate[FATE_drop_fragment] += dead;
+	} while (dead);
 	for (uint32_t s = 0; s < WHEEL_SLOTS; s++)
 		while (w->ft.wheel[s] != FLOW_NIL) {
 			int32_t idx = w->ft.wheel[s];
@@ -537,6 +578,21 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 		dir = 0;
 	}
 
+	if (unlikely(w->cur_frag != NULL)) {
+		/* reassembled from fragments: say so once, and what was odd */
+		struct frag_track *t = w->cur_frag;
+		if (!f->frag_seen) {
+			f->frag_seen = 1;
+			tcp_finding(w, f, F_IP_FRAGMENTED, dir, 0);
+		}
+		if (!(t->flags & FRAGF_ALERTED)) {
+			if (t->flags & FRAGF_OVERLAP) tcp_finding(w, f, F_IP_FRAG_OVERLAP, dir, 0);
+			if (t->flags & FRAGF_TINY) tcp_finding(w, f, F_IP_FRAG_TINY, dir, 0);
+			if (t->flags & FRAGF_TOO_MANY) tcp_finding(w, f, F_IP_FRAG_TOO_MANY, dir, 0);
+			if (t->flags & (FRAGF_OVERLAP | FRAGF_TINY | FRAGF_TOO_MANY))
+				t->flags |= FRAGF_ALERTED;
+		}
+	}
 	w->cur = f;
 	w->cur_idx = idx;
 	w->cur_m = m;
@@ -687,6 +743,77 @@ static inline uint64_t pkt_time(struct worker *w, struct rte_mbuf *m)
 	return 0;
 }
 
+/* A finding about packets that never became a datagram: no flow to hang
+ * it on, so the event carries the fragments' own addresses and ports. */
+static void emit_tuple(struct worker *w, enum finding fd, const struct frag_track *t)
+{
+	uint8_t act = w->policy->finding_action[fd];
+	w->find[fd]++;
+	w->vdc[act]++;
+	if (act == VD_PASS)
+		return;
+	struct evt *e = evt_get(w);
+	if (!e)
+		return;
+	memset(e, 0, sizeof(*e));
+	e->type = act == VD_LOG ? EVT_ANOMALY : EVT_ALERT;
+	e->ipver = t->ipver;
+	memcpy(e->src, t->src, 16);
+	memcpy(e->dst, t->dst, 16);
+	e->sport = t->sport;
+	e->dport = t->dport;
+	e->flow_id = ((uint64_t)t->id << 16 ^ t->sport << 8 ^ t->dport ^ (uint64_t)t->src[3] << 40) &
+		     ((1ull << 51) - 1);
+	e->ts_ns = w->now_ns;
+	e->finding = fd;
+	e->action = act;
+	evt_put(w, e);
+}
+
+static void handle_fragment(struct worker *w, struct rte_mbuf *m, struct pkt *p, const struct wk_rx *rx)
+{
+	w->tcpc[TCPC_frag_in]++;
+	struct frag_track *t = frag_check(&w->frag, rte_pktmbuf_mtod(m, const uint8_t *), p, w->now_ns);
+	uint8_t odd = t->flags & (FRAGF_OVERLAP | FRAGF_TINY | FRAGF_TOO_MANY);
+	if (odd && t->have_ports && !(t->flags & FRAGF_ALERTED)) {
+		/* reassembly refuses such datagrams, so judge the fragments now */
+		if (odd & FRAGF_OVERLAP) { w->tcpc[TCPC_frag_overlap]++; emit_tuple(w, F_IP_FRAG_OVERLAP, t); }
+		if (odd & FRAGF_TINY) { w->tcpc[TCPC_frag_tiny]++; emit_tuple(w, F_IP_FRAG_TINY, t); }
+		if (odd & FRAGF_TOO_MANY) emit_tuple(w, F_IP_FRAG_TOO_MANY, t);
+		t->flags |= FRAGF_ALERTED;
+	}
+	w->pktc[PKT_held]++;
+	uint32_t merged = 0;
+	struct rte_mbuf *d = frag_reassemble(&w->frag, m, p, w->now_ns, &merged);
+	uint32_t dead = frag_flush_dead(&w->frag);
+	w->pktc[PKT_held] -= dead;
+	w->fate[FATE_drop_fragment] += dead;
+	if (!merged)
+		return;                          /* kept until the datagram completes */
+	w->pktc[PKT_held] -= merged;
+	w->fate[FATE_frag_merged] += merged - 1;
+	if (!d) {
+		w->tcpc[TCPC_frag_too_big]++;
+		w->fate[FATE_drop_fragment]++;
+		return;
+	}
+	w->tcpc[TCPC_frag_reassembled]++;
+	/* the record stays a moment: a fragment overlapping a datagram that
+	 * just completed is the "first copy won" evasion */
+	struct pkt q;
+	enum decode_ctr r = decode_frame(rte_pktmbuf_mtod(d, const uint8_t *), rte_pktmbuf_data_len(d),
+					 w->linktype, w->cfg->checksum_verify, &q);
+	if (r == DEC_tcp || r == DEC_tcp_bad_csum) {
+		w->cur_frag = t;
+		handle_tcp(w, d, &q, rx->port, rx->peer, r == DEC_tcp_bad_csum);
+		w->cur_frag = NULL;
+	} else if (r == DEC_non_tcp) {
+		fate_pass(w, d, rx->peer);
+	} else {
+		fate_drop(w, d, FATE_drop_malformed);
+	}
+}
+
 void worker_burst(struct worker *w, uint16_t ri, struct rte_mbuf **bufs, uint16_t n)
 {
 	const struct wk_rx *rx = &w->rx[ri];
@@ -729,7 +856,7 @@ void worker_burst(struct worker *w, uint16_t ri, struct rte_mbuf **bufs, uint16_
 			fate_pass(w, m, rx->peer);
 			break;
 		case DEC_fragment:
-			fate_drop(w, m, FATE_drop_fragment);
+			handle_fragment(w, m, &p, rx);
 			break;
 		case DEC_ipv4_bad_csum:
 			fate_drop(w, m, FATE_drop_bad_csum);
@@ -867,6 +994,9 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->rl.max_segs = cfg->ooo_max_segs;
 	w->rl.max_bytes = cfg->ooo_max_bytes;
 	w->rl.max_ahead = 1u << 30;
+	snprintf(name, sizeof(name), "w%u", id);
+	if (frag_init(&w->frag, name, 4096, 30, socket, err, errlen) < 0)
+		return -1;
 	snprintf(name, sizeof(name), "h2p%u", id);
 	w->h2pool = rte_mempool_create(name, cfg->max_h2, sizeof(struct h2_conn), 0, 0, NULL, NULL, NULL,
 				       NULL, socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
@@ -894,4 +1024,5 @@ void worker_free(struct worker *w)
 	if (w->evq) rte_ring_free(w->evq);
 	if (w->evpool) rte_mempool_free(w->evpool);
 	if (w->h2pool) rte_mempool_free(w->h2pool);
+	frag_free(&w->frag);
 }

@@ -15,6 +15,7 @@
 #include "flow.h"
 #include "reasm.h"
 #include "sig.h"
+#include "frag.h"
 
 #define WK_MAX_RX 4
 #define WK_MAX_PORTS 8
@@ -51,6 +52,8 @@ struct worker {
 	struct reasm_pool rp;
 	struct reasm_limits rl;
 	struct rte_mempool *h2pool;   /* HTTP/2 analyzer state */
+	struct frag_stage frag;
+	struct frag_track *cur_frag;  /* the packet being handled was reassembled */
 	struct rte_ring *evq;
 	struct rte_mempool *evpool;
 	void (*drain)(void *ctx);     /* single-lcore mode: empty the event ring */

@@ -179,6 +179,10 @@ enum vd_action {
 	X(TCP_REASM_GAP,         "tcp.reasm_gap",          3009, TIER_ACCEPTABLE,L, "Stream gap never filled; inspection resumed after it") \
 	X(TCP_OOO_CAP,           "tcp.ooo_cap",            3010, TIER_AMBIGUOUS, R, "Out-of-order data exceeded the holding cap") \
 	X(TCP_ZWP_DATA,          "tcp.zero_window_data",   3011, TIER_ACCEPTABLE,L, "Data sent into a zero window") \
+	X(IP_FRAG_OVERLAP,       "ip.frag_overlap",        3101, TIER_SEVERE,    R, "IP fragments overlap (receivers reassemble them differently)") \
+	X(IP_FRAG_TINY,          "ip.frag_tiny",           3102, TIER_AMBIGUOUS, R, "First fragment too small to hold the TCP header") \
+	X(IP_FRAG_TOO_MANY,      "ip.frag_too_many",       3103, TIER_AMBIGUOUS, R, "Datagram split into more fragments than are reassembled") \
+	X(IP_FRAGMENTED,         "ip.fragmented",          3104, TIER_ACCEPTABLE,L, "TCP carried in IP fragments (reassembled and inspected)") \
 	/* --- signatures ---------------------------------------------------- */ \
 	X(SIG_MATCH,             "sig.match",              4000, TIER_SEVERE,    R, "Signature matched")
 

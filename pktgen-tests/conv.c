@@ -4,7 +4,7 @@
 #include "conv.h"
 
 const char *const conv_variant_names[CV__COUNT] = {
-	"whole", "bytes", "split", "ooo", "dup", "overlap_diff",
+	"whole", "bytes", "split", "ooo", "dup", "overlap_diff", "frag", "frag_ooo", "frag_overlap",
 };
 
 static void wr16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v; }
@@ -41,6 +41,75 @@ void conv_init(struct conv *c, const struct conv_ep *cli, const struct conv_ep *
 	c->ctx = ctx;
 	c->cseq = 0x10000000u + rnd(c) * 7919u;
 	c->sseq = 0x80000000u + rnd(c) * 104729u;
+	c->ipid = rnd(c) * 3u;
+	c->frag = 0;
+}
+
+/* Cut the IP payload of frame f (L4 bytes at 14+iplen, tl long) into
+ * fragments of 16 bytes (the first one 24, so it holds the TCP header). */
+static void emit_fragments(struct conv *c, const uint8_t *f, uint32_t iplen, uint32_t tl)
+{
+	static uint8_t g[2048];
+	int v6 = iplen == 40;
+	const uint8_t *l4 = f + 14 + iplen;
+	/* one counter per host pair, as stacks keep it: ids never collide
+	 * between this run's datagrams */
+	static uint32_t next_id = 0x1000;
+	uint32_t id = next_id++;
+	(void)c->ipid;
+	struct { uint32_t off, len; } fr[256];
+	uint32_t n = 0;
+	for (uint32_t off = 0; off < tl && n < 256;) {
+		uint32_t l = off == 0 ? 24 : 16;
+		if (l > tl - off) l = tl - off;
+		fr[n].off = off; fr[n].len = l; n++;
+		off += l;
+	}
+	/* rte_ip_frag reassembles up to 8 fragments: keep to that */
+	if (n > 8) {
+		uint32_t per = ((tl + 7) / 8 + 7) & ~7u;
+		n = 0;
+		for (uint32_t off = 0; off < tl; off += per) {
+			fr[n].off = off;
+			fr[n].len = tl - off < per ? tl - off : per;
+			n++;
+		}
+	}
+	int ovl = c->frag == CV_FRAG_OVERLAP && n > 1;
+	for (uint32_t k = 0; k < n + (ovl ? 1 : 0); k++) {
+		uint32_t i = c->frag == CV_FRAG_OOO ? n - 1 - k : k;
+		/* the overlapping one goes just before the last, while the
+		 * datagram is still incomplete */
+		int extra = ovl && k == n - 1;
+		if (ovl && k == n)
+			i = n - 1;
+		uint32_t off = extra ? fr[n - 1].off : fr[i].off;
+		uint32_t len = extra ? fr[n - 1].len : fr[i].len;
+		int mf = extra ? (off + len < tl) : (i + 1 < n);
+		uint32_t hl = 14 + iplen + (v6 ? 8 : 0);
+		memcpy(g, f, 14 + iplen);
+		uint8_t *ip = g + 14;
+		if (!v6) {
+			wr16(ip + 2, iplen + len);
+			wr16(ip + 4, (uint16_t)id);
+			wr16(ip + 6, (mf ? 0x2000 : 0) | (off / 8));
+			ip[10] = ip[11] = 0;
+			wr16(ip + 10, fold(sum16(0, ip, 20)));
+		} else {
+			wr16(ip + 4, 8 + len);
+			ip[6] = 44;
+			uint8_t *fh = ip + 40;
+			fh[0] = 6; fh[1] = 0;
+			wr16(fh + 2, (uint16_t)(off | (mf ? 1 : 0)));
+			wr32(fh + 4, id);
+		}
+		memcpy(g + hl, l4 + off, len);
+		if (extra)
+			for (uint32_t b = 0; b < len; b++)
+				g[hl + b] ^= 0x20;         /* other bytes over the same range */
+		c->out(c->ctx, g, hl + len, c->ts_us);
+		c->ts_us += 1;
+	}
 }
 
 void conv_packet(struct conv *c, int from_srv, uint8_t flags, uint32_t seq, const uint8_t *data,
@@ -88,7 +157,10 @@ void conv_packet(struct conv *c, int from_srv, uint8_t flags, uint32_t seq, cons
 	ps = sum16(ps, d->addr, alen);
 	ps += 6 + tl;
 	wr16(t + 16, fold(sum16(ps, t, tl)));
-	c->out(c->ctx, f, 14 + iplen + tl, c->ts_us);
+	if (c->frag && len)
+		emit_fragments(c, f, iplen, tl);
+	else
+		c->out(c->ctx, f, 14 + iplen + tl, c->ts_us);
 	c->ts_us += 10;
 }
 
@@ -180,6 +252,11 @@ void conv_close(struct conv *c, int rst)
 
 void conv_play(struct conv *c, const struct corpus_case *k, enum conv_variant v)
 {
+	if (v >= CV_FRAG) {
+		c->frag = v;
+		c->mss = 1200;
+		v = CV_WHOLE;
+	}
 	conv_handshake(c);
 	for (int i = 0; i < k->nchunks; i++)
 		conv_send(c, k->chunk[i].dir, k->chunk[i].data, k->chunk[i].len, v);

@@ -18,6 +18,9 @@ enum conv_variant {
 	CV_OOO,           /* small segments, shuffled */
 	CV_DUP,           /* every segment twice, and overlapping repeats */
 	CV_OVERLAP_DIFF,  /* an overlapping repeat with different bytes, sent after the original */
+	CV_FRAG,          /* every data segment in IP fragments, in order */
+	CV_FRAG_OOO,      /* ... fragments in reverse order */
+	CV_FRAG_OVERLAP,  /* ... with an overlapping fragment of other bytes */
 	CV__COUNT
 };
 
@@ -37,6 +40,8 @@ struct conv {
 	uint32_t cseq, sseq;      /* next seq of each side */
 	uint64_t ts_us;
 	uint16_t mss;
+	uint8_t frag;             /* 0 none, else an enum conv_variant of the CV_FRAG family */
+	uint32_t ipid;            /* next IP identification for fragments */
 	unsigned seed;
 	conv_out_fn out;
 	void *ctx;

@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 			"[--seed N] [--v6] [--filter SUBSTR]\n");
 		return 2;
 	}
-	int want[CV__COUNT] = { 1, 1, 1, 1, 1, 0 };
+	int want[CV__COUNT] = { 1, 1, 1, 1, 1, 0, 0, 0, 0 };
 	unsigned seed = 1;
 	int v6 = 0;
 	const char *filter = NULL;
@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 			if (!want[v])
 				continue;
 			/* an overlap with other bytes is itself an attack: only on benign cases */
-			if (v == CV_OVERLAP_DIFF && !k->benign)
+			if ((v == CV_OVERLAP_DIFF || v == CV_FRAG_OVERLAP) && !k->benign)
 				continue;
 			struct conv_ep cli = { .ipver = v6 ? 6 : 4, .mac = { 2, 0, 0, 0, 0, 1 } };
 			struct conv_ep srv = { .ipver = v6 ? 6 : 4, .mac = { 2, 0, 0, 0, 0, 2 }, .port = 80 };
@@ -188,11 +188,13 @@ int main(int argc, char **argv)
 			char cs[64], ss[64];
 			inet_ntop(v6 ? AF_INET6 : AF_INET, cli.addr, cs, sizeof(cs));
 			inet_ntop(v6 ? AF_INET6 : AF_INET, srv.addr, ss, sizeof(ss));
-			int attack = !k->benign || v == CV_OVERLAP_DIFF;
+			int attack = !k->benign || v == CV_OVERLAP_DIFF || v == CV_FRAG_OVERLAP;
 			fprintf(man, "%s\t%s\t%s\t%u\t%s\t%u\t%s\t", k->name, conv_variant_names[v], cs, cli.port,
 				ss, srv.port, attack ? "alert" : "benign");
 			if (v == CV_OVERLAP_DIFF)
 				fputs("tcp.overlap_conflict", man);
+			if (v == CV_FRAG_OVERLAP)
+				fputs("ip.frag_overlap", man);
 			for (int e = 0; e < k->nexpect; e++)
 				fprintf(man, "%s%s", e ? "," : "", k->expect[e]);
 			fputc('\n', man);

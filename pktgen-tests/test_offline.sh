@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test_offline.sh — the whole corpus through `seam --pcap` in every delivery
 # (whole, byte by byte, random splits, out of order, duplicated and
-# overlapping, and an overlap with other bytes on benign flows), IPv4 and
-# IPv6: every attack flow alerts with its own tuple and every expected
+# overlapping, an overlap with other bytes on benign flows, IP fragments in
+# order, reversed and overlapping), IPv4 and IPv6: every attack flow alerts with its own tuple and every expected
 # finding, no benign flow alerts, every EVE line is valid, stats add up.
 set -u
 BUILD=$1 SRC=$2
@@ -25,6 +25,8 @@ run_case() {   # name gen-args...
 ok "corpus over IPv4, every delivery variant" run_case v4 --variants whole,bytes,split,ooo,dup,overlap_diff
 ok "corpus over IPv6, whole and out of order" run_case v6 --v6 --variants whole,ooo --seed 9
 ok "corpus with another random seed" run_case seed2 --variants split,ooo,dup --seed 4242
+ok "corpus in IPv4 fragments: in order, reversed, overlapping" run_case frag4 --variants frag,frag_ooo,frag_overlap
+ok "corpus in IPv6 fragments: in order, reversed, overlapping" run_case frag6 --v6 --variants frag,frag_ooo,frag_overlap
 
 if [ -f "$SURI" ]; then
 	ok "records validate against Suricata's schema (seam object aside)" \
