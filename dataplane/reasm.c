@@ -109,7 +109,7 @@ enum reasm_result reasm_offer(struct reasm_dir *r, struct reasm_pool *p,
 		int v = verify_old(r, seq, data, old);
 		if (v == 0)
 			return RA_CONFLICT;
-		if (v < 0)
+		if (v < 0 && lim->strict)
 			return RA_CONFLICT;   /* cannot prove the repeated part: refuse */
 		/* new bytes must also agree with anything already held ahead */
 		if (r->held && check_held(r, r->next, data + old, len - old) == 0)

@@ -47,6 +47,7 @@ struct reasm_limits {
 	uint32_t max_segs;        /* held per direction */
 	uint32_t max_bytes;       /* held per direction */
 	uint32_t max_ahead;       /* how far beyond next a segment may start */
+	uint8_t strict;           /* inline: refuse a repeat that cannot be verified */
 };
 
 enum reasm_result {

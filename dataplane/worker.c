@@ -994,6 +994,9 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->rl.max_segs = cfg->ooo_max_segs;
 	w->rl.max_bytes = cfg->ooo_max_bytes;
 	w->rl.max_ahead = 1u << 30;
+	/* inline forwards the repeated bytes too, so they must be proven equal;
+	 * offline and mirror only read the new ones */
+	w->rl.strict = cfg->mode == MODE_INLINE;
 	snprintf(name, sizeof(name), "w%u", id);
 	if (frag_init(&w->frag, name, 4096, 30, socket, err, errlen) < 0)
 		return -1;

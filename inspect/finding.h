@@ -41,7 +41,7 @@ enum vd_action {
 	X(H1_VERSION_INVALID,    "h1.version_invalid",     2003, TIER_SEVERE,    R, "HTTP/1 version is malformed or unsupported") \
 	X(H1_HTTP09,             "h1.http09",              2004, TIER_AMBIGUOUS, R, "HTTP/0.9 style request line without a version") \
 	X(H1_SL_WHITESPACE,      "h1.sl_whitespace",       2005, TIER_AMBIGUOUS, R, "Start line separated by something other than one space") \
-	X(H1_LEADING_EMPTY_LINE, "h1.leading_empty_line",  2006, TIER_ACCEPTABLE,L, "Empty line(s) before the request line") \
+	X(H1_LEADING_EMPTY_LINE, "h1.leading_empty_line",  2006, TIER_ACCEPTABLE,L, "Empty line(s) before a start line") \
 	X(H1_STATUS_INVALID,     "h1.status_invalid",      2007, TIER_AMBIGUOUS, R, "HTTP/1 status line is malformed") \
 	X(H1_LINE_TOO_LONG,      "h1.line_too_long",       2008, TIER_AMBIGUOUS, R, "Start line or field longer than the configured limit") \
 	/* --- line ends and fields ---------------------------------------- */ \
@@ -62,6 +62,7 @@ enum vd_action {
 	X(H1_HOST_MISSING,       "h1.host_missing",        2034, TIER_ACCEPTABLE,L, "HTTP/1.1 request without Host") \
 	X(H1_HOST_DUPLICATE,     "h1.host_duplicate",      2035, TIER_AMBIGUOUS, R, "More than one Host field") \
 	X(H1_HOST_INVALID,       "h1.host_invalid",        2036, TIER_AMBIGUOUS, R, "Host value with bytes no server accepts the same way") \
+	X(H1_HOST_MISMATCH,      "h1.host_mismatch",       2037, TIER_AMBIGUOUS, R, "Absolute-form target names another host than Host (routing confusion)") \
 	/* --- Content-Length ------------------------------------------------ */ \
 	X(H1_CL_AND_TE,          "h1.cl_and_te",           2050, TIER_SEVERE,    R, "Request has both Content-Length and Transfer-Encoding") \
 	X(H1_CL_DUPLICATE,       "h1.cl_duplicate",        2051, TIER_AMBIGUOUS, R, "Content-Length repeated with the same value") \

@@ -901,6 +901,35 @@ static void body_probe_check(struct ctx *x, uint64_t off, int final)
 	}
 }
 
+/* An absolute-form target and Host must name one host (RFC 9112 §3.2.2:
+ * the target wins; a front end routing on Host disagrees). */
+static void host_vs_target(struct ctx *x)
+{
+	const struct insp_meta *m = &x->s->meta;
+	const char *u = m->uri;
+	uint32_t skip = 0;
+	if (m->uri_len > 7 && strncasecmp(u, "http://", 7) == 0)
+		skip = 7;
+	else if (m->uri_len > 8 && strncasecmp(u, "https://", 8) == 0)
+		skip = 8;
+	if (!skip || !m->host_len)
+		return;
+	uint32_t s = skip, e = skip;
+	while (e < m->uri_len && u[e] != '/' && u[e] != '?' && u[e] != '#')
+		e++;
+	for (uint32_t i = s; i < e; i++)
+		if (u[i] == '@')
+			s = i + 1;              /* userinfo@ */
+	uint32_t ue = s;
+	while (ue < e && u[ue] != ':')
+		ue++;
+	uint32_t he = 0;
+	while (he < m->host_len && m->host[he] != ':')
+		he++;
+	if (ue - s != he || strncasecmp(u + s, m->host, he) != 0)
+		raise(x, F_H1_HOST_MISMATCH);
+}
+
 static void req_hdrs_done(struct ctx *x)
 {
 	struct h1_dir *d = x->d;
@@ -931,6 +960,7 @@ static void req_hdrs_done(struct ctx *x)
 	}
 	if (!(f & MF_HTTP10) && !(f & MF_HOST))
 		raise(x, F_H1_HOST_MISSING);
+	host_vs_target(x);
 	fwd_judge(x);
 	if ((f & MF_EXPECT_100) && !chunked && len == 0 && !dead)
 		raise(x, F_H1_EXPECT_NO_BODY);
@@ -1269,10 +1299,10 @@ static void line_end(struct ctx *x, int crlf)
 
 	switch (st) {
 	case H1_SL_START:
-		if (x->is_req && d->started)
+		/* an empty line before a start line: RFC 9112 §2.2 lets
+		 * recipients skip it */
+		if (d->started)
 			raise(x, F_H1_LEADING_EMPTY_LINE);
-		else if (!x->is_req && d->started)
-			raise(x, F_H1_GARBAGE_AFTER_MSG);
 		break;
 	case H1_SL_METHOD:
 	case H1_SL_TARGET:

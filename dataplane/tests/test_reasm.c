@@ -11,7 +11,7 @@
 #include "reasm.h"
 
 static struct reasm_pool pool;
-static struct reasm_limits lim = { .max_segs = 64, .max_bytes = 1 << 20, .max_ahead = 1 << 30 };
+static struct reasm_limits lim = { .max_segs = 64, .max_bytes = 1 << 20, .max_ahead = 1 << 30, .strict = 1 };
 static uint8_t ring[1024];
 
 static void noop(void *ctx, void *h) { (*(int *)ctx)++; }
@@ -143,6 +143,26 @@ static void retransmission_older_than_the_ring_is_unverified(void **st)
 	assert_int_equal(res, RA_OLD_UNVERIFIED);
 	offer(&r, 1400, "aaaa", out, &n, &res);
 	assert_int_equal(res, RA_OLD);
+}
+
+static void unprovable_repeat_strict_refuses_lenient_reads_new_bytes(void **st)
+{
+	static char big[1500];
+	uint8_t out[4096];
+	uint32_t n = 0, off;
+	enum reasm_result res;
+	memset(big, 'a', sizeof(big) - 1);
+	struct reasm_dir r = fresh(1);
+	offer(&r, 1, big, out, &n, &res);
+	/* repeats bytes 1..1499 (beyond the 1024-byte ring) and adds "XY" */
+	static char rep[1502];
+	memset(rep, 'a', 1499);
+	memcpy(rep + 1499, "XY", 3);
+	assert_int_equal(reasm_offer(&r, &pool, &lim, 1, (uint8_t *)rep, 1501, rep, &off), RA_CONFLICT);
+	struct reasm_limits lenient = lim;
+	lenient.strict = 0;
+	assert_int_equal(reasm_offer(&r, &pool, &lenient, 1, (uint8_t *)rep, 1501, rep, &off), RA_DELIVER);
+	assert_int_equal(off, 1499);
 }
 
 static void hold_caps_are_enforced(void **st)
@@ -295,6 +315,7 @@ int main(void)
 		cmocka_unit_test(overlap_with_held_data_must_agree),
 		cmocka_unit_test(retransmission_older_than_the_ring_is_unverified),
 		cmocka_unit_test(hold_caps_are_enforced),
+		cmocka_unit_test(unprovable_repeat_strict_refuses_lenient_reads_new_bytes),
 		cmocka_unit_test(flush_returns_every_held_segment),
 		cmocka_unit_test(sequence_numbers_wrap),
 		cmocka_unit_test(property_matches_reference_model),
