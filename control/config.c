@@ -68,6 +68,7 @@ void cfg_defaults(struct seam_cfg *c)
 	insp_limits_default(&c->lim);
 	policy_profile(&c->policy, "strict");
 	snprintf(c->ctl_socket, sizeof(c->ctl_socket), "/run/seam/seam.sock");
+	c->block_ttl = 600;
 	c->burst = 32;
 }
 
@@ -397,9 +398,14 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	load_policy(&l, c, group(&l, s, "policy"));
 
 	g = group(&l, s, "control");
-	static const char *const ctl_keys[] = { "socket", NULL };
+	static const char *const ctl_keys[] = { "socket", "group", "prometheus", "block_ttl", NULL };
 	only_keys(&l, g, ctl_keys);
 	get_str(&l, g, "socket", c->ctl_socket, sizeof(c->ctl_socket));
+	get_str(&l, g, "group", c->ctl_group, sizeof(c->ctl_group));
+	get_str(&l, g, "prometheus", c->prometheus, sizeof(c->prometheus));
+	get_u32(&l, g, "block_ttl", &c->block_ttl, 1, 86400 * 365);
+	if (c->prometheus[0] && !strchr(c->prometheus, ':'))
+		fail(&l, config_setting_get_member(g, "prometheus"), "prometheus", "expected ADDRESS:PORT, e.g. \"127.0.0.1:9178\"");
 
 	config_destroy(&cf);
 	return l.failed ? -1 : 0;

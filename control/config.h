@@ -59,6 +59,9 @@ struct seam_cfg {
 
 	char sig_file[512];
 	char ctl_socket[256];
+	char ctl_group[64];
+	char prometheus[64];       /* "127.0.0.1:9178", "" = off */
+	uint32_t block_ttl;        /* seconds a policy block lasts */
 	uint32_t burst;
 };
 

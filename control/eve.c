@@ -192,6 +192,16 @@ void eve_write_evt(struct eve *e, const struct evt *ev)
 		e->lines++;
 		return;
 	}
+	if (ev->type == EVT_DROP) {
+		common(e, ev, "drop");
+		fprintf(f, ",\"app_proto\":\"%s\",\"drop\":{\"reason\":\"policy\"},\"seam\":{\"verdict\":\"%s\","
+			"\"enforced\":%s,\"cause\":", ev->meta.method_len ? app_proto(&ev->meta) : "failed",
+			ev->enforced ? "reset" : "alert", ev->enforced ? "true" : "false");
+		json_str(f, ev->cause, strnlen(ev->cause, sizeof(ev->cause)));
+		fputs("}}\n", f);
+		e->lines++;
+		return;
+	}
 	const struct finding_info *fi = &finding_table[ev->finding < F__COUNT ? ev->finding : 0];
 	const char *dir = ev->dir == 0 ? "to_server" : "to_client";
 	if (ev->type == EVT_ANOMALY) {

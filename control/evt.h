@@ -9,7 +9,11 @@
 #include <stdint.h>
 #include "insp.h"
 
-enum evt_type { EVT_ALERT = 1, EVT_ANOMALY, EVT_FLOW };
+enum evt_type {
+	EVT_ALERT = 1, EVT_ANOMALY, EVT_FLOW,
+	EVT_DROP,                 /* refused or reset on an operator's or the policy's order */
+	EVT_BLOCK_REQ,            /* worker to control: a "block" verdict for src */
+};
 
 enum flow_end_reason { FLOW_END_TIMEOUT = 0, FLOW_END_CLOSED, FLOW_END_EVICTED, FLOW_END_SHUTDOWN };
 
@@ -32,6 +36,7 @@ struct evt {
 	uint64_t flow_id;
 	uint64_t offset;
 	uint64_t pkts[2], bytes[2];   /* EVT_FLOW: to server, to client */
+	char cause[48];           /* EVT_DROP, EVT_BLOCK_REQ: who ordered it */
 	struct insp_meta meta;
 };
 

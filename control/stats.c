@@ -64,3 +64,17 @@ void stats_write_json(const struct stats_reg *r, FILE *f)
 	}
 	fputc('}', f);
 }
+
+#include "snapshot.h"
+
+int block_match(const struct block_snap *b, const struct fwd_addr *a, uint64_t now_ns, uint32_t *idx)
+{
+	if (!b)
+		return 0;
+	for (uint32_t i = 0; i < b->n; i++)
+		if ((b->expire_ns[i] == 0 || now_ns < b->expire_ns[i]) && fwd_in_prefixes(&b->p[i], 1, a)) {
+			*idx = i;
+			return 1;
+		}
+	return 0;
+}

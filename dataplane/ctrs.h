@@ -10,6 +10,7 @@
 	X(drop_malformed,     "decode failed (see decode.*)") \
 	X(drop_bad_csum,      "bad checksum: never inspected") \
 	X(drop_verdict,       "flow stopped by a verdict or block") \
+	X(drop_blocked,       "new connection from a blocked source") \
 	X(drop_conflict,      "overlap differing from inspected bytes") \
 	X(drop_unverifiable,  "retransmission older than the verification ring") \
 	X(drop_dup_held,      "duplicate of a segment already held") \
@@ -66,7 +67,9 @@
 
 #define VD_CTRS(X) \
 	X(pass, "") X(log, "") X(alert, "") X(close_after, "") X(drop, "") X(reset, "") X(block, "") \
-	X(events_lost, "events dropped: ring full (live modes only)")
+	X(events_lost, "events dropped: ring full (live modes only)") \
+	X(operator_resets, "flows reset by seamctl") \
+	X(generation, "policy generation in force (gauge)")
 
 #define FATE_X(n, t) FATE_##n,
 #define PKT_X(n, t) PKT_##n,

@@ -115,6 +115,7 @@ int32_t flow_insert(struct flow_table *t, const struct flow_key *k, hash_sig_t s
 	struct flow *f = &t->f[r];
 	memset(f, 0, sizeof(*f));
 	f->key = *k;
+	f->used = 1;
 	f->last_ns = f->start_ns = now_ns;
 	if (t->wheel_sec == 0)
 		t->wheel_sec = now_ns / 1000000000ull;
@@ -126,6 +127,7 @@ int32_t flow_insert(struct flow_table *t, const struct flow_key *k, hash_sig_t s
 
 void flow_remove(struct flow_table *t, int32_t idx)
 {
+	t->f[idx].used = 0;
 	wheel_unlink(t, idx);
 	rte_hash_del_key(t->h, &t->f[idx].key);
 	t->nactive--;

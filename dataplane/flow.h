@@ -65,6 +65,9 @@ struct flow {
 	uint8_t close_after;
 	uint8_t in_port;
 	uint8_t frag_seen;        /* carried in IP fragments at least once */
+	uint8_t used;             /* a live record (for readers of the array) */
+	uint8_t l2len, l2dir;     /* an L2 header to build RSTs from, and its direction */
+	uint8_t l2[22];
 	struct tcp_half half[2];  /* [0] initiator, [1] responder */
 	struct flow_cold *cold;
 	struct flow_key key;

@@ -25,10 +25,9 @@
 #include "stats.h"
 #include "worker.h"
 #include "port.h"
+#include "app.h"
 #include "sigload.h"
 
-#define SEAM_VERSION "0.1.0"
-#define MAX_WORKERS 16
 
 static volatile sig_atomic_t stop_req, hup_req;
 
@@ -40,35 +39,6 @@ static void on_signal(int sig)
 		stop_req = 1;
 }
 
-struct app {
-	struct seam_cfg cfg;
-	const char *cfg_path;
-	const char *pcap_in;
-	const char *eve_out;
-	const char *devs[CFG_MAX_PORTS];
-	int ndevs;
-	int test_config;
-	const char *bench_file;    /* --bench: replay from memory into net_null */
-	int bench_stage;
-	double bench_secs;
-	int verbose;
-	int eal_argc;
-	char *eal_argv[64];
-	char eal_buf[64][512];
-	char *user_eal[32];
-	int nuser_eal;
-	uint64_t pcap_count;
-	uint32_t pcap_maxlen;
-	int linktype;
-	struct worker *wk[MAX_WORKERS];
-	uint32_t nworkers;
-	uint16_t port_id[CFG_MAX_PORTS];
-	char port_name[CFG_MAX_PORTS][64];
-	struct eve eve;
-	struct sig_set sigs;
-	struct stats_reg reg;
-	uint64_t start_ns;
-};
 
 static void usage(FILE *f)
 {
@@ -81,7 +51,7 @@ static void usage(FILE *f)
 		"\n"
 		"A port is a PCI address (0000:3b:00.0), a DPDK vdev string (net_memif0,role=server)\n"
 		"or a kernel interface name (mapped to net_af_packet).\n"
-		"options: --stats-interval SEC, --profile strict|defensive|monitor, -v, --version,\n"
+		"options: --stats-interval SEC, --profile strict|defensive|monitor, --ctl-socket PATH, -v, --version,\n"
 		"         -- EAL-ARGS (appended last, so they override what seam builds)\n");
 }
 
@@ -235,7 +205,7 @@ static void parse_args(struct app *a, int argc, char **argv)
 		{ "stats-interval", required_argument, 0, 's' }, { "profile", required_argument, 0, 'P' },
 		{ "help", no_argument, 0, 'h' }, { "version", no_argument, 0, 'V' },
 		{ "bench", required_argument, 0, 'B' }, { "stage", required_argument, 0, 'S' },
-		{ "seconds", required_argument, 0, 'T' },
+		{ "seconds", required_argument, 0, 'T' }, { "ctl-socket", required_argument, 0, 'C' },
 		{ 0, 0, 0, 0 },
 	};
 	int mode = -1, opt;
@@ -271,6 +241,7 @@ static void parse_args(struct app *a, int argc, char **argv)
 			break;
 		}
 		case 'T': a->bench_secs = atof(optarg); break;
+		case 'C': a->ctl_path = optarg; break;
 		case 'V': printf("seam %s (DPDK %s)\n", SEAM_VERSION, rte_version()); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
@@ -361,11 +332,68 @@ static void drain_events(void *ctx)
 	for (uint32_t w = 0; w < a->nworkers; w++) {
 		unsigned n;
 		while ((n = rte_ring_sc_dequeue_burst(a->wk[w]->evq, evs, 64, NULL)) > 0) {
-			for (unsigned i = 0; i < n; i++)
-				eve_write_evt(&a->eve, evs[i]);
+			for (unsigned i = 0; i < n; i++) {
+				struct evt *e = evs[i];
+				if (e->type == EVT_BLOCK_REQ) {
+					/* a "block" verdict: keep the source out for block_ttl */
+					struct fwd_prefix p = { .ipver = e->ipver, .len = e->ipver == 6 ? 128 : 32 };
+					memcpy(p.a, e->src, 16);
+					app_add_block(a, &p, a->cfg.block_ttl, e->cause);
+					continue;
+				}
+				eve_write_evt(&a->eve, e);
+			}
 			rte_mempool_put_bulk(a->wk[w]->evpool, evs, n);
 		}
 	}
+}
+
+/* systemd: ready once ports are up and signatures compiled; a watchdog
+ * ping from the control loop (libsystemd when built with it). */
+#ifdef HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+static void notify_ready(struct app *a)
+{
+	sd_notifyf(0, "READY=1\nSTATUS=%s mode, %u workers, generation %lu", mode_name(a->cfg.mode),
+		   a->nworkers, (unsigned long)(a->gen ? a->gen->id : 0));
+}
+static void notify_watchdog(void)
+{
+	static uint64_t usec, last;
+	static int init;
+	if (!init) {
+		init = 1;
+		if (sd_watchdog_enabled(0, &usec) <= 0)
+			usec = 0;
+	}
+	if (!usec)
+		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t now = ts.tv_sec * 1000000ull + ts.tv_nsec / 1000;
+	if (now - last > usec / 3) {
+		last = now;
+		sd_notify(0, "WATCHDOG=1");
+	}
+}
+#else
+static void notify_ready(struct app *a) { (void)a; }
+static void notify_watchdog(void) {}
+#endif
+
+/* SIGHUP: the service manager's reload is a hot reload. */
+static void hup_reload(struct app *a)
+{
+	for (int i = 0; seam_ctl_cmds[i].name; i++)
+		if (strcmp(seam_ctl_cmds[i].name, "reload") == 0) {
+			json_t *req = json_pack("{s:s}", "cmd", "reload"), *resp = json_object();
+			char err[512] = "";
+			struct ctl_peer self = { .pid = getpid(), .uid = geteuid() };
+			int rc = seam_ctl_cmds[i].fn(a, req, resp, &self, err, sizeof(err));
+			fprintf(stderr, "seam: SIGHUP reload: %s\n", rc == 0 ? "done" : err);
+			json_decref(req);
+			json_decref(resp);
+		}
 }
 
 static uint64_t wall_ns(void)
@@ -535,7 +563,7 @@ int main(int argc, char **argv)
 
 	for (uint32_t i = 0; i < nworkers; i++) {
 		struct worker *w = rte_zmalloc("worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
-		if (!w || worker_init(w, i, &a->cfg, rte_socket_id(), mp, &a->sigs, err, sizeof(err)) < 0)
+		if (!w || worker_init(w, i, &a->cfg, rte_socket_id(), mp, NULL, err, sizeof(err)) < 0)
 			die("%s", w ? err : "no memory for a worker");
 		w->linktype = a->cfg.mode == MODE_OFFLINE || a->bench_file ? a->linktype : LINK_ETH;
 		if (a->bench_file)
@@ -558,6 +586,35 @@ int main(int argc, char **argv)
 	}
 	register_stats(a);
 	a->start_ns = wall_ns();
+
+	/* the control plane: snapshots the workers read, RCU to retire them */
+	size_t qsz = rte_rcu_qsbr_get_memsize(a->nworkers);
+	a->qsbr = rte_zmalloc("qsbr", qsz, RTE_CACHE_LINE_SIZE);
+	if (!a->qsbr || rte_rcu_qsbr_init(a->qsbr, a->nworkers) != 0)
+		die("no memory for the RCU state");
+	if (app_publish_gen(a, &a->cfg, &a->sigs, err, sizeof(err)) < 0)
+		die("%s", err);
+	for (uint32_t i = 0; i < a->nworkers; i++) {
+		struct worker *w = a->wk[i];
+		char rn[32];
+		snprintf(rn, sizeof(rn), "cmdq%u", i);
+		w->cmdq = rte_ring_create_elem(rn, sizeof(struct wk_cmd), 64, rte_socket_id(),
+					       RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (!w->cmdq)
+			die("no memory for worker %u's command ring", i);
+		w->qsbr = a->qsbr;
+		w->gen_src = &a->gen;
+		w->block_src = &a->blocks;
+	}
+	const char *sock = a->ctl_path ? a->ctl_path : a->cfg.mode != MODE_OFFLINE && !a->bench_file
+		? a->cfg.ctl_socket : NULL;
+	a->ctl.fd = -1;
+	if (sock && ctl_server_open(&a->ctl, sock, a->cfg.ctl_group, err, sizeof(err)) < 0)
+		die("%s", err);
+	if (app_prometheus_start(a, err, sizeof(err)) < 0)
+		die("%s", err);
+	app_telemetry_register(a);
+	notify_ready(a);
 
 	if (a->cfg.mode != MODE_OFFLINE)
 		fprintf(stderr, "seam: %s mode on %u port(s), %u worker(s), profile %s, EVE to %s\n",
@@ -585,9 +642,13 @@ int main(int argc, char **argv)
 			return bench_run(a);
 		for (;;) {
 			drain_events(a);
+			ctl_server_poll(&a->ctl, seam_ctl_cmds, a);
+			app_reap(a);
+			notify_watchdog();
 			if (hup_req) {
 				hup_req = 0;
 				eve_reopen(&a->eve);
+				hup_reload(a);
 			}
 			if (stop_req)
 				for (uint32_t i = 0; i < a->nworkers; i++)
@@ -627,6 +688,8 @@ int main(int argc, char **argv)
 		(unsigned long)alerts, (unsigned long)a->eve.lines, (unsigned long)rx,
 		(unsigned long)fates, (unsigned long)held, ok ? "holds" : "BROKEN");
 	eve_close(&a->eve);
+	ctl_server_close(&a->ctl);
+	app_prometheus_stop(a);
 	for (uint32_t i = 0; i < a->cfg.nports; i++) {
 		rte_eth_dev_stop(a->port_id[i]);
 		rte_eth_dev_close(a->port_id[i]);

@@ -148,8 +148,19 @@ static void emit_finding(struct worker *w, struct flow *f, enum finding fd, uint
 			 const struct insp_meta *meta)
 {
 	uint8_t act = w->policy->finding_action[fd];
-	if (fd == F_SIG_MATCH)
+	if (fd == F_SIG_MATCH) {
 		act = sig_action >= 0 ? sig_action : w->policy->tier_action[sig_tier];
+		if (w->env.sigs) {
+			const struct sig *sg = NULL;
+			for (uint32_t i = 0; i < w->env.sigs->n && i < SIG_HITS_MAX; i++)
+				if (w->env.sigs->sigs[i].id == sig_id) {
+					sg = &w->env.sigs->sigs[i];
+					w->sig_hits[i]++;
+					break;
+				}
+			(void)sg;
+		}
+	}
 	w->find[fd]++;
 	w->vdc[act]++;
 	if (act == VD_PASS)
@@ -162,6 +173,16 @@ static void emit_finding(struct worker *w, struct flow *f, enum finding fd, uint
 			f->vd = act;
 			if (act >= VD_RESET)
 				w->want_rst = 1;
+			if (act == VD_BLOCK) {
+				struct evt *b = evt_get(w);
+				if (b) {
+					memset(b, 0, sizeof(*b));
+					b->type = EVT_BLOCK_REQ;
+					evt_addrs(f, b);
+					snprintf(b->cause, sizeof(b->cause), "policy %s", finding_table[fd].name);
+					evt_put(w, b);
+				}
+			}
 		}
 	}
 	if (act >= VD_ALERT)
@@ -377,6 +398,11 @@ static int32_t flow_create(struct worker *w, const struct flow_key *k, hash_sig_
 	f->init_is_b = sender_init ? src_is_b : !src_is_b;
 	f->flow_id = make_flow_id(k, w->now_ns);
 	f->in_port = in_port;
+	if (w->cur_l2 && p->l3_off <= sizeof(f->l2)) {
+		memcpy(f->l2, w->cur_l2, p->l3_off);
+		f->l2len = p->l3_off;
+		f->l2dir = sender_init ? 0 : 1;
+	}
 	f->state = FS_NEW;
 	w->flowc[FLOWC_created]++;
 	w->flowc[FLOWC_active] = w->ft.nactive;
@@ -526,6 +552,25 @@ static void handle_data(struct worker *w, struct flow *f, uint8_t dir, struct rt
 	}
 }
 
+/* An EVE drop record for a packet refused on someone's order. */
+static void drop_event(struct worker *w, const struct pkt *p, const char *cause)
+{
+	struct evt *e = evt_get(w);
+	if (!e)
+		return;
+	memset(e, 0, sizeof(*e));
+	e->type = EVT_DROP;
+	e->ipver = p->ipver;
+	memcpy(e->src, p->src, 16);
+	memcpy(e->dst, p->dst, 16);
+	e->sport = p->sport;
+	e->dport = p->dport;
+	e->ts_ns = w->now_ns;
+	e->enforced = 1;
+	snprintf(e->cause, sizeof(e->cause), "%s", cause);
+	evt_put(w, e);
+}
+
 static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint16_t in_port,
 		       int16_t peer, int bad_csum)
 {
@@ -542,6 +587,16 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 			else
 				fate_pass(w, m, peer);
 			return;
+		}
+		if (unlikely(w->blocks && w->blocks->n) && (p->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN) {
+			struct fwd_addr a = { .ipver = p->ipver };
+			uint32_t bi;
+			memcpy(a.a, p->src, 16);
+			if (block_match(w->blocks, &a, w->wall_now_ns, &bi)) {
+				drop_event(w, p, w->blocks->cause[bi]);
+				fate_drop(w, m, FATE_drop_blocked);
+				return;
+			}
 		}
 		idx = flow_create(w, &k, sig, p, src_is_b, in_port);
 		if (idx < 0) {
@@ -835,6 +890,7 @@ void worker_burst(struct worker *w, uint16_t ri, struct rte_mbuf **bufs, uint16_
 			w->now_ns = w->wall0_ns + (rte_get_tsc_cycles() - w->tsc0) * 1000000000ull / w->tsc_hz;
 		}
 		int hw_ok = (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+		w->cur_l2 = rte_pktmbuf_mtod(m, const uint8_t *);
 		enum decode_ctr r = decode_frame(rte_pktmbuf_mtod(m, const uint8_t *),
 						 rte_pktmbuf_data_len(m), w->linktype, verify && !hw_ok, &p);
 		w->dec[r]++;
@@ -879,6 +935,76 @@ static int offline_eof(struct worker *w)
 	return st.ipackets + st.ierrors + st.imissed >= w->expected;
 }
 
+/* seamctl reset: RST both ends of one flow from the L2 header it keeps. */
+static void operator_reset(struct worker *w, const struct wk_cmd *c)
+{
+	hash_sig_t sig = rte_hash_hash(w->ft.h, &c->key);
+	int32_t idx = flow_lookup(&w->ft, &c->key, sig);
+	if (idx < 0)
+		return;
+	struct flow *f = &w->ft.f[idx];
+	w->vdc[VDC_operator_resets]++;
+	f->vd = VD_RESET;
+	struct evt e0;
+	evt_addrs(f, &e0);              /* initiator = src */
+	if (w->mode == MODE_INLINE && f->l2len) {
+		/* the port facing the client, and the one facing the server */
+		uint16_t cport = f->in_port, sport = f->in_port;
+		for (uint16_t i = 0; i < w->nrx; i++)
+			if (w->rx[i].port == f->in_port && w->rx[i].peer >= 0)
+				sport = w->rx[i].peer;
+		if (f->l2dir)
+			{ uint16_t t = cport; cport = sport; sport = t; }
+		struct tcp_half *h0 = &f->half[0], *h1 = &f->half[1];
+		struct rte_mbuf *a = rst_build(w->pktpool, f->l2, f->l2len, f->l2dir != 0, e0.ipver, e0.src, e0.dst,
+					       e0.sport, e0.dport, h0->fwd_next, h1->fwd_next);
+		struct rte_mbuf *b = rst_build(w->pktpool, f->l2, f->l2len, f->l2dir == 0, e0.ipver, e0.dst, e0.src,
+					       e0.dport, e0.sport, h1->fwd_next, h0->fwd_next);
+		if (a) { tx_generated(w, sport, a); w->tcpc[TCPC_rst_sent]++; }
+		if (b) { tx_generated(w, cport, b); w->tcpc[TCPC_rst_sent]++; }
+	}
+	struct evt *e = evt_get(w);
+	if (e) {
+		memset(e, 0, sizeof(*e));
+		e->type = EVT_DROP;
+		evt_addrs(f, e);
+		e->ts_ns = w->now_ns;
+		e->enforced = w->mode == MODE_INLINE;
+		snprintf(e->cause, sizeof(e->cause), "seamctl reset (uid %u)", c->uid);
+		if (f->cold)
+			e->meta = f->cold->insp.meta;
+		evt_put(w, e);
+	}
+}
+
+/* Between bursts: take what the control thread published. */
+static inline void control_point(struct worker *w)
+{
+	const struct policy_gen *g = w->gen_src ? __atomic_load_n(w->gen_src, __ATOMIC_ACQUIRE) : NULL;
+	if (g && g != w->gen) {
+		w->gen = g;
+		w->policy = &g->policy;
+		w->env.fwd = &g->fwd;
+		w->env.rhttp_allow = g->rhttp_allow;
+		w->env.nrhttp_allow = g->nrhttp_allow;
+		w->env.sigs = g->sigs.n ? &g->sigs : NULL;
+		w->env.scratch = g->scratch[w->id];
+		memset(w->sig_hits, 0, sizeof(w->sig_hits));
+		w->vdc[VDC_generation] = g->id;
+	}
+	if (w->block_src)
+		w->blocks = __atomic_load_n(w->block_src, __ATOMIC_ACQUIRE);
+	if (w->cmdq && unlikely(rte_ring_count(w->cmdq))) {
+		struct wk_cmd c;
+		while (rte_ring_dequeue_elem(w->cmdq, &c, sizeof(c)) == 0)
+			if (c.type == WKC_RESET)
+				operator_reset(w, &c);
+		for (uint16_t p = 0; p < WK_MAX_PORTS; p++)
+			if (w->tx[p].n)
+				tx_flush(w, p);
+	}
+}
+
 int worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -887,8 +1013,20 @@ int worker_main(void *arg)
 	uint64_t idle = 0, last_tick = 0;
 	uint64_t tick = w->tsc_hz / 1000;
 
+	if (w->qsbr) {
+		rte_rcu_qsbr_thread_register(w->qsbr, w->id);
+		rte_rcu_qsbr_thread_online(w->qsbr, w->id);
+	}
 	while (!w->stop) {
 		uint16_t got = 0;
+		control_point(w);
+		if (w->qsbr)
+			rte_rcu_qsbr_quiescent(w->qsbr, w->id);
+		if (w->blocks && w->blocks->n) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+			w->wall_now_ns = (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+		}
 		for (uint16_t i = 0; i < w->nrx; i++) {
 			uint16_t n = rte_eth_rx_burst(w->rx[i].port, w->rx[i].queue, bufs, burst);
 			if (!n)
@@ -929,6 +1067,10 @@ int worker_main(void *arg)
 		}
 	}
 	worker_shutdown(w);
+	if (w->qsbr) {
+		rte_rcu_qsbr_thread_offline(w->qsbr, w->id);
+		rte_rcu_qsbr_thread_unregister(w->qsbr, w->id);
+	}
 	w->done = 1;
 	return 0;
 }

@@ -16,10 +16,23 @@
 #include "reasm.h"
 #include "sig.h"
 #include "frag.h"
+#include "snapshot.h"
+#include <rte_rcu_qsbr.h>
 
 #define WK_MAX_RX 4
 #define WK_MAX_PORTS 8
 #define WK_TXBUF 64
+
+/* Commands from the control thread (seamctl reset). */
+enum wk_cmd_type { WKC_RESET = 1 };
+struct wk_cmd {
+	uint32_t type;
+	uint32_t uid;             /* the operator, for the audit trail */
+	struct flow_key key;
+	uint8_t pad[2];
+};
+
+#define SIG_HITS_MAX 4096
 
 /* How much of the pipeline runs (benchmarks measure each stage). */
 enum wk_stage { STAGE_IO = 0, STAGE_DECODE, STAGE_FLOW, STAGE_REASM, STAGE_FULL };
@@ -53,6 +66,14 @@ struct worker {
 	struct reasm_limits rl;
 	struct rte_mempool *h2pool;   /* HTTP/2 analyzer state */
 	struct frag_stage frag;
+	/* published by the control thread; read once per loop iteration */
+	struct policy_gen *const *gen_src;
+	struct block_snap *const *block_src;
+	const struct policy_gen *gen;
+	const struct block_snap *blocks;
+	struct rte_rcu_qsbr *qsbr;
+	struct rte_ring *cmdq;
+	uint64_t sig_hits[SIG_HITS_MAX]; /* per signature of the current generation */
 	struct frag_track *cur_frag;  /* the packet being handled was reassembled */
 	struct rte_ring *evq;
 	struct rte_mempool *evpool;
@@ -73,6 +94,8 @@ struct worker {
 	struct rte_mbuf *cur_m;
 	const struct pkt *cur_pkt;
 	uint8_t cur_dir;
+	const uint8_t *cur_l2;        /* the frame being handled */
+	uint64_t wall_now_ns;         /* coarse wall clock, for block expiries */
 	uint8_t cur_port;
 	uint8_t want_rst;
 

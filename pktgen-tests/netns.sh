@@ -90,7 +90,7 @@ seam = {
   flow = { max_flows = 16384; max_inspected = 4096; };
 };
 CONF
-	"$b/seam" -c "$d/seam.conf" --inline "$IF_A" "$IF_B" --eve "$d/eve.json" "$@" \
+	"$b/seam" -c "$d/seam.conf" --inline "$IF_A" "$IF_B" --eve "$d/eve.json" --ctl-socket "$d/ctl/seam.sock" "$@" \
 		>"$d/seam.out" 2>&1 &
 	SEAM_PID=$!
 	# ready when the first stats event is written

@@ -148,7 +148,7 @@ mirror() {
 	ip link set "$IF_B" master "${TAG}br" && ip link set "${TAG}br" up || return 1
 	: > "$T/access.log"
 	rm -f "$T/eve.json"
-	"$BUILD/seam" -c "$T/seam.conf" --mirror "$IF_A" --eve "$T/eve.json" >"$T/seam.out" 2>&1 &
+	"$BUILD/seam" -c "$T/seam.conf" --mirror "$IF_A" --eve "$T/eve.json" --ctl-socket "$T/ctl/m.sock" >"$T/seam.out" 2>&1 &
 	SEAM_PID=$!
 	for _ in $(seq 100); do grep -q stats "$T/eve.json" 2>/dev/null && break; sleep 0.1; done
 	play 80 cl_te_classic te_cl_classic cl0_get_smuggled term_ext_smuggle > "$T/mirror.out"
