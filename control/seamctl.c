@@ -261,7 +261,8 @@ int main(int argc, char **argv)
 	if (strcmp(c, "reset") == 0) return cmd_reset(ac, av);
 	if (strcmp(c, "rules") == 0) return cmd_rules();
 	if (strcmp(c, "top") == 0) return cmd_top();
-	if (strcmp(c, "reload") == 0 || strcmp(c, "version") == 0) return cmd_simple(c);
+	if (strcmp(c, "reload") == 0 || strcmp(c, "version") == 0 || strcmp(c, "workers") == 0)
+		return cmd_simple(c);
 	fprintf(stderr, "seamctl: unknown command %s\n", c);
 	usage(stderr);
 	return 2;

@@ -110,5 +110,6 @@ seam_stop() {
 	wait "$SEAM_PID" 2>/dev/null
 	local rc=$?
 	SEAM_PID=
+	[ $rc = 0 ] || echo "seam exited with status $rc"
 	return $rc
 }
