@@ -20,6 +20,7 @@
 	X(drop_after_close,   "data after FIN or RST") \
 	X(drop_fragment,      "IP fragment dropped by reassembly (overlap, timeout, too many)") \
 	X(frag_merged,        "IP fragment merged into a reassembled datagram") \
+	X(resegmented,        "captured super-packet cut back into segments (each then counted)") \
 	X(drop_tx_full,       "the port refused it") \
 	X(drop_flush,         "still held when the flow ended")
 

@@ -527,13 +527,8 @@ int main(int argc, char **argv)
 
 	uint32_t dataroom = RTE_MBUF_DEFAULT_DATAROOM;
 	uint32_t nmbuf = 16383;
-	if (a->cfg.mode == MODE_OFFLINE && a->pcap_maxlen + 64 > dataroom) {
-		dataroom = a->pcap_maxlen + 64 > 65535 - RTE_PKTMBUF_HEADROOM ? 65535 - RTE_PKTMBUF_HEADROOM
-									: a->pcap_maxlen + 64;
-		nmbuf = (256u << 20) / (dataroom + RTE_PKTMBUF_HEADROOM + 256);
-		if (nmbuf > 16383)
-			nmbuf = 16383;
-	}
+	/* captures of super-packets (up to 64 kB) arrive chained (scatter) and
+	 * are cut back into segments by the worker */
 	if (a->bench_file)
 		nmbuf = a->pcap_count + 16384;   /* infinite_rx keeps the capture in mbufs */
 	if (a->cfg.held_max_segs > nmbuf / 2)

@@ -70,6 +70,9 @@ int port_setup(uint16_t port, uint16_t nrxq, uint16_t ntxq, struct rte_mempool *
 	}
 	if (want_ts && (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP))
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TIMESTAMP;
+	/* frames larger than one mbuf arrive chained rather than dropped */
+	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	if ((info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_CHECKSUM) == RTE_ETH_RX_OFFLOAD_CHECKSUM)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_CHECKSUM;
 	if ((r = rte_eth_dev_configure(port, nrxq, ntxq, &conf)) != 0) {

@@ -12,6 +12,9 @@
 #include "rst.h"
 #include <rte_ip_frag.h>
 
+/* What is known of a TCP checksum. */
+enum { CSUM_GOOD = 0, CSUM_BAD = 1, CSUM_UNKNOWN = 2 };
+
 /* ---- fates ---------------------------------------------------------------- */
 
 static inline void tx_flush(struct worker *w, uint16_t port)
@@ -580,9 +583,10 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 	int32_t idx = flow_lookup(&w->ft, &k, sig);
 
 	if (idx < 0) {
-		if (bad_csum || (p->tcp_flags & TH_RST)) {
-			/* nothing to track: a stray RST or a corrupt first packet */
-			if (bad_csum)
+		/* nothing to track: a stray RST, or inline a corrupt first packet
+		 * (offline a capture may show every checksum bad: offload) */
+		if ((bad_csum == CSUM_BAD && w->mode == MODE_INLINE) || (p->tcp_flags & TH_RST)) {
+			if (bad_csum == CSUM_BAD)
 				fate_drop(w, m, FATE_drop_bad_csum);
 			else
 				fate_pass(w, m, peer);
@@ -659,7 +663,7 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 
 	struct tcp_half *h = &f->half[dir], *o = &f->half[!dir];
 
-	if (bad_csum) {
+	if (bad_csum == CSUM_BAD) {
 		/* A capture taken on the sending host shows offloaded checksums
 		 * as bad on every packet; a bad one among good ones is an
 		 * insertion attempt that the receiver would discard. */
@@ -670,7 +674,7 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 		}
 		h->csum_offload = 1;
 		w->tcpc[TCPC_bad_csum_offload]++;
-	} else {
+	} else if (bad_csum == CSUM_GOOD) {
 		h->csum_good = 1;
 	}
 
@@ -860,7 +864,7 @@ static void handle_fragment(struct worker *w, struct rte_mbuf *m, struct pkt *p,
 					 w->linktype, w->cfg->checksum_verify, &q);
 	if (r == DEC_tcp || r == DEC_tcp_bad_csum) {
 		w->cur_frag = t;
-		handle_tcp(w, d, &q, rx->port, rx->peer, r == DEC_tcp_bad_csum);
+		handle_tcp(w, d, &q, rx->port, rx->peer, r == DEC_tcp_bad_csum ? CSUM_BAD : CSUM_GOOD);
 		w->cur_frag = NULL;
 	} else if (r == DEC_non_tcp) {
 		fate_pass(w, d, rx->peer);
@@ -869,11 +873,112 @@ static void handle_fragment(struct worker *w, struct rte_mbuf *m, struct pkt *p,
 	}
 }
 
+static void process_one(struct worker *w, const struct wk_rx *rx, struct rte_mbuf *m);
+
+/* A frame that arrived in several mbufs (a capture of a GSO/GRO
+ * super-packet, up to 64 kB): cut its TCP payload back into MSS-sized
+ * segments with their own headers, as the wire carried them.  The frame
+ * itself ends as "resegmented"; each piece is a packet of its own. */
+static void resegment(struct worker *w, const struct wk_rx *rx, struct rte_mbuf *m)
+{
+	struct pkt p;
+	uint32_t first = rte_pktmbuf_data_len(m);
+	enum decode_ctr r = decode_frame(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_pkt_len(m),
+					 w->linktype, 0, &p);
+	if (r != DEC_tcp || p.payload_off > first || p.payload_off > 256) {
+		w->dec[r == DEC_tcp ? DEC_tcp_short : r]++;
+		fate_drop(w, m, FATE_drop_malformed);
+		return;
+	}
+	uint8_t hdr[256];
+	uint16_t hl = p.payload_off, l3 = p.l3_off;
+	memcpy(hdr, rte_pktmbuf_mtod(m, const uint8_t *), hl);
+	uint32_t total = p.payload_len;
+	w->fate[FATE_resegmented]++;
+	for (uint32_t off = 0; off < total;) {
+		uint32_t k = total - off < 1448 ? total - off : 1448;
+		struct rte_mbuf *n = rte_pktmbuf_alloc(w->pktpool);
+		uint8_t *d = n ? (uint8_t *)rte_pktmbuf_append(n, hl + k) : NULL;
+		if (!d) {
+			if (n)
+				rte_pktmbuf_free(n);
+			w->fate[FATE_drop_malformed]++;   /* counted as one more packet lost */
+			w->pktc[PKT_rx]++;
+			break;
+		}
+		memcpy(d, hdr, hl);
+		const void *src = rte_pktmbuf_read(m, hl + off, k, d + hl);
+		if (src != d + hl)
+			memcpy(d + hl, src, k);
+		uint8_t *ip = d + l3, *tcp = d + p.l4_off;
+		if (p.ipver == 4) {
+			uint16_t tot = (uint16_t)(p.l4_off - l3 + (hl - p.l4_off) + k);
+			ip[2] = tot >> 8; ip[3] = tot & 0xff;
+			ip[10] = ip[11] = 0;
+			uint16_t cs = csum_fold(csum_add(0, ip, p.l4_off - l3));
+			ip[10] = cs >> 8; ip[11] = cs & 0xff;
+		} else {
+			uint16_t pl = (uint16_t)(p.l4_off - l3 - 40 + (hl - p.l4_off) + k);
+			ip[4] = pl >> 8; ip[5] = pl & 0xff;
+		}
+		uint32_t seq = p.seq + off;
+		tcp[4] = seq >> 24; tcp[5] = seq >> 16; tcp[6] = seq >> 8; tcp[7] = seq;
+		if (off + k < total)
+			tcp[13] &= (uint8_t)~(TH_FIN | TH_PSH);
+		/* the payload is the capture's own; its checksum was the whole
+		 * frame's: "not correct in the packet, data intact" */
+		n->ol_flags = (m->ol_flags & ~RTE_MBUF_F_RX_L4_CKSUM_MASK) | RTE_MBUF_F_RX_L4_CKSUM_NONE;
+		n->port = m->port;
+		w->pktc[PKT_rx]++;
+		process_one(w, rx, n);
+		off += k;
+	}
+	rte_pktmbuf_free(m);
+}
+
+static void process_one(struct worker *w, const struct wk_rx *rx, struct rte_mbuf *m)
+{
+	struct pkt p;
+	int verify = w->cfg->checksum_verify;
+	uint64_t l4 = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	int hw_ok = l4 == RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+	int unknown = l4 == RTE_MBUF_F_RX_L4_CKSUM_NONE || !verify;
+	w->cur_l2 = rte_pktmbuf_mtod(m, const uint8_t *);
+	enum decode_ctr r = decode_frame(rte_pktmbuf_mtod(m, const uint8_t *),
+					 rte_pktmbuf_data_len(m), w->linktype, verify && !hw_ok && !unknown, &p);
+	w->dec[r]++;
+	if (p.nvlan)
+		w->dec[DEC_vlan]++;
+	if (unlikely(w->stage == STAGE_DECODE)) {
+		fate_pass(w, m, rx->peer);
+		return;
+	}
+	switch (r) {
+	case DEC_tcp:
+		handle_tcp(w, m, &p, rx->port, rx->peer, unknown ? CSUM_UNKNOWN : CSUM_GOOD);
+		break;
+	case DEC_tcp_bad_csum:
+		handle_tcp(w, m, &p, rx->port, rx->peer, CSUM_BAD);
+		break;
+	case DEC_non_tcp:
+	case DEC_non_ip:
+		fate_pass(w, m, rx->peer);
+		break;
+	case DEC_fragment:
+		handle_fragment(w, m, &p, rx);
+		break;
+	case DEC_ipv4_bad_csum:
+		fate_drop(w, m, FATE_drop_bad_csum);
+		break;
+	default:
+		fate_drop(w, m, FATE_drop_malformed);
+		break;
+	}
+}
+
 void worker_burst(struct worker *w, uint16_t ri, struct rte_mbuf **bufs, uint16_t n)
 {
 	const struct wk_rx *rx = &w->rx[ri];
-	int verify = w->cfg->checksum_verify;
-	struct pkt p;
 
 	w->pktc[PKT_rx] += n;
 	w->pktc[PKT_bursts]++;
@@ -889,38 +994,11 @@ void worker_burst(struct worker *w, uint16_t ri, struct rte_mbuf **bufs, uint16_
 		} else if (w->mode != MODE_OFFLINE || !w->now_ns) {
 			w->now_ns = w->wall0_ns + (rte_get_tsc_cycles() - w->tsc0) * 1000000000ull / w->tsc_hz;
 		}
-		int hw_ok = (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD;
-		w->cur_l2 = rte_pktmbuf_mtod(m, const uint8_t *);
-		enum decode_ctr r = decode_frame(rte_pktmbuf_mtod(m, const uint8_t *),
-						 rte_pktmbuf_data_len(m), w->linktype, verify && !hw_ok, &p);
-		w->dec[r]++;
-		if (p.nvlan)
-			w->dec[DEC_vlan]++;
-		if (unlikely(w->stage == STAGE_DECODE)) {
-			fate_pass(w, m, rx->peer);
+		if (unlikely(m->nb_segs > 1) && w->mode != MODE_INLINE) {
+			resegment(w, rx, m);
 			continue;
 		}
-		switch (r) {
-		case DEC_tcp:
-			handle_tcp(w, m, &p, rx->port, rx->peer, 0);
-			break;
-		case DEC_tcp_bad_csum:
-			handle_tcp(w, m, &p, rx->port, rx->peer, 1);
-			break;
-		case DEC_non_tcp:
-		case DEC_non_ip:
-			fate_pass(w, m, rx->peer);
-			break;
-		case DEC_fragment:
-			handle_fragment(w, m, &p, rx);
-			break;
-		case DEC_ipv4_bad_csum:
-			fate_drop(w, m, FATE_drop_bad_csum);
-			break;
-		default:
-			fate_drop(w, m, FATE_drop_malformed);
-			break;
-		}
+		process_one(w, rx, m);
 	}
 	for (uint16_t p2 = 0; p2 < WK_MAX_PORTS; p2++)
 		if (w->tx[p2].n)
