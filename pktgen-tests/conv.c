@@ -4,7 +4,7 @@
 #include "conv.h"
 
 const char *const conv_variant_names[CV__COUNT] = {
-	"whole", "bytes", "split", "ooo", "dup", "overlap_diff", "frag", "frag_ooo", "frag_overlap",
+	"whole", "bytes", "split", "ooo", "dup", "overlap_diff", "frag", "frag_ooo", "frag_overlap", "super",
 };
 
 static void wr16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v; }
@@ -43,6 +43,7 @@ void conv_init(struct conv *c, const struct conv_ep *cli, const struct conv_ep *
 	c->sseq = 0x80000000u + rnd(c) * 104729u;
 	c->ipid = rnd(c) * 3u;
 	c->frag = 0;
+	c->offload = 0;
 }
 
 /* Cut the IP payload of frame f (L4 bytes at 14+iplen, tl long) into
@@ -156,7 +157,7 @@ void conv_packet(struct conv *c, int from_srv, uint8_t flags, uint32_t seq, cons
 	uint32_t ps = sum16(0, s->addr, alen);
 	ps = sum16(ps, d->addr, alen);
 	ps += 6 + tl;
-	wr16(t + 16, fold(sum16(ps, t, tl)));
+	wr16(t + 16, c->offload ? 0xdead : fold(sum16(ps, t, tl)));
 	if (c->frag && len)
 		emit_fragments(c, f, iplen, tl);
 	else
@@ -252,7 +253,11 @@ void conv_close(struct conv *c, int rst)
 
 void conv_play(struct conv *c, const struct corpus_case *k, enum conv_variant v)
 {
-	if (v >= CV_FRAG) {
+	if (v == CV_SUPER) {
+		c->offload = 1;
+		c->mss = 65000;
+		v = CV_WHOLE;
+	} else if (v >= CV_FRAG) {
 		c->frag = v;
 		c->mss = 1200;
 		v = CV_WHOLE;

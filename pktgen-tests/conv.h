@@ -21,6 +21,7 @@ enum conv_variant {
 	CV_FRAG,          /* every data segment in IP fragments, in order */
 	CV_FRAG_OOO,      /* ... fragments in reverse order */
 	CV_FRAG_OVERLAP,  /* ... with an overlapping fragment of other bytes */
+	CV_SUPER,         /* as a host captures its own traffic: 64 kB GSO frames, checksums left to the NIC */
 	CV__COUNT
 };
 
@@ -42,6 +43,7 @@ struct conv {
 	uint16_t mss;
 	uint8_t frag;             /* 0 none, else an enum conv_variant of the CV_FRAG family */
 	uint32_t ipid;            /* next IP identification for fragments */
+	uint8_t offload;          /* leave TCP checksums unfilled */
 	unsigned seed;
 	conv_out_fn out;
 	void *ctx;

@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 			"[--seed N] [--v6] [--filter SUBSTR]\n");
 		return 2;
 	}
-	int want[CV__COUNT] = { 1, 1, 1, 1, 1, 0, 0, 0, 0 };
+	int want[CV__COUNT] = { 1, 1, 1, 1, 1, 0, 0, 0, 0, 0 };
 	unsigned seed = 1;
 	int v6 = 0;
 	const char *filter = NULL;
@@ -148,7 +148,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "seam-pcapgen: %s\n", err);
 		return 1;
 	}
-	pcap_t *pd = pcap_open_dead(DLT_EN10MB, 65535);
+	pcap_t *pd = pcap_open_dead(DLT_EN10MB, 262144);
 	struct sink sink = { pcap_dump_open(pd, argv[2]), 0 };
 	FILE *man = fopen(argv[3], "w");
 	if (!sink.d || !man) {

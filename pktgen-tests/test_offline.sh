@@ -27,6 +27,7 @@ ok "corpus over IPv6, whole and out of order" run_case v6 --v6 --variants whole,
 ok "corpus with another random seed" run_case seed2 --variants split,ooo,dup --seed 4242
 ok "corpus in IPv4 fragments: in order, reversed, overlapping" run_case frag4 --variants frag,frag_ooo,frag_overlap
 ok "corpus in IPv6 fragments: in order, reversed, overlapping" run_case frag6 --v6 --variants frag,frag_ooo,frag_overlap
+ok "corpus as a host captures itself: 64 kB GSO frames, offloaded checksums" run_case super --variants super
 
 if [ -f "$SURI" ]; then
 	ok "records validate against Suricata's schema (seam object aside)" \
