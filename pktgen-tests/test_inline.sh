@@ -40,7 +40,9 @@ backend be
 HAP
 ip netns exec "$NS_S" haproxy -D -f "$T/haproxy.cfg" -p "$T/haproxy.pid" 2>"$T/haproxy.err" || true
 
-ok "seam comes up inline on $IF_A <-> $IF_B" seam_start "$BUILD" "$T"
+# started here, not in a subshell, so the cleanup can stop it
+seam_start "$BUILD" "$T" > "$T/start.out" 2>&1; echo $? > "$T/start.rc"
+ok "seam comes up inline on $IF_A <-> $IF_B" sh -c "cat $T/start.out; [ \"\$(cat $T/start.rc)\" = 0 ]"
 
 curl_200() {
 	local n=0 code
@@ -119,7 +121,8 @@ benign_untouched() {
 }
 ok "benign exchanges are never reset" benign_untouched
 
-ok "seam exits cleanly on SIGTERM" seam_stop
+seam_stop > "$T/stop.out" 2>&1; echo $? > "$T/stop.rc"
+ok "seam exits cleanly on SIGTERM" sh -c "cat $T/stop.out; [ \"\$(cat $T/stop.rc)\" = 0 ] && grep -q 'identity.*holds' $T/seam.out"
 
 stats_check() {
 	/usr/bin/python3 - "$T/eve.json" <<'PY'
