@@ -449,7 +449,7 @@ static int bench_run(struct app *a)
 	struct worker *w = a->wk[0];
 	static const char *const st[] = { "io", "decode", "flow", "reasm", "full" };
 	uint64_t hz = rte_get_tsc_hz();
-	uint64_t t_end = rte_get_tsc_cycles() + hz / 2;
+	uint64_t t_end = rte_get_tsc_cycles() + hz;   /* warm-up: tables and pools touched once */
 	while (rte_get_tsc_cycles() < t_end) {
 		drain_events(a);
 		usleep(1000);

@@ -1760,6 +1760,35 @@ static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 			continue;
 		}
 
+		if (st == H1_HDR_VALUE && !d->cr) {
+			/* the common case, in bulk: a run of ordinary value bytes */
+			uint32_t j = i;
+			while (j < n && (p[j] >= 0x20 ? p[j] != 0x7f : p[j] == '\t'))
+				j++;
+			uint32_t k = j - i;
+			if (k) {
+				if ((d->hid != HID_OTHER || x->env->sigs) && d->hid != HID_FORBIDDEN_TRAILER) {
+					uint32_t room = H1_VAL_MAX - d->val_len;
+					uint32_t c = k < room ? k : room;
+					memcpy(d->val + d->val_len, p + i, c);
+					d->val_len += c;
+					if (k > room)
+						d->val_trunc = 1;
+				}
+				i = j;
+				d->off += k;
+				d->line_len += k;
+				d->hdr_bytes += k;
+				if (unlikely(d->line_len > lim->max_line)) {
+					raise(x, F_H1_LINE_TOO_LONG);
+					go_dead(x);
+				} else if (unlikely(d->hdr_bytes > lim->max_hdr_bytes)) {
+					raise(x, F_H1_HDR_TOO_LARGE);
+					go_dead(x);
+				}
+				continue;
+			}
+		}
 		uint8_t c = p[i];
 		if (d->cr) {
 			d->cr = 0;
