@@ -44,6 +44,25 @@ bench "http_mix_ooo" mix_ooo.pcap reasm
 bench "http_mix_ooo" mix_ooo.pcap full
 bench "attack_corpus" corpus_attacks.pcap full
 
+# live: seam-pktgen through seam --inline over net_memif, verdicts checked
+live() {
+	local d; d=$(mktemp -d)
+	cat > "$d/seam.conf" <<CONF
+seam = { no_huge = true; memory_mb = 768; flow = { max_flows = 65536; max_inspected = 16384; };
+         eve = { file = "/dev/null"; stats_interval = 0; }; };
+CONF
+	"$B/seam" -c "$d/seam.conf" --inline "net_memif0,role=server,socket=$d/a.sock" \
+		"net_memif1,role=server,socket=$d/b.sock" --ctl-socket "$d/ctl.sock" >/dev/null 2>&1 &
+	local sp=$!
+	sleep 2
+	timeout 300 "$B/pktgen-tests/seam-pktgen" --loop "net_memif0,role=client,socket=$d/a.sock" \
+		"net_memif1,role=client,socket=$d/b.sock" --flows "$1" --attacks "$ROOT/pktgen-tests/corpus" \
+		--attack-share 5 --concurrency 128 --timeout-ms 300 --search 2>/dev/null > "$OUT/live.jsonl" || true
+	kill $sp; wait $sp 2>/dev/null
+	rm -rf "$d"
+}
+live $((FLOWS / 4))
+
 "$PY" - "$OUT" <<'PY'
 import json, statistics, sys, os, platform
 out = sys.argv[1]
@@ -71,6 +90,24 @@ for r in rows:
     ratio = r["cycles_per_pkt"] / floor["cycles_per_pkt"] if floor else 0
     print("%-14s %-7s %8.3f %8.2f %10.0f %8.2fx %10.0f %7.0f" % (r["label"], r["stage"], r["mpps"], r["gbps"],
           r["cycles_per_pkt"], ratio, r["flows_per_s"], r["alerts"]))
+live = []
+try:
+    live = [json.loads(l) for l in open(os.path.join(out, "live.jsonl"))]
+except OSError:
+    pass
+runs_live = [l for l in live if "sent" in l]
+zl = next((l["zero_loss_rate_pps"] for l in live if "zero_loss_rate_pps" in l), None)
+if runs_live:
+    first = runs_live[0]
+    print("\nlive through seam --inline over net_memif (seam-pktgen lock step, both on this machine's 2 cores):")
+    for l in runs_live:
+        print("  %9.0f pps: %d/%d benign flows whole, %d/%d attacks stopped, latency p50 %.0f us p99 %.0f us p99.9 %.0f us"
+              % (l["rate_pps"], l["benign_whole"], l["benign"], l["attacks_stopped"], l["attacks"],
+                 l["latency_us"]["p50"], l["latency_us"]["p99"], l["latency_us"]["p99.9"]))
+    if zl is not None:
+        print("  highest rate with no benign loss and every attack stopped: %.0f pps" % zl)
+    res["live"] = {"runs": runs_live, "zero_loss_rate_pps": zl}
+    json.dump(res, open(os.path.join(out, "results.json"), "w"), indent=1)
 full = next((r for r in rows if r["label"] == "http_mix" and r["stage"] == "full"), None)
 if full:
     need25 = 25 / full["gbps"] if full["gbps"] else 0
