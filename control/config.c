@@ -61,7 +61,6 @@ void cfg_defaults(struct seam_cfg *c)
 	c->ooo_max_bytes = 1 << 20;
 	c->retain_bytes = 2048;
 	c->held_max_segs = 32768;
-	c->overlap_policy = OVL_FIRST;
 	c->tiny_seg_bytes = 8;
 	c->tiny_seg_count = 16;
 	c->checksum_verify = 1;
@@ -348,7 +347,7 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 
 	g = group(&l, s, "reasm");
 	static const char *const reasm_keys[] = { "ooo_max_segs", "ooo_max_bytes", "retain_bytes",
-		"held_max_segs", "overlap_policy", "tiny_seg_bytes", "tiny_seg_count", "checksum_verify", NULL };
+		"held_max_segs", "tiny_seg_bytes", "tiny_seg_count", "checksum_verify", NULL };
 	only_keys(&l, g, reasm_keys);
 	get_u32(&l, g, "ooo_max_segs", &c->ooo_max_segs, 0, 65536);
 	get_u32(&l, g, "ooo_max_bytes", &c->ooo_max_bytes, 0, 1u << 30);
@@ -357,20 +356,6 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	get_u32(&l, g, "tiny_seg_bytes", &c->tiny_seg_bytes, 0, 1500);
 	get_u32(&l, g, "tiny_seg_count", &c->tiny_seg_count, 1, 1u << 20);
 	get_bool(&l, g, "checksum_verify", &c->checksum_verify);
-	char ovl[16] = "";
-	get_str(&l, g, "overlap_policy", ovl, sizeof(ovl));
-	if (ovl[0]) {
-		static const char *const pols[] = { "first", "last", "linux", "bsd", "windows", NULL };
-		int k = -1;
-		for (int i = 0; pols[i]; i++)
-			if (strcmp(ovl, pols[i]) == 0)
-				k = i;
-		if (k < 0)
-			fail(&l, config_setting_get_member(g, "overlap_policy"), "overlap_policy",
-			     "expected first, last, linux, bsd or windows");
-		else
-			c->overlap_policy = k;
-	}
 	if (c->retain_bytes & (c->retain_bytes - 1))
 		fail(&l, config_setting_get_member(g, "retain_bytes"), "retain_bytes", "must be a power of two");
 

@@ -15,8 +15,6 @@
 
 enum seam_mode { MODE_OFFLINE = 0, MODE_INLINE, MODE_MIRROR };
 
-enum overlap_policy { OVL_FIRST = 0, OVL_LAST, OVL_LINUX, OVL_BSD, OVL_WINDOWS };
-
 #define CFG_MAX_PORTS 8
 
 struct policy {
@@ -47,7 +45,6 @@ struct seam_cfg {
 	int flow_fail_open;        /* table full and nothing to evict: pass or drop */
 
 	uint32_t ooo_max_segs, ooo_max_bytes, retain_bytes, held_max_segs;
-	uint8_t overlap_policy;
 	uint32_t tiny_seg_bytes, tiny_seg_count;
 	int checksum_verify;
 

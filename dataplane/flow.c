@@ -186,9 +186,10 @@ void flow_wheel_advance(struct flow_table *t, uint64_t now_ns, flow_expire_fn ex
 	}
 }
 
-int32_t flow_pick_victim(struct flow_table *t, int *embryonic)
+int32_t flow_pick_victim(struct flow_table *t, int *kind)
 {
-	int32_t oldest = -1;
+	/* among the oldest: embryonic first, then closed, then the oldest */
+	int32_t oldest = -1, closed = -1;
 	uint32_t scanned = 0;
 	for (uint32_t s = 1; s <= WHEEL_SLOTS && scanned < 256; s++) {
 		uint32_t idx = t->wheel[(t->wheel_sec + s) % WHEEL_SLOTS];
@@ -196,11 +197,13 @@ int32_t flow_pick_victim(struct flow_table *t, int *embryonic)
 			if (oldest < 0)
 				oldest = idx;
 			if (t->f[idx].state == FS_NEW) {
-				*embryonic = 1;
+				*kind = VICTIM_EMBRYONIC;
 				return idx;
 			}
+			if (closed < 0 && t->f[idx].state == FS_CLOSED)
+				closed = idx;
 		}
 	}
-	*embryonic = 0;
-	return oldest;
+	*kind = closed >= 0 ? VICTIM_CLOSED : VICTIM_ESTABLISHED;
+	return closed >= 0 ? closed : oldest;
 }

@@ -41,6 +41,7 @@ struct tcp_half {
 	uint8_t csum_good;        /* a good checksum was seen from this side */
 	uint8_t csum_offload;     /* ... or only bad ones: capture offload */
 	uint8_t tiny;             /* consecutive tiny segments in a header block */
+	uint8_t zero_win;         /* this side's last advertised window was zero */
 };
 
 struct flow_cold {
@@ -112,8 +113,9 @@ void flow_cold_put(struct flow_table *t, struct flow *f);
  * passed.  at_most bounds the work (0 = unbounded, for shutdown). */
 typedef void (*flow_expire_fn)(void *ctx, int32_t idx);
 void flow_wheel_advance(struct flow_table *t, uint64_t now_ns, flow_expire_fn expire, void *ctx);
-/* Pick a victim for eviction: an embryonic flow if one is found within a
- * short scan of the oldest slots, else the oldest flow. -1 when empty. */
-int32_t flow_pick_victim(struct flow_table *t, int *embryonic);
+/* Pick a victim for eviction within a short scan of the oldest slots: an
+ * embryonic flow, else a closed one, else the oldest. -1 when empty. */
+enum { VICTIM_EMBRYONIC = 0, VICTIM_CLOSED, VICTIM_ESTABLISHED };
+int32_t flow_pick_victim(struct flow_table *t, int *kind);
 
 #endif

@@ -372,10 +372,12 @@ static int32_t flow_create(struct worker *w, const struct flow_key *k, hash_sig_
 {
 	int32_t idx = flow_insert(&w->ft, k, sig, w->now_ns);
 	if (idx < 0) {
-		int emb;
-		int32_t v = flow_pick_victim(&w->ft, &emb);
+		int kind;
+		int32_t v = flow_pick_victim(&w->ft, &kind);
 		if (v >= 0) {
-			w->flowc[emb ? FLOWC_evicted_embryonic : FLOWC_evicted_established]++;
+			static const uint8_t ctr[] = { FLOWC_evicted_embryonic, FLOWC_evicted_closed,
+						       FLOWC_evicted_established };
+			w->flowc[ctr[kind]]++;
 			flow_end(w, v, FLOW_END_EVICTED);
 			idx = flow_insert(&w->ft, k, sig, w->now_ns);
 		}
@@ -693,6 +695,12 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 	h->ttl = p->ttl;
 	if (p->tcp_flags & TH_ACK)
 		h->last_ack = p->ack;
+	/* data into a zero window: a receiver keeps at most a probe byte of it */
+	if (p->payload_len > 1 && o->zero_win && !(p->tcp_flags & (TH_SYN | TH_RST))) {
+		w->tcpc[TCPC_zero_window_data]++;
+		tcp_finding(w, f, F_TCP_ZWP_DATA, dir, 0);
+	}
+	h->zero_win = p->win == 0 && !(p->tcp_flags & (TH_SYN | TH_RST));
 
 	uint32_t seq = p->seq;
 	uint32_t len = p->payload_len;

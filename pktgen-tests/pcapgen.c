@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 	unsigned seed = 1;
 	int v6 = 0;
 	const char *filter = NULL;
-	uint32_t mix = 0;
+	uint32_t mix = 0, synflood = 0;
 	int variants_given = 0;
 	for (int i = 4; i < argc; i++) {
 		if (strcmp(argv[i], "--variants") == 0 && i + 1 < argc) {
@@ -62,6 +62,8 @@ int main(int argc, char **argv)
 			free(s);
 		} else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
 			seed = strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--synflood") == 0 && i + 1 < argc) {
+			synflood = strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--mix") == 0 && i + 1 < argc) {
 			mix = strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--v6") == 0) {
@@ -118,6 +120,17 @@ int main(int argc, char **argv)
 				uint8_t sa[4] = { 10, 2, 0, 80 };
 				memcpy(cli.addr, ca, 4);
 				memcpy(srv.addr, sa, 4);
+			}
+			/* a SYN flood from spoofed sources in front of each flow */
+			for (uint32_t sf = 0; sf < synflood; sf++) {
+				static struct conv fl;
+				struct conv_ep sp = cli;
+				unsigned r = (flow * 7919u + sf) * 2654435761u;
+				sp.addr[0] = 172; sp.addr[1] = 16 + (r & 15); sp.addr[2] = r >> 8; sp.addr[3] = r >> 16;
+				sp.port = 1024 + (r >> 20) % 60000;
+				conv_init(&fl, &sp, &srv, ts, r, to_pcap, &sink);
+				conv_packet(&fl, 0, 0x02, fl.cseq, NULL, 0);
+				ts += 1;
 			}
 			conv_init(&c, &cli, &srv, ts, seed + flow, to_pcap, &sink);
 			conv_play(&c, k, v);

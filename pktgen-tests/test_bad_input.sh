@@ -70,4 +70,25 @@ mix_clean() {
 	/usr/bin/python3 "$SRC/pktgen-tests/check_eve.py" "$T/mix.tsv" "$T/mix.json"
 }
 ok "a generated mix of 3000 ordinary connections raises no alert" mix_clean
+pressure() {
+	# a small table: 4096 flows, 1024 inspected, tight hold caps
+	cat > "$T/small.conf" <<CONF
+seam = { flow = { max_flows = 4096; max_inspected = 1024; };
+         reasm = { ooo_max_segs = 64; held_max_segs = 256; }; };
+CONF
+	"$BUILD/pktgen-tests/seam-pcapgen" "$SRC/pktgen-tests/corpus" "$T/flood.pcap" "$T/flood.tsv" \
+		--variants whole,ooo --synflood 150 2>&1 | tail -1 &&
+	"$SEAM" -c "$T/small.conf" --pcap "$T/flood.pcap" --eve "$T/flood.json" || return 1
+	/usr/bin/python3 "$SRC/pktgen-tests/check_eve.py" "$T/flood.tsv" "$T/flood.json" | tail -3 || return 1
+	/usr/bin/python3 - "$T/flood.json" <<'PY'
+import json, sys
+st = [json.loads(l) for l in open(sys.argv[1]) if '"stats"' in l][-1]["seam"]["counters"]
+f = st["flow"]
+print({k: v for k, v in f.items() if v})
+assert f["evicted_embryonic"] > 100000, "the flood was evicted"
+assert f["evicted_established"] == 0, "established flows kept"
+assert st["pkt"]["rx"] == sum(st["fate"].values()) + st["pkt"]["held"]
+PY
+}
+ok "SYN flood at full table: embryonic flows evicted first, every attack still caught" pressure
 tap_done

@@ -95,9 +95,9 @@ static void eviction_prefers_embryonic_flows(void **st)
 		int32_t idx = flow_insert(&ft, &k, rte_hash_hash(ft.h, &k), t0);
 		ft.f[idx].state = i == 7 ? FS_NEW : FS_ESTABLISHED;
 	}
-	int emb;
-	int32_t v = flow_pick_victim(&ft, &emb);
-	assert_true(emb);
+	int kind;
+	int32_t v = flow_pick_victim(&ft, &kind);
+	assert_int_equal(kind, VICTIM_EMBRYONIC);
 	assert_int_equal(ft.f[v].state, FS_NEW);
 	for (uint32_t s = 0; s < WHEEL_SLOTS; s++)
 		while (ft.wheel[s] != FLOW_NIL)
