@@ -218,18 +218,33 @@ void ws_feed(struct insp_sess *s, int is_client, const uint8_t *p, uint32_t n,
 			uint64_t k = n - i < d->left ? n - i : d->left;
 			/* unmask only what a rule reads: close codes and text */
 			int text = (d->opcode == 1 || (d->opcode == 0 && d->in_msg)) && d->msg_text;
-			if (d->opcode == 8 || text) {
-				for (uint64_t j = 0; j < k; j++) {
+			if (d->opcode == 8) {
+				for (uint64_t j = 0; j < k && d->close_got < 2; j++)
+					d->close_code[d->close_got++] = p[i + j] ^ (d->masked ? d->mask[(d->done + j) & 3] : 0);
+			} else if (text) {
+				/* eight bytes at a time while they are ASCII */
+				uint64_t m8[4] = { 0, 0, 0, 0 };
+				if (d->masked)
+					for (int r = 0; r < 4; r++)
+						for (int t = 0; t < 8; t++)
+							m8[r] |= (uint64_t)d->mask[(r + t) & 3] << (8 * t);
+				for (uint64_t j = 0; j < k;) {
+					if (d->utf8_state == 0 && k - j >= 8) {
+						uint64_t v;
+						memcpy(&v, p + i + j, 8);
+						v ^= m8[(d->done + j) & 3];
+						if (!(v & 0x8080808080808080ull)) {
+							j += 8;
+							continue;
+						}
+					}
 					uint8_t b = p[i + j] ^ (d->masked ? d->mask[(d->done + j) & 3] : 0);
-					if (d->opcode == 8 && d->close_got < 2)
-						d->close_code[d->close_got++] = b;
-					else if (d->opcode == 8)
-						continue;
-					else if (utf8_step(&d->utf8_state, b) < 0) {
+					if (utf8_step(&d->utf8_state, b) < 0) {
 						raise(&x, F_WS_UTF8_INVALID);
 						d->msg_text = 0;
 						break;
 					}
+					j++;
 				}
 			}
 			i += k;

@@ -23,7 +23,9 @@ gen() {   # name corpus-dir args...
 	local n=$1 c=$2; shift 2
 	[ -s "$OUT/$n.pcap" ] || "$B/pktgen-tests/seam-pcapgen" "$c" "$OUT/$n.pcap" "$OUT/$n.tsv" "$@" 2>/dev/null
 }
-gen mix - --mix "$FLOWS" --seed 1
+gen mix - --mix "$FLOWS" --seed 1 --mix-kind http1
+gen h2c - --mix $((FLOWS / 2)) --seed 3 --mix-kind h2c
+gen ws - --mix $((FLOWS / 4)) --seed 4 --mix-kind ws
 # small out-of-order segments: ten times the packets, so fewer flows
 gen mix_ooo - --mix $((FLOWS / 10)) --seed 2 --variants ooo
 gen corpus_attacks "$ROOT/pktgen-tests/corpus" --variants whole
@@ -43,6 +45,8 @@ done
 bench "http_mix_ooo" mix_ooo.pcap reasm
 bench "http_mix_ooo" mix_ooo.pcap full
 bench "attack_corpus" corpus_attacks.pcap full
+bench "h2c_mix" h2c.pcap full
+bench "websocket_mix" ws.pcap full
 
 # live: seam-pktgen through seam --inline over net_memif, verdicts checked
 live() {

@@ -6,7 +6,10 @@
 
 #include "corpus.h"
 
+enum mix_kind { MIX_ALL = 0, MIX_HTTP1, MIX_H2C, MIX_WS };
+
 /* Fill corp with flows synthetic benign cases (freed by corpus_free). */
 void mix_build(struct corpus *corp, uint32_t flows, unsigned seed);
+void mix_build_kind(struct corpus *corp, uint32_t flows, unsigned seed, enum mix_kind kind);
 
 #endif

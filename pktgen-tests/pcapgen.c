@@ -42,6 +42,7 @@ int main(int argc, char **argv)
 	int v6 = 0;
 	const char *filter = NULL;
 	uint32_t mix = 0, synflood = 0;
+	enum mix_kind mix_kind = MIX_ALL;
 	int variants_given = 0;
 	for (int i = 4; i < argc; i++) {
 		if (strcmp(argv[i], "--variants") == 0 && i + 1 < argc) {
@@ -64,6 +65,9 @@ int main(int argc, char **argv)
 			seed = strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--synflood") == 0 && i + 1 < argc) {
 			synflood = strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--mix-kind") == 0 && i + 1 < argc) {
+			const char *k = argv[++i];
+			mix_kind = !strcmp(k, "h2c") ? MIX_H2C : !strcmp(k, "ws") ? MIX_WS : !strcmp(k, "http1") ? MIX_HTTP1 : MIX_ALL;
 		} else if (strcmp(argv[i], "--mix") == 0 && i + 1 < argc) {
 			mix = strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--v6") == 0) {
@@ -78,7 +82,7 @@ int main(int argc, char **argv)
 	struct corpus corp = { 0 };
 	char err[512];
 	if (mix) {
-		mix_build(&corp, mix, seed);
+		mix_build_kind(&corp, mix, seed, mix_kind);
 		if (!variants_given) {
 			memset(want, 0, sizeof(want));
 			want[CV_WHOLE] = 1;

@@ -65,11 +65,11 @@ PY
 ok "hostile frames are each counted under a reason" hostile
 
 mix_clean() {
-	"$BUILD/pktgen-tests/seam-pcapgen" - "$T/mix.pcap" "$T/mix.tsv" --mix 1500 --seed 77 --variants whole,ooo 2>/dev/null &&
+	"$BUILD/pktgen-tests/seam-pcapgen" - "$T/mix.pcap" "$T/mix.tsv" --mix 1500 --seed 77 --variants whole,split 2>/dev/null &&
 	"$SEAM" --pcap "$T/mix.pcap" --eve "$T/mix.json" &&
 	/usr/bin/python3 "$SRC/pktgen-tests/check_eve.py" "$T/mix.tsv" "$T/mix.json"
 }
-ok "a generated mix of 3000 ordinary connections raises no alert" mix_clean
+ok "a generated mix of 3000 ordinary connections (HTTP/1 with proxies, h2c, WebSocket) raises no alert" mix_clean
 pressure() {
 	# a small table: 4096 flows, 1024 inspected, tight hold caps
 	cat > "$T/small.conf" <<CONF
