@@ -42,6 +42,7 @@ struct tcp_half {
 	uint8_t csum_offload;     /* ... or only bad ones: capture offload */
 	uint8_t tiny;             /* consecutive tiny segments in a header block */
 	uint8_t zero_win;         /* this side's last advertised window was zero */
+	uint32_t win;             /* this side's last advertised window, scaled */
 };
 
 struct flow_cold {

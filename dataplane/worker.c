@@ -725,7 +725,18 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 		f->state = FS_ESTABLISHED;
 	}
 
+	if (!(p->tcp_flags & TH_SYN))
+		h->win = (uint32_t)p->win << (h->wscale != 0xff && o->wscale != 0xff ? h->wscale : 0);
 	if (p->tcp_flags & TH_RST) {
+		/* RFC 5961 §3: a receiver honours a RST only inside its window;
+		 * one outside would let an injected RST stop inspection early */
+		const struct reasm_dir *rd = f->cold ? &f->cold->rd[dir] : NULL;
+		if (rd && rd->started && !(seq == rd->next ||
+		    (seq_le(rd->next, seq) && seq_lt(seq, rd->next + (o->win ? o->win : 1))))) {
+			w->tcpc[TCPC_rst_out_of_window]++;
+			fate_pass(w, m, peer);
+			return;
+		}
 		h->rst = 1;
 		f->state = FS_CLOSED;
 		if (f->cold)

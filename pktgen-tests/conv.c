@@ -4,7 +4,7 @@
 #include "conv.h"
 
 const char *const conv_variant_names[CV__COUNT] = {
-	"whole", "bytes", "split", "ooo", "dup", "overlap_diff", "frag", "frag_ooo", "frag_overlap", "super",
+	"whole", "bytes", "split", "ooo", "dup", "overlap_diff", "frag", "frag_ooo", "frag_overlap", "super", "rst_inject",
 };
 
 static void wr16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v; }
@@ -262,7 +262,12 @@ void conv_play(struct conv *c, const struct corpus_case *k, enum conv_variant v)
 		c->mss = 1200;
 		v = CV_WHOLE;
 	}
+	int inject = v == CV_RST_INJECT;
+	if (inject)
+		v = CV_WHOLE;
 	conv_handshake(c);
+	if (inject)
+		conv_packet(c, 0, 0x04, c->cseq + 50000000u, NULL, 0);
 	for (int i = 0; i < k->nchunks; i++)
 		conv_send(c, k->chunk[i].dir, k->chunk[i].data, k->chunk[i].len, v);
 	conv_close(c, 0);

@@ -22,6 +22,7 @@ enum conv_variant {
 	CV_FRAG_OOO,      /* ... fragments in reverse order */
 	CV_FRAG_OVERLAP,  /* ... with an overlapping fragment of other bytes */
 	CV_SUPER,         /* as a host captures its own traffic: 64 kB GSO frames, checksums left to the NIC */
+	CV_RST_INJECT,    /* a RST outside the window first: receivers ignore it, so must the inspector */
 	CV__COUNT
 };
 

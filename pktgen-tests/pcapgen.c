@@ -37,7 +37,7 @@ int main(int argc, char **argv)
 			"[--seed N] [--v6] [--filter SUBSTR]\n");
 		return 2;
 	}
-	int want[CV__COUNT] = { 1, 1, 1, 1, 1, 0, 0, 0, 0, 0 };
+	int want[CV__COUNT] = { 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0 };
 	unsigned seed = 1;
 	int v6 = 0;
 	const char *filter = NULL;

@@ -28,6 +28,7 @@ ok "corpus with another random seed" run_case seed2 --variants split,ooo,dup --s
 ok "corpus in IPv4 fragments: in order, reversed, overlapping" run_case frag4 --variants frag,frag_ooo,frag_overlap
 ok "corpus in IPv6 fragments: in order, reversed, overlapping" run_case frag6 --v6 --variants frag,frag_ooo,frag_overlap
 ok "corpus as a host captures itself: 64 kB GSO frames, offloaded checksums" run_case super --variants super
+ok "an out-of-window RST injected first does not stop inspection" run_case rst --variants rst_inject
 
 if [ -f "$SURI" ]; then
 	ok "records validate against Suricata's schema (seam object aside)" \
