@@ -37,6 +37,16 @@ else
 	TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - Suricata schema compatibility # SKIP ../shared not present"
 fi
 
+# offline needs neither root nor hugepages
+as_user() {
+	[ "$(id -u)" = 0 ] || { "$SEAM" --pcap "$T/v4.pcap" --eve "$T/user.json"; return; }
+	chmod 755 "$T"; chmod 644 "$T/v4.pcap"
+	mkdir -p "$T/u" && chmod 777 "$T/u"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$SEAM" --pcap "$T/v4.pcap" --eve "$T/u/e.json" &&
+	[ "$(grep -c '"event_type":"alert"' "$T/u/e.json")" = "$(grep -c '"event_type":"alert"' "$T/v4.json")" ]
+}
+ok "offline mode runs as an ordinary user (nobody), same alerts" as_user
+
 # the same capture twice gives the same alerts (deterministic)
 same_twice() {
 	"$SEAM" --pcap "$T/v4.pcap" --eve "$T/again.json" &&
