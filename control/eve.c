@@ -117,6 +117,8 @@ void community_id_v1(uint16_t seed, int ipver, const uint8_t *src, const uint8_t
 
 static const char *app_proto(const struct insp_meta *m)
 {
+	if (m->ws_valid)
+		return "websocket";
 	if (m->proto_len == 6 && memcmp(m->proto, "HTTP/2", 6) == 0)
 		return "http2";
 	return "http";
@@ -168,6 +170,7 @@ static void http_obj(FILE *f, const struct insp_meta *m)
 	if (m->proto_len) { SEP(); fputs("\"protocol\":", f); json_str(f, m->proto, m->proto_len); }
 	if (m->status) { SEP(); fprintf(f, "\"status\":%u", m->status); }
 	if (m->xff_len) { SEP(); fputs("\"xff\":", f); json_str(f, m->xff, m->xff_len); }
+	if (m->h2_stream) { SEP(); fprintf(f, "\"http2\":{\"stream_id\":%u}", m->h2_stream); }
 #undef SEP
 	fputc('}', f);
 }
@@ -221,6 +224,16 @@ void eve_write_evt(struct eve *e, const struct evt *ev)
 		fprintf(f, "\",\"category\":\"%s\",\"severity\":%d}", cat, sev);
 	}
 	http_obj(f, &ev->meta);
+	if (ev->meta.ws_valid) {
+		static const char *const ops[16] = { "continuation", "text", "binary", "reserved3", "reserved4",
+			"reserved5", "reserved6", "reserved7", "close", "ping", "pong", "reserved11", "reserved12",
+			"reserved13", "reserved14", "reserved15" };
+		fprintf(f, ",\"websocket\":{\"fin\":%s,\"opcode\":\"%s\"", ev->meta.ws_fin ? "true" : "false",
+			ops[ev->meta.ws_opcode & 15]);
+		if (ev->meta.ws_mask)
+			fprintf(f, ",\"mask\":%u", ev->meta.ws_mask);
+		fputc('}', f);
+	}
 	const struct sig *sg = ev->finding == F_SIG_MATCH ? sig_by_id(e->sigs, ev->sig_id) : NULL;
 	fprintf(f, ",\"seam\":{\"finding\":\"%s\",\"tier\":\"%s\",\"offset\":%lu,\"direction\":\"%s\","
 		"\"verdict\":\"%s\",\"enforced\":%s",

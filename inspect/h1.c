@@ -930,6 +930,25 @@ static void host_vs_target(struct ctx *x)
 		raise(x, F_H1_HOST_MISMATCH);
 }
 
+/* Where the registrable part of a host name starts: the last two labels,
+ * three under a short second level of a country code (example.co.uk).
+ * An address literal is all one site. */
+static uint32_t site_start(const char *h, uint32_t n)
+{
+	if (n && (h[0] == '[' || (h[n - 1] >= '0' && h[n - 1] <= '9')))
+		return 0;
+	uint32_t dots[3] = { 0, 0, 0 }, nd = 0;
+	for (uint32_t i = n; i-- > 0 && nd < 3;)
+		if (h[i] == '.')
+			dots[nd++] = i;
+	if (nd < 2)
+		return 0;
+	uint32_t tld = n - dots[0] - 1, sld = dots[0] - dots[1] - 1;
+	if (tld == 2 && sld <= 3)
+		return nd == 3 ? dots[2] + 1 : 0;
+	return dots[1] + 1;
+}
+
 static void req_hdrs_done(struct ctx *x)
 {
 	struct h1_dir *d = x->d;
@@ -977,14 +996,16 @@ static void req_hdrs_done(struct ctx *x)
 			raise(x, F_WS_HANDSHAKE_INVALID);
 		if (f & MF_WS_VERSION_BAD)
 			raise(x, F_WS_VERSION_INVALID);
-		/* an Origin naming another host than Host (ports aside), or null */
+		/* an Origin from another site than Host (ports and subdomains of
+		 * the same site aside), or null */
 		struct insp_meta *m = &x->s->meta;
 		uint32_t hl = 0;
 		while (hl < m->host_len && m->host[hl] != ':')
 			hl++;
+		uint32_t hs = site_start(m->host, hl), os = site_start(x->c->origin_host, x->c->origin_len);
 		int foreign = (f & MF_ORIGIN_FOREIGN) ||
-			      (x->c->origin_len && !(x->c->origin_len == hl &&
-						      strncasecmp(x->c->origin_host, m->host, hl) == 0));
+			      (x->c->origin_len && !(x->c->origin_len - os == hl - hs &&
+						      strncasecmp(x->c->origin_host + os, m->host + hs, hl - hs) == 0));
 		x->c->ws_cookie = (f & MF_COOKIE) != 0;
 		x->c->ws_foreign = foreign;
 	}

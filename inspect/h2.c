@@ -39,6 +39,7 @@ static void raise(struct hctx *x, enum finding f)
 		.tier = finding_table[f].tier,
 		.action = -1,
 	};
+	x->s->meta.h2_stream = x->d->blk_sid ? x->d->blk_sid : x->d->fsid;
 	x->env->emit(x->env->user, &hit, &x->s->meta);
 }
 

@@ -49,6 +49,9 @@ struct insp_meta {
 	uint8_t client_ipver;     /* attributed client address (forwarding chain) */
 	uint8_t client_addr[16];
 	char xff[96];             /* X-Forwarded-For as received (first 95 bytes) */
+	uint32_t h2_stream;       /* HTTP/2 stream the finding concerns */
+	uint32_t ws_mask;         /* WebSocket frame the finding concerns */
+	uint8_t ws_valid, ws_opcode, ws_fin;
 };
 
 struct insp_hit {

@@ -44,7 +44,13 @@ static void raise(struct wctx *x, enum finding f)
 		.tier = finding_table[f].tier,
 		.action = -1,
 	};
-	x->env->emit(x->env->user, &hit, &x->s->meta);
+	struct insp_meta *m = &x->s->meta;
+	m->ws_valid = 1;
+	m->ws_opcode = x->d->opcode;
+	m->ws_fin = x->d->fin;
+	m->ws_mask = x->d->masked ? (uint32_t)x->d->mask[0] << 24 | x->d->mask[1] << 16 |
+				    x->d->mask[2] << 8 | x->d->mask[3] : 0;
+	x->env->emit(x->env->user, &hit, m);
 }
 
 /* UTF-8 validation (RFC 3629) one byte at a time: state = bytes still
