@@ -15,7 +15,7 @@
 	X(drop_unverifiable,  "retransmission older than the verification ring") \
 	X(drop_dup_held,      "duplicate of a segment already held") \
 	X(drop_ooo_cap,       "out-of-order hold cap reached") \
-	X(drop_too_far,       "segment starts too far beyond the stream") \
+	X(drop_too_far,       "segment beyond the receiver's window or too far ahead") \
 	X(drop_flow_cap,      "flow table full, fail-closed") \
 	X(drop_after_close,   "data after FIN or RST") \
 	X(drop_fragment,      "IP fragment dropped by reassembly (overlap, timeout, too many)") \
@@ -62,6 +62,7 @@
 	X(ttl_change,         "TTL/hop limit changed inside a flow") \
 	X(zero_window_data,   "data sent into a zero window") \
 	X(rst_out_of_window,  "RSTs outside the receiver's window: ignored, as the receiver does") \
+	X(beyond_window,      "data beyond the receiver's window (inline: dropped)") \
 	X(frag_in,            "IP fragments received") \
 	X(frag_reassembled,   "datagrams reassembled from fragments") \
 	X(frag_overlap,       "datagrams with overlapping fragments") \

@@ -456,6 +456,19 @@ static void handle_data(struct worker *w, struct flow *f, uint8_t dir, struct rt
 	int inline_mode = w->mode == MODE_INLINE;
 
 	w->tcpc[TCPC_seg_data]++;
+	/* Inline, bytes beyond what the receiver has said it will take are
+	 * dropped as the receiver would drop them (RFC 9293 §3.10.7.4); only
+	 * judged once both window scales are known and the receiver has
+	 * acknowledged something, with a window's slack for ACKs in flight. */
+	if (inline_mode) {
+		const struct tcp_half *rcv = &f->half[!dir];
+		if (rcv->last_ack && f->half[dir].syn && rcv->syn && rcv->wscale != 0xff &&
+		    seq_lt(rcv->last_ack + 2 * (rcv->win + 65535u), seq + len)) {
+			w->tcpc[TCPC_beyond_window]++;
+			fate_drop(w, m, FATE_drop_too_far);
+			return;
+		}
+	}
 	enum reasm_result r = reasm_offer(rd, &w->rp, &w->rl, seq, data, len, m, &off);
 	if ((r == RA_CAP_DIR || r == RA_CAP_POOL) && !inline_mode && rd->held) {
 		/* offline/mirror: a gap that big will not fill; read on past it */
