@@ -48,6 +48,8 @@ void cfg_defaults(struct seam_cfg *c)
 	c->no_huge = 0;
 	snprintf(c->eve_file, sizeof(c->eve_file), "eve.json");
 	c->stats_interval = 10;
+	c->blocked_pcap_mb = 64;
+	c->blocked_pcap_files = 10;
 	c->flow_events = 1;
 	c->max_flows = 262144;
 	c->max_inspected = 65536;
@@ -326,11 +328,15 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	}
 
 	const config_setting_t *g = group(&l, s, "eve");
-	static const char *const eve_keys[] = { "file", "stats_interval", "flow_events", NULL };
+	static const char *const eve_keys[] = { "file", "stats_interval", "flow_events", "blocked_pcap",
+		"blocked_pcap_mb", "blocked_pcap_files", NULL };
 	only_keys(&l, g, eve_keys);
 	get_str(&l, g, "file", c->eve_file, sizeof(c->eve_file));
 	get_u32(&l, g, "stats_interval", &c->stats_interval, 0, 86400);
 	get_bool(&l, g, "flow_events", &c->flow_events);
+	get_str(&l, g, "blocked_pcap", c->blocked_pcap, sizeof(c->blocked_pcap));
+	get_u32(&l, g, "blocked_pcap_mb", &c->blocked_pcap_mb, 1, 1u << 20);
+	get_u32(&l, g, "blocked_pcap_files", &c->blocked_pcap_files, 1, 100000);
 
 	g = group(&l, s, "flow");
 	static const char *const flow_keys[] = { "max_flows", "max_inspected", "max_h2", "embryonic_timeout",

@@ -34,6 +34,9 @@ struct seam_cfg {
 	char port_dev[CFG_MAX_PORTS][256];
 
 	char eve_file[512];
+	char blocked_pcap[512];    /* prefix of the rotating capture of stopped flows; "" = off */
+	uint32_t blocked_pcap_mb;  /* rotate after this many MB */
+	uint32_t blocked_pcap_files; /* keep this many */
 	uint32_t stats_interval;   /* seconds; 0 = only at exit */
 	int flow_events;
 

@@ -241,6 +241,12 @@ void eve_write_evt(struct eve *e, const struct evt *ev)
 		vd_action_name(ev->action), ev->enforced ? "true" : "false");
 	if (sg)
 		fprintf(f, ",\"sig_id\":%u", sg->id);
+	if (ev->enforced && ev->pcap_idx >= 0 && ev->type == EVT_ALERT && e->pcap_prefix && e->pcap_prefix[0]) {
+		char pf[600];
+		snprintf(pf, sizeof(pf), "%s-%d.pcap", e->pcap_prefix, ev->pcap_idx);
+		fputs(",\"pcap\":", f);
+		json_str(f, pf, strlen(pf));
+	}
 	if (ev->meta.client_ipver) {
 		char ca[64];
 		addr_str(ev->meta.client_ipver, ev->meta.client_addr, ca, sizeof(ca));

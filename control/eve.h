@@ -16,6 +16,7 @@ struct eve {
 	const char *iface[8];     /* in_iface by port id */
 	uint64_t lines;
 	const struct sig_set *sigs;   /* texts of signature alerts */
+	const char *pcap_prefix;      /* blocked-flow captures, for the alert's file name */
 };
 
 int eve_open(struct eve *e, const char *path, char *err, size_t errlen);

@@ -37,6 +37,7 @@ struct evt {
 	uint64_t offset;
 	uint64_t pkts[2], bytes[2];   /* EVT_FLOW: to server, to client */
 	char cause[48];           /* EVT_DROP, EVT_BLOCK_REQ: who ordered it */
+	int32_t pcap_idx;         /* alerts that stopped a flow: the blocked-pcap file, -1 none */
 	struct insp_meta meta;
 };
 

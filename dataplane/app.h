@@ -52,6 +52,10 @@ struct app {
 	struct retired { void *p; int kind; uint64_t token; } retired[32];
 	uint32_t nretired;
 	void *mhd;                    /* Prometheus endpoint */
+	/* the rotating capture of stopped flows */
+	void *pcap_dead, *pcap_dumper;
+	volatile int32_t pcap_idx;
+	uint64_t pcap_bytes;
 };
 
 /* ctl_cmds.c */

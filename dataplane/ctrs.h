@@ -74,6 +74,7 @@
 	X(pass, "") X(log, "") X(alert, "") X(close_after, "") X(drop, "") X(reset, "") X(block, "") \
 	X(events_lost, "events dropped: ring full (live modes only)") \
 	X(operator_resets, "flows reset by seamctl") \
+	X(pcap_lost, "stopped-flow packets not captured: ring or pool full") \
 	X(generation, "policy generation in force (gauge)")
 
 #define FATE_X(n, t) FATE_##n,

@@ -325,6 +325,55 @@ static void parse_args(struct app *a, int argc, char **argv)
 		die("mirror mode needs at least one port");
 }
 
+/* The blocked-flow capture: PREFIX-N.pcap, rotated by size, oldest removed. */
+static void pcap_rotate(struct app *a)
+{
+	char path[700];
+	if (a->pcap_dumper) {
+		pcap_dump_close(a->pcap_dumper);
+		a->pcap_idx++;
+		if (a->pcap_idx >= (int32_t)a->cfg.blocked_pcap_files) {
+			snprintf(path, sizeof(path), "%s-%d.pcap", a->cfg.blocked_pcap,
+				 a->pcap_idx - (int32_t)a->cfg.blocked_pcap_files);
+			unlink(path);
+		}
+	}
+	snprintf(path, sizeof(path), "%s-%d.pcap", a->cfg.blocked_pcap, a->pcap_idx);
+	a->pcap_dumper = pcap_dump_open(a->pcap_dead, path);
+	if (!a->pcap_dumper)
+		fprintf(stderr, "seam: cannot write %s: %s\n", path, pcap_geterr(a->pcap_dead));
+	a->pcap_bytes = 0;
+}
+
+static void drain_pcaps(struct app *a)
+{
+	void *ms[32];
+	for (uint32_t w = 0; w < a->nworkers; w++) {
+		if (!a->wk[w]->pcapq)
+			continue;
+		unsigned n;
+		while ((n = rte_ring_sc_dequeue_burst(a->wk[w]->pcapq, ms, 32, NULL)) > 0)
+			for (unsigned i = 0; i < n; i++) {
+				struct rte_mbuf *m = ms[i];
+				if (a->pcap_dumper) {
+					struct timespec ts;
+					clock_gettime(CLOCK_REALTIME, &ts);
+					struct pcap_pkthdr h = { .caplen = rte_pktmbuf_data_len(m), .len = rte_pktmbuf_pkt_len(m) };
+					h.ts.tv_sec = ts.tv_sec;
+					h.ts.tv_usec = ts.tv_nsec / 1000;
+					pcap_dump(a->pcap_dumper, &h, rte_pktmbuf_mtod(m, u_char *));
+					a->pcap_bytes += h.caplen + 16;
+				}
+				rte_pktmbuf_free(m);
+			}
+	}
+	if (a->pcap_dumper) {
+		pcap_dump_flush(a->pcap_dumper);
+		if (a->pcap_bytes > (uint64_t)a->cfg.blocked_pcap_mb << 20)
+			pcap_rotate(a);
+	}
+}
+
 static void drain_events(void *ctx)
 {
 	struct app *a = ctx;
@@ -597,9 +646,21 @@ int main(int argc, char **argv)
 					       RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (!w->cmdq)
 			die("no memory for worker %u's command ring", i);
+		if (a->cfg.blocked_pcap[0] && a->cfg.mode == MODE_INLINE) {
+			snprintf(rn, sizeof(rn), "pcapq%u", i);
+			w->pcapq = rte_ring_create(rn, 1024, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+			w->pcap_idx = &a->pcap_idx;
+		}
 		w->qsbr = a->qsbr;
 		w->gen_src = &a->gen;
 		w->block_src = &a->blocks;
+	}
+	if (a->cfg.blocked_pcap[0] && a->cfg.mode == MODE_INLINE) {
+		a->pcap_dead = pcap_open_dead(DLT_EN10MB, 65535);
+		a->eve.pcap_prefix = a->cfg.blocked_pcap;
+		pcap_rotate(a);
+		if (!a->pcap_dumper)
+			die("eve.blocked_pcap: cannot write %s-0.pcap", a->cfg.blocked_pcap);
 	}
 	const char *sock = a->ctl_path ? a->ctl_path : a->cfg.mode != MODE_OFFLINE && !a->bench_file
 		? a->cfg.ctl_socket : NULL;
@@ -637,6 +698,7 @@ int main(int argc, char **argv)
 			return bench_run(a);
 		for (;;) {
 			drain_events(a);
+			drain_pcaps(a);
 			ctl_server_poll(&a->ctl, seam_ctl_cmds, a);
 			app_reap(a);
 			notify_watchdog();
@@ -664,6 +726,9 @@ int main(int argc, char **argv)
 		rte_eal_mp_wait_lcore();
 	}
 	drain_events(a);
+	drain_pcaps(a);
+	if (a->pcap_dumper)
+		pcap_dump_close(a->pcap_dumper);
 	uint64_t now = wall_ns();
 	uint64_t ts = a->cfg.mode == MODE_OFFLINE && a->wk[0]->now_ns ? a->wk[0]->now_ns : now;
 	eve_write_stats(&a->eve, ts, (now - a->start_ns) / 1000000000ull, &a->reg);

@@ -90,8 +90,21 @@ static inline void fate_pass(struct worker *w, struct rte_mbuf *m, int16_t peer)
 	rte_pktmbuf_free(m);
 }
 
+/* A copy of a stopped flow's packet for the blocked-flow capture. */
+static void capture_stopped(struct worker *w, struct rte_mbuf *m)
+{
+	struct rte_mbuf *c = rte_pktmbuf_copy(m, w->pktpool, 0, UINT32_MAX);
+	if (!c || rte_ring_sp_enqueue(w->pcapq, c) != 0) {
+		if (c)
+			rte_pktmbuf_free(c);
+		w->vdc[VDC_pcap_lost]++;
+	}
+}
+
 static inline void fate_drop(struct worker *w, struct rte_mbuf *m, enum fate_ctr why)
 {
+	if (unlikely(why == FATE_drop_verdict) && w->pcapq)
+		capture_stopped(w, m);
 	w->fate[why]++;
 	rte_pktmbuf_free(m);
 }
@@ -203,6 +216,7 @@ static void emit_finding(struct worker *w, struct flow *f, enum finding fd, uint
 	e->offset = off;
 	e->action = act;
 	e->enforced = enforce && act >= VD_DROP;
+	e->pcap_idx = e->enforced && w->pcap_idx ? *w->pcap_idx : -1;
 	if (meta)
 		e->meta = *meta;
 	else
@@ -853,6 +867,7 @@ static void emit_tuple(struct worker *w, enum finding fd, const struct frag_trac
 	memcpy(e->dst, t->dst, 16);
 	e->sport = t->sport;
 	e->dport = t->dport;
+	e->pcap_idx = -1;
 	e->flow_id = ((uint64_t)t->id << 16 ^ t->sport << 8 ^ t->dport ^ (uint64_t)t->src[3] << 40) &
 		     ((1ull << 51) - 1);
 	e->ts_ns = w->now_ns;

@@ -73,6 +73,8 @@ struct worker {
 	const struct block_snap *blocks;
 	struct rte_rcu_qsbr *qsbr;
 	struct rte_ring *cmdq;
+	struct rte_ring *pcapq;       /* copies of stopped flows' packets, to the control thread */
+	const volatile int32_t *pcap_idx; /* the blocked-pcap file now being written */
 	uint64_t sig_hits[SIG_HITS_MAX]; /* per signature of the current generation */
 	struct frag_track *cur_frag;  /* the packet being handled was reassembled */
 	struct rte_ring *evq;

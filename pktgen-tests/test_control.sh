@@ -29,7 +29,7 @@ cat > "$T/seam.conf" <<CONF
 seam = {
   no_huge = true;
   memory_mb = 512;
-  eve = { stats_interval = 1; };
+  eve = { stats_interval = 1; blocked_pcap = "$T/blocked"; blocked_pcap_mb = 1; };
   flow = { max_flows = 16384; max_inspected = 4096; };
   signatures = "sigs.conf";
   control = { prometheus = "127.0.0.1:$PORT"; };
@@ -196,4 +196,15 @@ ok "Prometheus metrics parse strictly and agree with seamctl" prometheus
 seam_stop > "$T/stop.out" 2>&1; echo $? > "$T/stop.rc"
 ok "seam exits cleanly" sh -c "cat $T/stop.out; [ \"\$(cat $T/stop.rc)\" = 0 ]"
 ok "state-changing commands were audited" grep -q "audit.*block" "$T/seam.out"
+blocked_capture() {
+	local f
+	f=$(grep '"event_type":"alert"' "$T/eve.json" | grep -o '"pcap":"[^"]*"' | head -1 | cut -d'"' -f4)
+	echo "alert names $f"
+	[ -n "$f" ] && [ -f "$f" ] || return 1
+	local n
+	n=$(tshark -r "$f" 2>/dev/null | wc -l)
+	echo "$n packets of stopped flows in it"
+	[ "$n" -ge 1 ]
+}
+ok "the stopped flow's packets are in the capture the alert names" blocked_capture
 tap_done
