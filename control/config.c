@@ -289,7 +289,8 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	static const char *const keys[] = { "mode", "lcores", "memory_mb", "no_huge", "eal_args", "ports",
-		"eve", "flow", "reasm", "http", "fwd", "rhttp", "policy", "signatures", "control", "burst", NULL };
+		"eve", "flow", "reasm", "http", "fwd", "rhttp", "policy", "signatures", "control", "burst",
+		"inject_port", NULL };
 	only_keys(&l, s, keys);
 
 	char mode[16] = "";
@@ -304,6 +305,7 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	get_u32(&l, s, "memory_mb", &c->memory_mb, 64, 1 << 20);
 	get_bool(&l, s, "no_huge", &c->no_huge);
 	get_str(&l, s, "eal_args", c->eal_extra, sizeof(c->eal_extra));
+	get_str(&l, s, "inject_port", c->inject_port, sizeof(c->inject_port));
 	get_u32(&l, s, "burst", &c->burst, 1, 256);
 	get_str(&l, s, "signatures", c->sig_file, sizeof(c->sig_file));
 

@@ -32,6 +32,7 @@ struct seam_cfg {
 	char eal_extra[256];
 	uint32_t nports;
 	char port_dev[CFG_MAX_PORTS][256];
+	char inject_port[256];     /* mirror: where reset verdicts send their RSTs; "" = alert only */
 
 	char eve_file[512];
 	char blocked_pcap[512];    /* prefix of the rotating capture of stopped flows; "" = off */

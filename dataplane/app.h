@@ -38,6 +38,7 @@ struct app {
 	uint32_t nworkers;
 	uint16_t port_id[CFG_MAX_PORTS];
 	char port_name[CFG_MAX_PORTS][64];
+	char inject_name[64];
 	struct eve eve;
 	struct sig_set sigs;          /* the generation loaded at start */
 	struct stats_reg reg;

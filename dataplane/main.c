@@ -163,6 +163,20 @@ static void build_eal(struct app *a)
 			eal_add(a, "--vdev=%s", dev);
 		}
 	}
+	if (c->mode == MODE_MIRROR && c->inject_port[0]) {
+		char dev[512];
+		char kind = port_classify(c->inject_port, dev, sizeof(dev), CFG_MAX_PORTS - 1, a->inject_name,
+					  sizeof(a->inject_name));
+		if (kind == 'e')
+			die("inject_port %s: no such PCI device, DPDK driver or network interface", c->inject_port);
+		if (kind == 'p') {
+			eal_add(a, "-a");
+			eal_add(a, "%s", dev);
+			pci = 1;
+		} else {
+			eal_add(a, "--vdev=%s", dev);
+		}
+	}
 	if (!pci)
 		eal_add(a, "--no-pci");
 	if (c->eal_extra[0]) {
@@ -588,6 +602,15 @@ int main(int argc, char **argv)
 		die("no memory for %u packet buffers of %u bytes (raise memory_mb, now %u)", nmbuf, dataroom,
 		    a->cfg.memory_mb);
 
+	int inject_id = -1;
+	if (a->cfg.mode == MODE_MIRROR && a->cfg.inject_port[0]) {
+		uint16_t id;
+		if (rte_eth_dev_get_port_by_name(a->inject_name, &id) != 0)
+			die("inject_port %s did not come up", a->cfg.inject_port);
+		if (port_setup(id, 1, nworkers, mp, 0, 0, err, sizeof(err)) < 0)
+			die("inject_port %s: %s", a->cfg.inject_port, err);
+		inject_id = id;
+	}
 	int ts_off = -1;
 	uint64_t ts_flag = 0;
 	for (uint32_t i = 0; i < a->cfg.nports; i++) {
@@ -614,6 +637,7 @@ int main(int argc, char **argv)
 			w->stage = a->bench_stage;
 		w->ts_off = ts_off;
 		w->ts_flag = ts_flag;
+		w->inject = inject_id;
 		w->expected = a->pcap_count;
 		w->txq = i;
 		w->drain = drain_events;

@@ -181,7 +181,8 @@ static void emit_finding(struct worker *w, struct flow *f, enum finding fd, uint
 	w->vdc[act]++;
 	if (act == VD_PASS)
 		return;
-	int enforce = w->mode == MODE_INLINE && act >= VD_CLOSE_AFTER;
+	int enforce = (w->mode == MODE_INLINE || (w->mode == MODE_MIRROR && w->inject >= 0 && act >= VD_RESET)) &&
+		      act >= VD_CLOSE_AFTER;
 	if (enforce) {
 		if (act == VD_CLOSE_AFTER)
 			f->close_after = 1;
@@ -430,18 +431,31 @@ static int32_t flow_create(struct worker *w, const struct flow_key *k, hash_sig_
 
 static void send_rsts(struct worker *w, struct flow *f, uint8_t dir, uint16_t in_port, int16_t peer)
 {
-	if (w->mode != MODE_INLINE || peer < 0 || !w->cur_m)
+	if (w->mode == MODE_MIRROR && w->inject >= 0)
+		in_port = peer = w->inject;     /* the tap port reaches both ends */
+	else if (w->mode != MODE_INLINE || peer < 0 || !w->cur_m)
+		return;
+	if (!w->cur_m)
 		return;
 	const struct pkt *p = w->cur_pkt;
 	const uint8_t *l2 = rte_pktmbuf_mtod(w->cur_m, const uint8_t *);
 	struct tcp_half *h = &f->half[dir], *o = &f->half[!dir];
 	/* towards the receiver of this packet: as if from its sender */
 	uint32_t to_rcv_seq = h->fwd_next ? h->fwd_next : p->seq;
+	if (w->mode == MODE_MIRROR)
+		to_rcv_seq = p->seq + p->payload_len;   /* this segment already reached the receiver */
 	uint32_t to_snd_seq = o->fwd_next ? o->fwd_next : p->ack;
 	struct rte_mbuf *a = rst_build(w->pktpool, l2, p->l3_off, 0, p->ipver, p->src, p->dst,
 				       p->sport, p->dport, to_rcv_seq, to_snd_seq);
 	struct rte_mbuf *b = rst_build(w->pktpool, l2, p->l3_off, 1, p->ipver, p->dst, p->src,
 				       p->dport, p->sport, to_snd_seq, to_rcv_seq);
+	if (w->mode == MODE_MIRROR) {
+		/* from the tap port's own address: spoofing the hosts' MACs would
+		 * teach the switch to send their traffic to us */
+		static const uint8_t inject_mac[6] = { 0x02, 0x5e, 0xa3, 0x00, 0x00, 0x01 };
+		if (a) memcpy(rte_pktmbuf_mtod_offset(a, uint8_t *, 6), inject_mac, 6);
+		if (b) memcpy(rte_pktmbuf_mtod_offset(b, uint8_t *, 6), inject_mac, 6);
+	}
 	if (a) { tx_generated(w, peer, a); w->tcpc[TCPC_rst_sent]++; }
 	if (b) { tx_generated(w, in_port, b); w->tcpc[TCPC_rst_sent]++; }
 }
@@ -1222,6 +1236,7 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->cfg = cfg;
 	w->policy = &cfg->policy;
 	w->mode = cfg->mode;
+	w->inject = -1;
 	w->stage = STAGE_FULL;
 	w->env.lim = &cfg->lim;
 	w->env.emit = on_hit;

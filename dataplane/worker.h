@@ -56,6 +56,7 @@ struct worker {
 	uint16_t nrx;
 	struct wk_rx rx[WK_MAX_RX];
 	uint16_t txq;             /* this worker's TX queue on every port */
+	int16_t inject;           /* mirror: the port RSTs go out of, -1 none */
 	const struct seam_cfg *cfg;
 	const struct policy *policy;
 	struct insp_env env;          /* limits, emit callback, signatures, scratch */
