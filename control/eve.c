@@ -8,14 +8,14 @@
 #include "eve.h"
 #include "finding.h"
 
-int eve_open(struct eve *e, const char *path, char *err, size_t errlen)
+int eve_open(struct eve *e, const char *path, int truncate, char *err, size_t errlen)
 {
 	snprintf(e->path, sizeof(e->path), "%s", path);
 	if (strcmp(path, "-") == 0) {
 		e->f = stdout;
 		return 0;
 	}
-	e->f = fopen(path, "a");
+	e->f = fopen(path, truncate ? "w" : "a");
 	if (!e->f) {
 		snprintf(err, errlen, "cannot open EVE file %s: %s", path, strerror(errno));
 		return -1;

@@ -19,7 +19,9 @@ struct eve {
 	const char *pcap_prefix;      /* blocked-flow captures, for the alert's file name */
 };
 
-int eve_open(struct eve *e, const char *path, char *err, size_t errlen);
+/* Open the EVE file: appended to (a service's log), or truncated when
+ * truncate is set (an offline run writes the events of one capture). */
+int eve_open(struct eve *e, const char *path, int truncate, char *err, size_t errlen);
 /* Reopen the file (SIGHUP, log rotation). */
 int eve_reopen(struct eve *e);
 void eve_close(struct eve *e);

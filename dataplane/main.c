@@ -554,7 +554,7 @@ int main(int argc, char **argv)
 	parse_args(a, argc, argv);
 	if (a->cfg.mode == MODE_OFFLINE || a->bench_file)
 		pcap_prescan(a);
-	if (eve_open(&a->eve, a->cfg.eve_file, err, sizeof(err)) < 0)
+	if (eve_open(&a->eve, a->cfg.eve_file, a->cfg.mode == MODE_OFFLINE, err, sizeof(err)) < 0)
 		die("%s", err);
 	a->eve.sigs = &a->sigs;
 	build_eal(a);

@@ -50,10 +50,12 @@ ok "offline mode runs as an ordinary user (nobody), same alerts" as_user
 # the same capture twice gives the same alerts (deterministic)
 same_twice() {
 	"$SEAM" --pcap "$T/v4.pcap" --eve "$T/again.json" &&
+	"$SEAM" --pcap "$T/v4.pcap" --eve "$T/again.json" &&
+	[ "$(grep -c '"event_type":"stats"' "$T/again.json")" = 1 ] &&
 	diff <(grep -o '"src_port":[0-9]*.*"signature_id":[0-9]*' "$T/v4.json" | sort) \
 	     <(grep -o '"src_port":[0-9]*.*"signature_id":[0-9]*' "$T/again.json" | sort)
 }
-ok "a capture read twice gives the same alerts" same_twice
+ok "a capture read twice gives the same alerts (and --eve is rewritten, not appended)" same_twice
 
 # an empty capture is fine and still reports stats
 empty() {

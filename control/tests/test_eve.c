@@ -49,7 +49,7 @@ static void hostile_url_bytes_stay_valid_json(void **st)
 	int fd = mkstemp(path);
 	close(fd);
 	struct eve e = { 0 };
-	assert_int_equal(eve_open(&e, path, err, sizeof(err)), 0);
+	assert_int_equal(eve_open(&e, path, 1, err, sizeof(err)), 0);
 	struct evt ev = { 0 };
 	ev.type = EVT_ALERT;
 	ev.ipver = 4;
