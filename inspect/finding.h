@@ -44,6 +44,7 @@ enum vd_action {
 	X(H1_LEADING_EMPTY_LINE, "h1.leading_empty_line",  2006, TIER_ACCEPTABLE,L, "Empty line(s) before a start line") \
 	X(H1_STATUS_INVALID,     "h1.status_invalid",      2007, TIER_AMBIGUOUS, R, "HTTP/1 status line is malformed") \
 	X(H1_LINE_TOO_LONG,      "h1.line_too_long",       2008, TIER_AMBIGUOUS, R, "Start line or field longer than the configured limit") \
+	X(H1_METHOD_CASE,        "h1.method_case",         2009, TIER_AMBIGUOUS, R, "Method written in other case than defined (get, Post): servers disagree on it") \
 	/* --- line ends and fields ---------------------------------------- */ \
 	X(H1_BARE_LF,            "h1.bare_lf",             2020, TIER_AMBIGUOUS, R, "Line ended by LF without CR") \
 	X(H1_BARE_CR,            "h1.bare_cr",             2021, TIER_SEVERE,    R, "CR not followed by LF") \

@@ -1275,6 +1275,13 @@ static void req_line_done(struct ctx *x, int state)
 		raise(x, F_H1_UPGRADE_REFUSED_DATA);
 		x->c->ws_refused = 0;
 	}
+	if (!known && m->method_len >= 3 && m->method_len <= 7) {
+		char up[8];
+		for (uint32_t i = 0; i < m->method_len; i++)
+			up[i] = m->method[i] >= 'a' && m->method[i] <= 'z' ? m->method[i] - 32 : m->method[i];
+		if (known_method(up, m->method_len))
+			raise(x, F_H1_METHOD_CASE);
+	}
 	if (m->method_len == 4 && memcmp(m->method, "HEAD", 4) == 0)
 		d->flags |= MF_HEAD | MF_BODYLESS;
 	else if (m->method_len == 7 && memcmp(m->method, "CONNECT", 7) == 0)
@@ -1473,6 +1480,11 @@ static void byte_step(struct ctx *x, uint8_t c)
 	switch (d->state) {
 	case H1_SL_START:
 		if (x->is_req) {
+			if (is_ows(c) && d->lead_ws < 16) {
+				/* whitespace before a request line: some servers skip it */
+				d->lead_ws++;
+				return;
+			}
 			if (!tchar[c]) {
 				if (!d->started)
 					not_http(x);
@@ -1483,6 +1495,9 @@ static void byte_step(struct ctx *x, uint8_t c)
 				return;
 			}
 			req_begin(x);
+			if (d->lead_ws)
+				d->sl_bad |= SLP_WS;
+			d->lead_ws = 0;
 			d->state = H1_SL_METHOD;
 			m->method[0] = c;
 			m->method_len = 1;

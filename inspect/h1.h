@@ -96,6 +96,7 @@ struct h1_dir {
 	uint8_t ext_st;           /* chunk-extension grammar sub-state */
 	uint8_t hex_zero;         /* chunk size so far is a single 0 */
 	uint8_t fwd_kind, fwd_cip, fwd_alias;   /* the forwarding header being read */
+	uint8_t lead_ws;          /* whitespace skipped before a request line */
 	uint16_t nfields;
 	uint16_t status;
 	uint32_t flags;           /* enum h1_msg_flag */
