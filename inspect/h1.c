@@ -1526,14 +1526,16 @@ static void byte_step(struct ctx *x, uint8_t c)
 		}
 		if (!tchar[c])
 			d->sl_bad |= SLP_METHOD;   /* judged once the version says HTTP */
+		/* a long method is kept short here but read to its end: a server
+		 * answering it (405) may keep the connection for the next request;
+		 * 64 bytes without a space open no HTTP connection */
+		if (!d->started && d->line_len >= 64) {
+			not_http(x);
+			return;
+		}
 		if (m->method_len < sizeof(m->method) - 1) {
 			m->method[m->method_len++] = c;
 			m->method[m->method_len] = 0;
-		} else if (!d->started) {
-			not_http(x);        /* no method is this long */
-		} else {
-			raise(x, F_H1_METHOD_INVALID);
-			go_dead(x);
 		}
 		return;
 	case H1_SL_TARGET:
