@@ -29,11 +29,13 @@ static void retire(struct app *a, void *p, int kind)
 	if (!p)
 		return;
 	if (a->nretired == 32) {
-		/* full: wait for the workers once, then free everything */
+		/* full: wait for the workers once, then free what nothing holds */
 		if (a->qsbr)
 			rte_rcu_qsbr_synchronize(a->qsbr, RTE_QSBR_THRID_INVALID);
 		app_reap(a);
 	}
+	if (a->nretired == 32)
+		return;            /* still held by live flows: kept, never freed early */
 	uint64_t tok = a->qsbr ? rte_rcu_qsbr_start(a->qsbr) : 0;
 	a->retired[a->nretired++] = (struct retired){ p, kind, tok };
 }
@@ -53,7 +55,13 @@ void app_reap(struct app *a)
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < a->nretired; i++) {
 		struct retired *r = &a->retired[i];
-		if (!a->qsbr || rte_rcu_qsbr_check(a->qsbr, r->token, false) == 1) {
+		uint64_t refs = 0;
+		if (r->kind == RET_GEN)
+			for (uint32_t w = 0; w < a->nworkers; w++)
+				refs += __atomic_load_n(&a->wk[w]->gen_refs[((struct policy_gen *)r->p)->id & 63],
+							__ATOMIC_RELAXED);
+		/* freed once every worker has moved past it and no flow holds it */
+		if (refs == 0 && (!a->qsbr || rte_rcu_qsbr_check(a->qsbr, r->token, false) == 1)) {
 			if (r->kind == RET_GEN)
 				free_gen(r->p);
 			else
@@ -69,6 +77,12 @@ void app_reap(struct app *a)
 int app_publish_gen(struct app *a, const struct seam_cfg *cfg, struct sig_set *sigs, char *err,
 		    size_t errlen)
 {
+	if (a->nretired >= 30)
+		app_reap(a);
+	if (a->nretired >= 30) {
+		snprintf(err, errlen, "too many older generations still held by live flows; try again when they end");
+		return -1;
+	}
 	struct policy_gen *g = rte_zmalloc("gen", sizeof(*g), 64);
 	if (!g) {
 		snprintf(err, errlen, "no memory for a new policy generation");
@@ -98,6 +112,10 @@ int app_publish_gen(struct app *a, const struct seam_cfg *cfg, struct sig_set *s
 
 void app_publish_blocks(struct app *a, struct block_snap *nb)
 {
+	if (a->nretired >= 31 && a->qsbr) {
+		rte_rcu_qsbr_synchronize(a->qsbr, RTE_QSBR_THRID_INVALID);
+		app_reap(a);
+	}
 	struct block_snap *old = a->blocks;
 	nb->version = old ? old->version + 1 : 1;
 	__atomic_store_n(&a->blocks, nb, __ATOMIC_RELEASE);

@@ -47,6 +47,7 @@ struct tcp_half {
 
 struct flow_cold {
 	struct reasm_dir rd[2];
+	const void *gen;          /* the policy generation the flow started on */
 	struct insp_sess insp;
 	/* followed by 2 * retain_bytes of verification ring */
 	uint8_t ring[];

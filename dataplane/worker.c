@@ -317,8 +317,11 @@ static void flow_end(struct worker *w, int32_t idx, enum flow_end_reason why)
 	};
 	if (why != FLOW_END_EVICTED)
 		w->flowc[ctr[why]]++;
-	if (f->cold)
+	if (f->cold) {
 		insp_sess_release(&f->cold->insp, &w->env);
+		if (f->cold->gen)
+			w->gen_refs[((const struct policy_gen *)f->cold->gen)->id & 63]--;
+	}
 	flow_cold_put(&w->ft, f);
 	flow_remove(&w->ft, idx);
 	w->flowc[FLOWC_active] = w->ft.nactive;
@@ -357,6 +360,21 @@ void worker_shutdown(struct worker *w)
 static inline const struct insp_env *env_of(struct worker *w)
 {
 	return &w->env;
+}
+
+/* A flow is read and judged by the generation it started on (a reload
+ * swaps what new flows get; old ones finish as they began). */
+static inline void use_generation(struct worker *w, const struct flow *f)
+{
+	const struct policy_gen *g = f->cold && f->cold->gen ? f->cold->gen : w->gen;
+	if (!g)
+		return;
+	w->policy = &g->policy;
+	w->env.fwd = &g->fwd;
+	w->env.rhttp_allow = g->rhttp_allow;
+	w->env.nrhttp_allow = g->nrhttp_allow;
+	w->env.sigs = g->sigs.n ? &g->sigs : NULL;
+	w->env.scratch = g->scratch[w->id];
 }
 
 static void inspect_span(struct worker *w, struct flow *f, uint8_t dir, const uint8_t *p, uint32_t n)
@@ -695,6 +713,7 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 				t->flags |= FRAGF_ALERTED;
 		}
 	}
+	use_generation(w, f);
 	w->cur = f;
 	w->cur_idx = idx;
 	w->cur_m = m;
@@ -813,6 +832,12 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 		struct flow_cold *c = f->cold;
 		if (!c) {
 			c = flow_cold_get(&w->ft, f, !(h->syn || o->syn));
+			if (c) {
+				c->gen = w->gen;
+				if (w->gen)
+					w->gen_refs[w->gen->id & 63]++;
+				use_generation(w, f);
+			}
 			if (!c) {
 				w->flowc[FLOWC_cold_exhausted]++;
 				if (w->cfg->flow_fail_open)

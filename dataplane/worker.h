@@ -77,6 +77,7 @@ struct worker {
 	struct rte_ring *pcapq;       /* copies of stopped flows' packets, to the control thread */
 	const volatile int32_t *pcap_idx; /* the blocked-pcap file now being written */
 	uint64_t sig_hits[SIG_HITS_MAX]; /* per signature of the current generation */
+	uint64_t gen_refs[64];        /* flows holding generation id % 64 */
 	struct frag_track *cur_frag;  /* the packet being handled was reassembled */
 	struct rte_ring *evq;
 	struct rte_mempool *evpool;

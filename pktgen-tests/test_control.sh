@@ -131,6 +131,41 @@ reloads() {
 }
 ok "ten reloads (one broken) under traffic: nothing lost, still detecting" reloads
 
+generation_per_flow() {
+	# a connection opened before a reload keeps the old generation; a new one gets the new
+	ip netns exec "$NS_C" $PY - "$SRV_IP" "$CLI2_IP" "$T" <<'PY' &
+import socket, sys, time
+srv, cli, t = sys.argv[1], sys.argv[2], sys.argv[3]
+s = socket.socket(); s.bind((cli, 0)); s.connect((srv, 80))
+s.sendall(b"GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"); s.recv(1000)
+open(t + "/old.ready", "w").write("1")
+while not __import__("os").path.exists(t + "/reloaded"): time.sleep(0.05)
+res = "alive"
+try:
+    s.sendall(b"GET /echo HTTP/1.1\r\nHost: x\r\nX-Gen-Probe: 1\r\n\r\n")
+    s.settimeout(1)
+    res = "alive" if s.recv(1000) else "closed"
+except (ConnectionResetError, BrokenPipeError):
+    res = "reset"
+open(t + "/old.out", "w").write(res)
+PY
+	local pid=$!
+	for _ in $(seq 30); do [ -f "$T/old.ready" ] && break; sleep 0.1; done
+	sed 's/^);$/  ,{ id = 4199999; scope = "header_name"; tier = "severe"; pattern = "^x-gen-probe$"; msg = "generation probe"; }\n);/' \
+		"$SRC/configs/signatures.conf" > "$T/sigs.conf"
+	$CTL reload >/dev/null || return 1
+	touch "$T/reloaded"
+	wait $pid
+	local new
+	new=$(ip netns exec "$NS_C" curl -s -o /dev/null -w '%{http_code}' --interface "$CLI2_IP" --max-time 2 \
+		-H 'X-Gen-Probe: 1' "http://$SRV_IP/echo")
+	cp "$SRC/configs/signatures.conf" "$T/sigs.conf"
+	$CTL reload >/dev/null
+	echo "old connection: $(cat "$T/old.out"), new connection: '$new'"
+	[ "$(cat "$T/old.out")" = alive ] && [ "$new" = 000 ]
+}
+ok "flows in progress finish on their generation; new flows get the reloaded signatures" generation_per_flow
+
 refused() {
 	# make the socket reachable, then ask as a user outside the group
 	chmod 0755 "$T" "$T/ctl"
