@@ -40,6 +40,7 @@ struct seam_cfg {
 	uint32_t blocked_pcap_files; /* keep this many */
 	uint32_t stats_interval;   /* seconds; 0 = only at exit */
 	int flow_events;
+	int http_events;
 
 	uint32_t max_flows;
 	uint32_t max_inspected;    /* flows with inspection state at once */

@@ -195,6 +195,14 @@ void eve_write_evt(struct eve *e, const struct evt *ev)
 		e->lines++;
 		return;
 	}
+	if (ev->type == EVT_HTTP) {
+		common(e, ev, "http");
+		fprintf(f, ",\"app_proto\":\"%s\"", app_proto(&ev->meta));
+		http_obj(f, &ev->meta);
+		fputs("}\n", f);
+		e->lines++;
+		return;
+	}
 	if (ev->type == EVT_DROP) {
 		common(e, ev, "drop");
 		fprintf(f, ",\"app_proto\":\"%s\",\"drop\":{\"reason\":\"policy\"},\"seam\":{\"verdict\":\"%s\","

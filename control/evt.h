@@ -13,6 +13,7 @@ enum evt_type {
 	EVT_ALERT = 1, EVT_ANOMALY, EVT_FLOW,
 	EVT_DROP,                 /* refused or reset on an operator's or the policy's order */
 	EVT_BLOCK_REQ,            /* worker to control: a "block" verdict for src */
+	EVT_HTTP,                 /* one HTTP transaction (request and final response) */
 };
 
 enum flow_end_reason { FLOW_END_TIMEOUT = 0, FLOW_END_CLOSED, FLOW_END_EVICTED, FLOW_END_SHUTDOWN };

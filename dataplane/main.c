@@ -304,6 +304,8 @@ static void parse_args(struct app *a, int argc, char **argv)
 			a->bench_secs = 3;
 		if (a->cfg.memory_mb < 2560)
 			a->cfg.memory_mb = 2560;   /* the capture lives in mbufs */
+		a->cfg.http_events = 0;        /* measure inspection, not logging */
+		a->cfg.flow_events = 0;
 	}
 	if (mode >= 0)
 		a->cfg.mode = mode;

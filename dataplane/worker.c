@@ -225,6 +225,21 @@ static void emit_finding(struct worker *w, struct flow *f, enum finding fd, uint
 	evt_put(w, e);
 }
 
+static void on_tx(void *user, const struct insp_meta *meta)
+{
+	struct worker *w = user;
+	struct evt *e = evt_get(w);
+	if (!e)
+		return;
+	memset(e, 0, offsetof(struct evt, meta));
+	e->type = EVT_HTTP;
+	evt_addrs(w->cur, e);
+	e->ts_ns = w->now_ns;
+	e->dir = 1;
+	e->meta = *meta;
+	evt_put(w, e);
+}
+
 static void on_hit(void *user, const struct insp_hit *hit, const struct insp_meta *meta)
 {
 	struct worker *w = user;
@@ -1267,6 +1282,7 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->env.emit = on_hit;
 	w->env.user = w;
 	w->env.h2_get = h2_get;
+	w->env.on_tx = cfg->http_events ? on_tx : NULL;
 	w->env.fwd = &cfg->fwd;
 	w->env.rhttp_allow = cfg->rhttp_allow;
 	w->env.nrhttp_allow = cfg->nrhttp_allow;

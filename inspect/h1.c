@@ -1135,6 +1135,8 @@ static void rsp_hdrs_done(struct ctx *x)
 		c->pend_head = (c->pend_head + 1) % H1_PIPE_MAX;
 		c->pend_n--;
 	}
+	if (x->env->on_tx)
+		x->env->on_tx(x->env->user, &x->s->meta);
 	if ((rq & RQ_UPG_WS) && st != 101)
 		c->ws_refused = 1;
 	struct h1_dir *q = other(x);

@@ -252,6 +252,9 @@ static void block_done(struct hctx *x)
 			raise(x, F_H2C_AUTHORITY_HOST);
 	} else if (!x->is_client && !b.trailers && !(b.pseudo & P_STATUS)) {
 		raise(x, F_H2C_PSEUDO);
+	} else if (!x->is_client && !b.trailers && x->s->meta.status >= 200 && x->env->on_tx) {
+		x->s->meta.h2_stream = d->blk_sid;
+		x->env->on_tx(x->env->user, &x->s->meta);
 	}
 	if (b.cl >= 0 && !b.cl_bad && !b.trailers) {
 		st->has_cl = 1;

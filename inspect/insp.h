@@ -79,6 +79,8 @@ struct insp_env {
 	uint32_t nrhttp_allow;
 	void *(*h2_get)(void *user);
 	void (*h2_put)(void *user, void *p);
+	/* optional: a transaction (request and its final response) completed */
+	void (*on_tx)(void *user, const struct insp_meta *meta);
 };
 
 enum insp_proto {

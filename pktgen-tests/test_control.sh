@@ -178,6 +178,38 @@ refused() {
 }
 ok "a user outside the group is refused with a clear error" refused
 
+hostile_requests() {
+	$PY - "$T/ctl/seam.sock" <<'PY' || return 1
+import socket, sys, time
+path = sys.argv[1]
+def ask(data, wait=0.5):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)
+    s.sendall(data)
+    s.settimeout(wait + 7)
+    time.sleep(wait)
+    out = b""
+    try:
+        while b"\n" not in out:
+            d = s.recv(4096)
+            if not d:
+                break
+            out += d
+    except socket.timeout:
+        pass
+    s.close()
+    return out.decode()
+r = ask(b"hello\n");                 print(r.strip()); assert "not a JSON object" in r
+r = ask(b'{"cmd":"format-disk"}\n'); print(r.strip()); assert "unknown command" in r
+r = ask(b"{" + b"x" * 70000);         print(r.strip()); assert "too large" in r
+r = ask(b'{"cmd":', wait=6);          print(r.strip()); assert "within 5 s" in r
+r = ask(b'{"cmd":"block","op":"add","prefix":"not-an-address"}\n'); print(r.strip()); assert "prefix" in r
+PY
+	# the workers never noticed
+	[ "$(get "$CLI2_IP" "http://$SRV_IP/")" = 200 ]
+}
+ok "malformed, oversized and slow control requests get an error; traffic goes on" hostile_requests
+
 top_moves() {
 	( end=$((SECONDS + 6)); while [ $SECONDS -lt $end ]; do get "$CLI2_IP" "http://$SRV_IP/index.html" 2 >/dev/null; done ) &
 	local bg=$!
@@ -231,6 +263,7 @@ ok "Prometheus metrics parse strictly and agree with seamctl" prometheus
 seam_stop > "$T/stop.out" 2>&1; echo $? > "$T/stop.rc"
 ok "seam exits cleanly" sh -c "cat $T/stop.out; [ \"\$(cat $T/stop.rc)\" = 0 ]"
 ok "state-changing commands were audited" grep -q "audit.*block" "$T/seam.out"
+ok "every EVE record validates against configs/eve-schema.json" /usr/bin/python3 "$SRC/pktgen-tests/validate_eve.py" "$SRC/configs/eve-schema.json" "$T/eve.json"
 blocked_capture() {
 	local f
 	f=$(grep '"event_type":"alert"' "$T/eve.json" | grep -o '"pcap":"[^"]*"' | head -1 | cut -d'"' -f4)

@@ -165,4 +165,5 @@ PY
 }
 ok "seam exits cleanly" sh -c "[ \"\$(cat $T/stop.rc)\" = 0 ]" 
 ok "benign h2c, WebSocket and upgrade traffic raised no alert" no_alert_on_benign
+ok "every EVE record validates against configs/eve-schema.json" /usr/bin/python3 "$SRC/pktgen-tests/validate_eve.py" "$SRC/configs/eve-schema.json" "$T/eve.json"
 tap_done
