@@ -17,11 +17,11 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: seamctl [--socket PATH] [--json] COMMAND [ARGS]\n\n"
 		"  stats                          counters (packets, fates, flows, findings)\n"
-		"  flows [--top N]                largest flows by bytes\n"
+		"  flows [--top N] [--addr A] [--port P]  largest flows by bytes\n"
 		"  block add ADDR[/LEN] [--ttl S] refuse new connections from a source\n"
 		"  block del ADDR[/LEN]           lift a block\n"
 		"  block list                     blocks in force\n"
-		"  reset SRC SPORT DST DPORT      reset one TCP flow (both ends)\n"
+		"  reset SRC SPORT DST DPORT      reset one TCP flow (both ends); or --flow-id ID\n"
 		"  reload                         re-read configuration, policy and signatures\n"
 		"  rules                          hits per finding and per signature\n"
 		"  top                            live per-worker view (q to quit)\n"
@@ -118,28 +118,37 @@ static int cmd_rules(void)
 static int cmd_flows(int argc, char **argv)
 {
 	int top = 10;
+	json_t *req = json_pack("{s:s}", "cmd", "flows");
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--top") == 0 && i + 1 < argc)
 			top = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--addr") == 0 && i + 1 < argc)
+			json_object_set_new(req, "addr", json_string(argv[++i]));
+		else if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
+			json_object_set_new(req, "port", json_integer(atoi(argv[++i])));
 		else if (strcmp(argv[i], "--help") == 0) {
-			puts("seamctl flows [--top N]: the N largest flows by bytes, across workers");
+			puts("seamctl flows [--top N] [--addr ADDR] [--port P]: the N largest flows by bytes,\n"
+			     "across workers, optionally those with ADDR or P at either end");
+			json_decref(req);
 			return 0;
 		}
-	json_t *r = call(json_pack("{s:s, s:i}", "cmd", "flows", "top", top));
+	json_object_set_new(req, "top", json_integer(top));
+	json_t *r = call(req);
 	if (as_json) {
 		dump(r);
 		return 0;
 	}
 	size_t i;
 	json_t *e;
-	printf("%-40s %-40s %12s %10s %s\n", "client", "server", "bytes", "packets", "state");
+	printf("%-18s %-40s %-40s %12s %10s %s\n", "flow_id", "client", "server", "bytes", "packets", "state");
 	json_array_foreach(json_object_get(r, "flows"), i, e) {
 		char a[64], b[64];
 		snprintf(a, sizeof(a), "%s:%lld", json_string_value(json_object_get(e, "src_ip")),
 			 (long long)json_integer_value(json_object_get(e, "src_port")));
 		snprintf(b, sizeof(b), "%s:%lld", json_string_value(json_object_get(e, "dest_ip")),
 			 (long long)json_integer_value(json_object_get(e, "dest_port")));
-		printf("%-40s %-40s %12lld %10lld %s\n", a, b, (long long)json_integer_value(json_object_get(e, "bytes")),
+		printf("%-18lld %-40s %-40s %12lld %10lld %s\n", (long long)json_integer_value(json_object_get(e, "flow_id")),
+		       a, b, (long long)json_integer_value(json_object_get(e, "bytes")),
 		       (long long)json_integer_value(json_object_get(e, "pkts")),
 		       json_string_value(json_object_get(e, "state")));
 	}
@@ -182,8 +191,14 @@ static int cmd_block(int argc, char **argv)
 
 static int cmd_reset(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "--flow-id") == 0) {
+		json_t *r = call(json_pack("{s:s, s:I}", "cmd", "reset", "flow_id", (json_int_t)atoll(argv[2])));
+		dump(r);
+		json_decref(r);
+		return 0;
+	}
 	if (argc != 5) {
-		puts("seamctl reset SRC SPORT DST DPORT: reset one TCP flow, RST to both ends");
+		puts("seamctl reset SRC SPORT DST DPORT | reset --flow-id ID: reset one TCP flow, RST to both ends");
 		return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
 	}
 	json_t *r = call(json_pack("{s:s, s:s, s:i, s:s, s:i}", "cmd", "reset", "src", argv[1], "sport",

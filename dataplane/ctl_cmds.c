@@ -270,6 +270,14 @@ static int c_flows(void *ctx, json_t *req, json_t *resp, const struct ctl_peer *
 	json_int_t n = json_integer_value(json_object_get(req, "top"));
 	if (n <= 0 || n > 1000)
 		n = 10;
+	/* filters: an address either end, a port either end */
+	const char *fa = json_string_value(json_object_get(req, "addr"));
+	json_int_t fp = json_integer_value(json_object_get(req, "port"));
+	struct fwd_addr want = { 0 };
+	if (fa && fwd_parse_addr(fa, strlen(fa), &want) != 1) {
+		snprintf(err, el, "addr: %s is not an address", fa);
+		return -1;
+	}
 	struct top *t = calloc(n, sizeof(*t));
 	/* a racy read of the workers' records: good enough to look at */
 	for (uint32_t i = 0; i < a->nworkers; i++) {
@@ -277,6 +285,11 @@ static int c_flows(void *ctx, json_t *req, json_t *resp, const struct ctl_peer *
 		for (uint32_t k = 0; k < ft->cap; k++) {
 			const struct flow *f = &ft->f[k];
 			if (!f->used)
+				continue;
+			if (fp && f->key.pa != fp && f->key.pb != fp)
+				continue;
+			if (fa && (f->key.ipver != want.ipver ||
+				   (memcmp(f->key.a, want.a, 16) && memcmp(f->key.b, want.a, 16))))
 				continue;
 			uint64_t b = f->bytes[0] + f->bytes[1];
 			if (b <= t[n - 1].bytes)
@@ -389,6 +402,25 @@ static int c_block(void *ctx, json_t *req, json_t *resp, const struct ctl_peer *
 static int c_reset(void *ctx, json_t *req, json_t *resp, const struct ctl_peer *who, char *err, size_t el)
 {
 	struct app *a = ctx;
+	json_int_t fid = json_integer_value(json_object_get(req, "flow_id"));
+	if (fid > 0) {
+		/* find the flow's tuple in the workers' tables */
+		for (uint32_t i = 0; i < a->nworkers; i++) {
+			struct flow_table *ft = &a->wk[i]->ft;
+			for (uint32_t k = 0; k < ft->cap; k++)
+				if (ft->f[k].used && ft->f[k].flow_id == (uint64_t)fid) {
+					struct wk_cmd c = { .type = WKC_RESET, .uid = who->uid, .key = ft->f[k].key };
+					if (rte_ring_enqueue_elem(a->wk[i]->cmdq, &c, sizeof(c)) != 0) {
+						snprintf(err, el, "worker %u is busy with commands; try again", i);
+						return -1;
+					}
+					json_object_set_new(resp, "reset", json_pack("{s:I}", "flow_id", fid));
+					return 0;
+				}
+		}
+		snprintf(err, el, "no live flow has id %lld", (long long)fid);
+		return -1;
+	}
 	const char *src = json_string_value(json_object_get(req, "src"));
 	const char *dst = json_string_value(json_object_get(req, "dst"));
 	json_int_t sp = json_integer_value(json_object_get(req, "sport"));

@@ -96,12 +96,15 @@ PY
 	for _ in $(seq 30); do [ -s "$T/ports" ] && break; sleep 0.1; done
 	read -r p1 p2 < "$T/ports"
 	$CTL flows --top 50 | grep -q ":$p1" || { echo "flow not listed"; $CTL flows; return 1; }
-	$CTL reset "$CLI_IP" "$p1" "$SRV_IP" 80 >/dev/null || return 1
+	# find it by a filter, reset it by its flow id
+	local fid
+	fid=$($CTL --json flows --port "$p1" | $PY -c 'import json,sys; f=json.load(sys.stdin)["flows"]; assert len(f)==1; print(f[0]["flow_id"])') || return 1
+	$CTL reset --flow-id "$fid" >/dev/null || return 1
 	wait $pid
 	cat "$T/reset.out"
 	[ "$(cat "$T/reset.out")" = "reset alive" ]
 }
-ok "reset kills one flow and no other" reset_one
+ok "flows --port finds one flow; reset --flow-id kills it and no other" reset_one
 
 reloads() {
 	local n=0 fails=0
