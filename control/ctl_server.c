@@ -202,8 +202,12 @@ static void dispatch(struct ctl_server *s, struct ctl_client *c, char *line, con
 		time_t now = time(NULL);
 		char ts[32];
 		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", gmtime(&now));
-		fprintf(stderr, "seam: audit %s uid=%u pid=%d %s -> %s%s\n", ts, (unsigned)c->peer.uid,
-			(int)c->peer.pid, t ? t : "?", rc == 0 ? "ok" : "refused: ", rc == 0 ? "" : err);
+		char line[1024];
+		snprintf(line, sizeof(line), "uid=%u pid=%d %s -> %s%s", (unsigned)c->peer.uid,
+			 (int)c->peer.pid, t ? t : "?", rc == 0 ? "ok" : "refused: ", rc == 0 ? "" : err);
+		fprintf(stderr, "seam: audit %s %s\n", ts, line);
+		if (s->audit)
+			s->audit(s->audit_arg, line);
 		free(t);
 	}
 	if (rc == 0) {

@@ -42,6 +42,9 @@ struct ctl_server {
 	gid_t gid;                /* the group allowed besides root and our user */
 	struct ctl_client cl[CTL_MAX_CLIENTS];
 	uint64_t requests, refused, errors;
+	/* Where audit lines go besides stderr (seam: the EVE log). */
+	void (*audit)(void *arg, const char *line);
+	void *audit_arg;
 };
 
 /* Create the socket.  group may be "" (root and seam's own user only).

@@ -275,3 +275,16 @@ void eve_write_stats(struct eve *e, uint64_t ts_ns, uint64_t uptime_s, const str
 	e->lines++;
 	fflush(e->f);
 }
+
+void eve_write_engine(struct eve *e, uint64_t ts_ns, const char *level, const char *module,
+		      const char *message)
+{
+	char ts[48];
+	eve_timestamp(ts_ns, ts, sizeof(ts));
+	fprintf(e->f, "{\"timestamp\":\"%s\",\"event_type\":\"engine\",\"log_level\":\"%s\","
+		"\"engine\":{\"module\":\"%s\",\"message\":", ts, level, module);
+	json_str(e->f, message, strlen(message));
+	fputs("}}\n", e->f);
+	e->lines++;
+	fflush(e->f);
+}

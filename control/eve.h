@@ -36,6 +36,9 @@ void community_id_v1(uint16_t seed, int ipver, const uint8_t *src, const uint8_t
 		     uint8_t proto, uint16_t sport, uint16_t dport, char *out);
 
 /* "YYYY-MM-DDTHH:MM:SS.uuuuuu+0000" */
+/* An engine record (Suricata's own log type): the control-plane audit trail. */
+void eve_write_engine(struct eve *e, uint64_t ts_ns, const char *level, const char *module,
+		      const char *message);
 void eve_timestamp(uint64_t ts_ns, char *out, size_t len);
 
 #endif

@@ -468,6 +468,14 @@ static uint64_t wall_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/* Operator commands that change state are audited into the event log. */
+static void audit_to_eve(void *arg, const char *line)
+{
+	struct app *a = arg;
+	if (a->eve.f)
+		eve_write_engine(&a->eve, wall_ns(), "Notice", "seamctl", line);
+}
+
 static void register_stats(struct app *a)
 {
 	int s_pkt = stats_register(&a->reg, "pkt", pkt_ctr_names, PKT__COUNT);
@@ -693,6 +701,8 @@ int main(int argc, char **argv)
 	a->ctl.fd = -1;
 	if (sock && ctl_server_open(&a->ctl, sock, a->cfg.ctl_group, err, sizeof(err)) < 0)
 		die("%s", err);
+	a->ctl.audit = audit_to_eve;      /* set after open, which clears the server */
+	a->ctl.audit_arg = a;
 	if (app_prometheus_start(a, err, sizeof(err)) < 0)
 		die("%s", err);
 	app_telemetry_register(a);

@@ -266,6 +266,9 @@ ok "Prometheus metrics parse strictly and agree with seamctl" prometheus
 seam_stop > "$T/stop.out" 2>&1; echo $? > "$T/stop.rc"
 ok "seam exits cleanly" sh -c "cat $T/stop.out; [ \"\$(cat $T/stop.rc)\" = 0 ]"
 ok "state-changing commands were audited" grep -q "audit.*block" "$T/seam.out"
+ok "the audit trail is in the event log too (EVE engine records)" sh -c \
+	"grep '\"event_type\":\"engine\"' $T/eve.json | grep -q 'uid=0 pid=[0-9]* .*block.*-> ok' &&
+	 grep '\"event_type\":\"engine\"' $T/eve.json | grep -q 'reload.*-> refused: '"
 ok "every EVE record validates against configs/eve-schema.json" /usr/bin/python3 "$SRC/pktgen-tests/validate_eve.py" "$SRC/configs/eve-schema.json" "$T/eve.json"
 blocked_capture() {
 	local f
