@@ -53,6 +53,9 @@ struct flow_cold {
 	uint8_t ring[];
 };
 
+/* close-after: let the flagged request's response finish, then close. */
+enum close_after_state { CLOSE_NONE, CLOSE_ARMED, CLOSE_DUE, CLOSE_SENT };
+
 struct flow {
 	uint64_t last_ns;
 	uint64_t start_ns;
@@ -65,7 +68,7 @@ struct flow {
 	uint8_t init_is_b;        /* the initiator is endpoint b of the key */
 	uint8_t vd;               /* enum vd_action in force */
 	uint8_t alerted;
-	uint8_t close_after;
+	uint8_t close_after;      /* enum close_after_state */
 	uint8_t in_port;
 	uint8_t frag_seen;        /* carried in IP fragments at least once */
 	uint8_t used;             /* a live record (for readers of the array) */

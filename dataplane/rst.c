@@ -1,5 +1,6 @@
-/* rst.c — RST construction (RFC 9293 §3.10.7: a RST is accepted when its
- * sequence number is the receiver's next expected one). */
+/* rst.c — RST and FIN construction (RFC 9293 §3.10.7: a RST is accepted when
+ * its sequence number is the receiver's next expected one; a FIN sent at the
+ * sender's next sequence number is the one the real sender would send). */
 #include <string.h>
 #include "decode.h"
 #include "rst.h"
@@ -7,9 +8,10 @@
 static void wr16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v & 0xff; }
 static void wr32(uint8_t *p, uint32_t v) { p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v; }
 
-struct rte_mbuf *rst_build(struct rte_mempool *mp, const uint8_t *l2, uint16_t l2len, int swap_mac,
-			   int ipver, const uint8_t *src, const uint8_t *dst, uint16_t sport,
-			   uint16_t dport, uint32_t seq, uint32_t ack)
+struct rte_mbuf *tcp_ctl_build(struct rte_mempool *mp, const uint8_t *l2, uint16_t l2len,
+			       int swap_mac, int ipver, const uint8_t *src, const uint8_t *dst,
+			       uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+			       uint8_t flags)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
 	if (!m)
@@ -51,7 +53,9 @@ struct rte_mbuf *rst_build(struct rte_mempool *mp, const uint8_t *l2, uint16_t l
 	wr32(t + 4, seq);
 	wr32(t + 8, ack);
 	t[12] = 5 << 4;
-	t[13] = 0x14;                /* RST|ACK */
+	t[13] = flags;
+	if (flags & 0x01)
+		wr16(t + 14, 0xffff);    /* a FIN keeps the receive window open */
 	wr16(t + 16, tcp_checksum(ipver, src, dst, t, 20));
 	return m;
 }

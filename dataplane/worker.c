@@ -184,8 +184,10 @@ static void emit_finding(struct worker *w, struct flow *f, enum finding fd, uint
 	int enforce = (w->mode == MODE_INLINE || (w->mode == MODE_MIRROR && w->inject >= 0 && act >= VD_RESET)) &&
 		      act >= VD_CLOSE_AFTER;
 	if (enforce) {
-		if (act == VD_CLOSE_AFTER)
-			f->close_after = 1;
+		if (act == VD_CLOSE_AFTER) {
+			if (!f->close_after)
+				f->close_after = CLOSE_ARMED;
+		}
 		else if (act > f->vd) {
 			f->vd = act;
 			if (act >= VD_RESET)
@@ -228,6 +230,10 @@ static void emit_finding(struct worker *w, struct flow *f, enum finding fd, uint
 static void on_tx(void *user, const struct insp_meta *meta)
 {
 	struct worker *w = user;
+	if (w->cur->close_after == CLOSE_ARMED)
+		w->cur->close_after = CLOSE_DUE;    /* the response is complete: close now */
+	if (!w->cfg->http_events)
+		return;
 	struct evt *e = evt_get(w);
 	if (!e)
 		return;
@@ -462,7 +468,9 @@ static int32_t flow_create(struct worker *w, const struct flow_key *k, hash_sig_
 	return idx;
 }
 
-static void send_rsts(struct worker *w, struct flow *f, uint8_t dir, uint16_t in_port, int16_t peer)
+/* RSTs (or close-after's FINs) to both ends of the flow of the packet in hand. */
+static void send_ctl(struct worker *w, struct flow *f, uint8_t dir, uint16_t in_port, int16_t peer,
+		     uint8_t flags)
 {
 	if (w->mode == MODE_MIRROR && w->inject >= 0)
 		in_port = peer = w->inject;     /* the tap port reaches both ends */
@@ -478,10 +486,10 @@ static void send_rsts(struct worker *w, struct flow *f, uint8_t dir, uint16_t in
 	if (w->mode == MODE_MIRROR)
 		to_rcv_seq = p->seq + p->payload_len;   /* this segment already reached the receiver */
 	uint32_t to_snd_seq = o->fwd_next ? o->fwd_next : p->ack;
-	struct rte_mbuf *a = rst_build(w->pktpool, l2, p->l3_off, 0, p->ipver, p->src, p->dst,
-				       p->sport, p->dport, to_rcv_seq, to_snd_seq);
-	struct rte_mbuf *b = rst_build(w->pktpool, l2, p->l3_off, 1, p->ipver, p->dst, p->src,
-				       p->dport, p->sport, to_snd_seq, to_rcv_seq);
+	struct rte_mbuf *a = tcp_ctl_build(w->pktpool, l2, p->l3_off, 0, p->ipver, p->src, p->dst,
+					   p->sport, p->dport, to_rcv_seq, to_snd_seq, flags);
+	struct rte_mbuf *b = tcp_ctl_build(w->pktpool, l2, p->l3_off, 1, p->ipver, p->dst, p->src,
+					   p->dport, p->sport, to_snd_seq, to_rcv_seq, flags);
 	if (w->mode == MODE_MIRROR) {
 		/* from the tap port's own address: spoofing the hosts' MACs would
 		 * teach the switch to send their traffic to us */
@@ -489,8 +497,14 @@ static void send_rsts(struct worker *w, struct flow *f, uint8_t dir, uint16_t in
 		if (a) memcpy(rte_pktmbuf_mtod_offset(a, uint8_t *, 6), inject_mac, 6);
 		if (b) memcpy(rte_pktmbuf_mtod_offset(b, uint8_t *, 6), inject_mac, 6);
 	}
-	if (a) { tx_generated(w, peer, a); w->tcpc[TCPC_rst_sent]++; }
-	if (b) { tx_generated(w, in_port, b); w->tcpc[TCPC_rst_sent]++; }
+	unsigned ctr = flags == TCP_FIN_ACK ? TCPC_fin_sent : TCPC_rst_sent;
+	if (a) { tx_generated(w, peer, a); w->tcpc[ctr]++; }
+	if (b) { tx_generated(w, in_port, b); w->tcpc[ctr]++; }
+}
+
+static void send_rsts(struct worker *w, struct flow *f, uint8_t dir, uint16_t in_port, int16_t peer)
+{
+	send_ctl(w, f, dir, in_port, peer, TCP_RST_ACK);
 }
 
 /* After inspection: forward or drop according to the flow's verdict. */
@@ -869,14 +883,21 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 		}
 		if (!c->rd[dir].started)
 			reasm_dir_start(&c->rd[dir], h->syn ? h->isn + 1 : seq);
-		if (f->close_after && dir == c->insp.client_dir) {
-			/* close-after: the response finished; the next request ends it */
+		if (f->close_after == CLOSE_SENT) {
+			/* close-after: both ends were sent their FIN; whoever still
+			 * sends data (a next request, a pipelined response) is reset */
 			f->vd = VD_RESET;
 			send_rsts(w, f, dir, in_port, peer);
 			fate_drop(w, m, FATE_drop_verdict);
 			return;
 		}
 		handle_data(w, f, dir, m, p, data, seq, len, in_port, peer);
+		if (f->close_after == CLOSE_DUE) {
+			/* the flagged request's response went out with this segment:
+			 * FIN both ends at their next sequence numbers */
+			f->close_after = CLOSE_SENT;
+			send_ctl(w, f, dir, in_port, peer, TCP_FIN_ACK);
+		}
 		if (h->fin && c->rd[dir].next == h->fin_seq)
 			insp_close(&c->insp, dir, env_of(w));
 	} else {
@@ -1282,7 +1303,7 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->env.emit = on_hit;
 	w->env.user = w;
 	w->env.h2_get = h2_get;
-	w->env.on_tx = cfg->http_events ? on_tx : NULL;
+	w->env.on_tx = on_tx;             /* HTTP events, and close-after's trigger */
 	w->env.fwd = &cfg->fwd;
 	w->env.rhttp_allow = cfg->rhttp_allow;
 	w->env.nrhttp_allow = cfg->nrhttp_allow;

@@ -218,4 +218,53 @@ mirror_inject() {
 		[ "$(grep '"event_type":"alert"' "$T/eve.json" | grep -c '"enforced":true')" -ge 2 ]
 }
 ok "mirror mode with an injection port: RSTs injected for attacks, other traffic untouched" mirror_inject
+
+# defensive profile: an ambiguous request is answered, then the connection is
+# closed cleanly (FIN to both ends); a next request on it never reaches nginx
+close_after() {
+	sed 's/^};$/  policy = { profile = "defensive"; };\n};/' "$T/seam.conf" > "$T/defensive.conf"
+	: > "$T/access.log"
+	rm -f "$T/eve.json"
+	"$BUILD/seam" -c "$T/defensive.conf" --inline "$IF_A" "$IF_B" --eve "$T/eve.json" \
+		--ctl-socket "$T/ctl/d.sock" >"$T/seam.out" 2>&1 &
+	SEAM_PID=$!
+	for _ in $(seq 100); do grep -q stats "$T/eve.json" 2>/dev/null && break; sleep 0.1; done
+	ip netns exec "$NS_C" /usr/bin/python3 - "$SRV_IP" <<'PY' || return 1
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], 80), timeout=5)
+s.sendall(b"GET /index.html?first HTTP/1.1\r\nHost: x\r\nContent-Length: 00\r\n\r\n")
+got = b""
+while True:
+    d = s.recv(65536)          # a RST here raises: close-after must be a clean close
+    if not d:
+        break
+    got += d
+print("response then EOF:", got.split(b"\r\n")[0], len(got), "bytes")
+assert got.startswith(b"HTTP/1.1 200") and got.endswith(b"hello from nginx\n"), got
+try:
+    s.sendall(b"GET /index.html?second HTTP/1.1\r\nHost: x\r\n\r\n")
+    time.sleep(0.5)
+    s.recv(100)
+except OSError:
+    pass
+PY
+	sleep 0.3
+	ip netns exec "$NS_C" curl -s -o /dev/null --max-time 3 "http://$SRV_IP/index.html?other" || return 1
+	sleep 0.5
+	seam_stop
+	cat "$T/access.log"
+	grep -q 'first' "$T/access.log" && ! grep -q 'second' "$T/access.log" &&
+		grep -q 'other' "$T/access.log" || return 1
+	/usr/bin/python3 - "$T/eve.json" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+al = [e for e in ev if e["event_type"] == "alert"]
+st = [e for e in ev if e["event_type"] == "stats"][-1]["seam"]["counters"]
+print([(a["seam"]["finding"], a["seam"]["verdict"]) for a in al], "fin_sent", st["tcp"]["fin_sent"],
+      "rst_sent", st["tcp"]["rst_sent"])
+assert any(a["seam"]["verdict"] == "close-after" for a in al)
+assert st["tcp"]["fin_sent"] == 2
+PY
+}
+ok "close-after: the flagged request is answered, then FIN to both ends, nothing more reaches the server" close_after
 tap_done
