@@ -105,6 +105,8 @@ PY
 	[ "$(cat "$T/reset.out")" = "reset alive" ]
 }
 ok "flows --port finds one flow; reset --flow-id kills it and no other" reset_one
+ok "the reset's EVE drop record names the operator command" sh -c \
+	"grep '\"event_type\":\"drop\"' $T/eve.json | grep -q 'seamctl reset (uid 0)'"
 
 reloads() {
 	local n=0 fails=0
@@ -263,7 +265,18 @@ assert samples["seam_flow_created_total"] <= c["flow"]["created"]
 PY
 }
 ok "Prometheus metrics parse strictly and agree with seamctl" prometheus
+hup_reopens() {
+	# logrotate's way: move the file, SIGHUP, a new file appears and fills
+	mv "$T/eve.json" "$T/eve.old.json"
+	kill -HUP "$SEAM_PID"
+	for _ in $(seq 50); do grep -q '"event_type":"stats"' "$T/eve.json" 2>/dev/null && break; sleep 0.1; done
+	grep -q '"event_type":"stats"' "$T/eve.json" && grep -q "SIGHUP reload: done" "$T/seam.out" &&
+		$CTL version >/dev/null
+}
+ok "SIGHUP reopens the EVE file (and hot-reloads); seam keeps answering" hup_reopens
 seam_stop > "$T/stop.out" 2>&1; echo $? > "$T/stop.rc"
+# the checks below read the whole event log, both sides of the rotation
+cat "$T/eve.old.json" "$T/eve.json" > "$T/eve.all.json" 2>/dev/null && mv "$T/eve.all.json" "$T/eve.json"
 ok "seam exits cleanly" sh -c "cat $T/stop.out; [ \"\$(cat $T/stop.rc)\" = 0 ]"
 ok "state-changing commands were audited" grep -q "audit.*block" "$T/seam.out"
 ok "the audit trail is in the event log too (EVE engine records)" sh -c \
