@@ -883,9 +883,10 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 		}
 		if (!c->rd[dir].started)
 			reasm_dir_start(&c->rd[dir], h->syn ? h->isn + 1 : seq);
-		if (f->close_after == CLOSE_SENT) {
+		if (f->close_after == CLOSE_SENT && seq_lt(h->fwd_next, seq + len)) {
 			/* close-after: both ends were sent their FIN; whoever still
-			 * sends data (a next request, a pipelined response) is reset */
+			 * sends new data (a next request, a pipelined response) is
+			 * reset; a retransmission of what went before still passes */
 			f->vd = VD_RESET;
 			send_rsts(w, f, dir, in_port, peer);
 			fate_drop(w, m, FATE_drop_verdict);
