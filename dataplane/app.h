@@ -3,6 +3,7 @@
 #ifndef SEAM_APP_H
 #define SEAM_APP_H
 
+#include <time.h>
 #include <rte_rcu_qsbr.h>
 #include "config.h"
 #include "ctl_server.h"
@@ -10,6 +11,14 @@
 #include "snapshot.h"
 #include "stats.h"
 #include "worker.h"
+
+/* Wall-clock nanoseconds: EVE timestamps and block expiries. */
+static inline uint64_t wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
 
 #define SEAM_VERSION "0.2.0"
 #define MAX_WORKERS 16

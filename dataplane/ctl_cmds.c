@@ -13,13 +13,6 @@
 #include "app.h"
 #include "sigload.h"
 
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 /* ---- snapshots ------------------------------------------------------------ */
 
 enum { RET_GEN = 1, RET_BLOCK };

@@ -11,12 +11,6 @@ const char *const decode_ctr_names[DEC__COUNT] = {
 #undef X
 };
 
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static inline uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* Sum in native byte order eight bytes at a time, then swap the folded
  * result into network order (RFC 1071 §2(B): the sum is byte-order
  * independent).  Returns an unfolded partial sum. */

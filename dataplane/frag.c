@@ -34,8 +34,6 @@ void frag_free(struct frag_stage *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-
 struct frag_track *frag_check(struct frag_stage *f, const uint8_t *frame, const struct pkt *p,
 			      uint64_t now_ns)
 {

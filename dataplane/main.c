@@ -461,13 +461,6 @@ static void hup_reload(struct app *a)
 		}
 }
 
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 /* Operator commands that change state are audited into the event log. */
 static void audit_to_eve(void *arg, const char *line)
 {

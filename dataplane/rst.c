@@ -5,9 +5,6 @@
 #include "decode.h"
 #include "rst.h"
 
-static void wr16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v & 0xff; }
-static void wr32(uint8_t *p, uint32_t v) { p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v; }
-
 struct rte_mbuf *tcp_ctl_build(struct rte_mempool *mp, const uint8_t *l2, uint16_t l2len,
 			       int swap_mac, int ipver, const uint8_t *src, const uint8_t *dst,
 			       uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
