@@ -67,6 +67,7 @@ void cfg_defaults(struct seam_cfg *c)
 	c->tiny_seg_bytes = 8;
 	c->tiny_seg_count = 16;
 	c->checksum_verify = 1;
+	c->overlap_default = RP_LINUX;
 	insp_limits_default(&c->lim);
 	policy_profile(&c->policy, "strict");
 	snprintf(c->ctl_socket, sizeof(c->ctl_socket), "/run/seam/seam.sock");
@@ -200,6 +201,67 @@ static void load_prefixes(struct loader *l, const config_setting_t *g, const cha
 		}
 		(*n)++;
 	}
+}
+
+static int overlap_name(struct loader *l, const config_setting_t *s, const char *key)
+{
+	int p = -1;
+	if (config_setting_type(s) == CONFIG_TYPE_STRING)
+		p = overlap_policy_parse(config_setting_get_string(s));
+	if (p < 0)
+		fail(l, s, key, "expected one of \"first\", \"last\", \"bsd\", \"linux\", \"windows\", \"solaris\"");
+	return p;
+}
+
+/* reasm.policy = "linux"; reasm.target_policy = { windows = [ "10.1.0.0/16" ]; ... } */
+static void load_overlap_policies(struct loader *l, struct seam_cfg *c, const config_setting_t *g)
+{
+	const config_setting_t *s = g ? config_setting_get_member(g, "policy") : NULL;
+	int p;
+	if (s && (p = overlap_name(l, s, "policy")) >= 0)
+		c->overlap_default = p;
+	s = g ? config_setting_get_member(g, "target_policy") : NULL;
+	if (!s)
+		return;
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP) {
+		fail(l, s, "target_policy", "expected a group of policy = [ prefixes ], e.g. { windows = [ \"10.1.0.0/16\" ]; }");
+		return;
+	}
+	c->ntargets = 0;
+	for (int i = 0; i < config_setting_length(s); i++) {
+		const config_setting_t *list = config_setting_get_elem(s, i);
+		const char *name = config_setting_name(list);
+		p = overlap_policy_parse(name);
+		if (p < 0) {
+			fail(l, list, name, "not a policy (first, last, bsd, linux, windows, solaris)");
+			continue;
+		}
+		struct fwd_prefix pre[FWD_TRUST_MAX];
+		uint32_t n = 0;
+		load_prefixes(l, s, name, pre, &n);
+		for (uint32_t k = 0; k < n; k++) {
+			if (c->ntargets == CFG_MAX_TARGETS) {
+				fail(l, list, name, "too many target prefixes (at most 64 in all)");
+				return;
+			}
+			c->targets[c->ntargets].net = pre[k];
+			c->targets[c->ntargets++].policy = p;
+		}
+	}
+}
+
+uint8_t cfg_target_policy(const struct seam_cfg *c, uint8_t ipver, const uint8_t addr[16])
+{
+	struct fwd_addr a = { .ipver = ipver };
+	memcpy(a.a, addr, 16);
+	int best = -1;
+	uint8_t p = c->overlap_default;
+	for (uint32_t i = 0; i < c->ntargets; i++)
+		if (c->targets[i].net.len > best && fwd_in_prefixes(&c->targets[i].net, 1, &a)) {
+			best = c->targets[i].net.len;
+			p = c->targets[i].policy;
+		}
+	return p;
 }
 
 static void load_policy(struct loader *l, struct seam_cfg *c, const config_setting_t *p)
@@ -357,7 +419,8 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 
 	g = group(&l, s, "reasm");
 	static const char *const reasm_keys[] = { "ooo_max_segs", "ooo_max_bytes", "retain_bytes",
-		"held_max_segs", "tiny_seg_bytes", "tiny_seg_count", "checksum_verify", NULL };
+		"held_max_segs", "tiny_seg_bytes", "tiny_seg_count", "checksum_verify", "policy",
+		"target_policy", NULL };
 	only_keys(&l, g, reasm_keys);
 	get_u32(&l, g, "ooo_max_segs", &c->ooo_max_segs, 0, 65536);
 	get_u32(&l, g, "ooo_max_bytes", &c->ooo_max_bytes, 0, 1u << 30);
@@ -366,6 +429,7 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	get_u32(&l, g, "tiny_seg_bytes", &c->tiny_seg_bytes, 0, 1500);
 	get_u32(&l, g, "tiny_seg_count", &c->tiny_seg_count, 1, 1u << 20);
 	get_bool(&l, g, "checksum_verify", &c->checksum_verify);
+	load_overlap_policies(&l, c, g);
 	if (c->retain_bytes & (c->retain_bytes - 1))
 		fail(&l, config_setting_get_member(g, "retain_bytes"), "retain_bytes", "must be a power of two");
 

@@ -12,10 +12,12 @@
 #include "finding.h"
 #include "insp.h"
 #include "fwd.h"
+#include "overlap.h"
 
 enum seam_mode { MODE_OFFLINE = 0, MODE_INLINE, MODE_MIRROR };
 
 #define CFG_MAX_PORTS 8
+#define CFG_MAX_TARGETS 64
 
 struct policy {
 	uint8_t tier_action[TIER__COUNT];      /* enum vd_action */
@@ -52,6 +54,10 @@ struct seam_cfg {
 	uint32_t ooo_max_segs, ooo_max_bytes, retain_bytes, held_max_segs;
 	uint32_t tiny_seg_bytes, tiny_seg_count;
 	int checksum_verify;
+	/* offline/mirror: how the receiving hosts settle overlaps */
+	uint8_t overlap_default;              /* enum overlap_policy */
+	uint32_t ntargets;
+	struct { struct fwd_prefix net; uint8_t policy; } targets[CFG_MAX_TARGETS];
 
 	struct insp_limits lim;
 	struct fwd_cfg fwd;
@@ -78,5 +84,7 @@ void policy_from_tiers(struct policy *p);
 int policy_profile(struct policy *p, const char *name);
 
 const char *mode_name(int m);
+/* The overlap policy of the host at addr (longest configured prefix). */
+uint8_t cfg_target_policy(const struct seam_cfg *c, uint8_t ipver, const uint8_t addr[16]);
 
 #endif

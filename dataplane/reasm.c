@@ -93,6 +93,158 @@ static int check_held(const struct reasm_dir *r, uint32_t seq, const uint8_t *da
 	return 1;
 }
 
+static struct reasm_seg *take_record(struct reasm_pool *p, uint32_t seq, const uint8_t *data,
+				     uint32_t len, void *handle)
+{
+	struct reasm_seg *s = p->free;
+	p->free = s->next;
+	p->nfree--;
+	s->seq = seq;
+	s->len = len;
+	s->data = data;
+	s->handle = handle;
+	return s;
+}
+
+static void insert_sorted(struct reasm_dir *r, struct reasm_seg *s)
+{
+	struct reasm_seg **pp = &r->held;
+	while (*pp && seq_le((*pp)->seq, s->seq))
+		pp = &(*pp)->next;
+	s->next = *pp;
+	*pp = s;
+	r->nheld++;
+	r->held_bytes += s->len;
+}
+
+static int new_wins(uint8_t policy, uint32_t ns, uint32_t ne, uint32_t hs, uint32_t he)
+{
+	switch (policy) {
+	case RP_LAST:    return 1;
+	case RP_BSD:     return seq_lt(ns, hs);
+	case RP_LINUX:   return seq_lt(ns, hs) || (ns == hs && seq_lt(he, ne));
+	case RP_SOLARIS: return seq_lt(he, ne);
+	default:         return 0;
+	}
+}
+
+/* Settle a new segment [seq, seq+len) against the held segments it
+ * overlaps, pair by pair, by the receiver's policy: where the held copy
+ * wins the new one is cut around it; where the new copy wins the held one
+ * is trimmed, emptied or split.  What survives of the new segment is held
+ * in pieces.  Two passes: the first only counts, so that a cap refuses the
+ * segment before anything changes. */
+static enum reasm_result resolve(struct reasm_dir *r, struct reasm_pool *p,
+				 const struct reasm_limits *lim, uint32_t seq,
+				 const uint8_t *data, uint32_t len, void *handle)
+{
+	if (seq_lt(seq, r->next)) {      /* what the host has read stays read */
+		uint32_t old = r->next - seq;
+		seq += old;
+		data += old;
+		len -= old;
+	}
+	const uint32_t end = seq + len;
+	uint32_t pieces = 0, splits = 0, bytes = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		struct reasm_seg *moved = NULL;   /* records to (re)insert */
+		uint32_t cur = seq;
+		struct reasm_seg **pp = &r->held;
+		while (*pp) {
+			struct reasm_seg *h = *pp;
+			uint32_t hs = h->seq, he = hs + h->len;
+			if (h->len == 0 || seq_le(he, seq)) {
+				pp = &h->next;
+				continue;
+			}
+			if (seq_le(end, hs))
+				break;
+			uint32_t a = seq_lt(seq, hs) ? hs : seq, b = seq_lt(end, he) ? end : he;
+			if (!new_wins(r->policy, seq, end, hs, he)) {
+				if (seq_lt(cur, a)) {
+					if (pass == 0) {
+						pieces++;
+						bytes += a - cur;
+					} else {
+						struct reasm_seg *n = take_record(p, cur, data + (cur - seq), a - cur, handle);
+						n->next = moved;
+						moved = n;
+					}
+				}
+				if (seq_lt(cur, b))
+					cur = b;
+				pp = &h->next;
+				continue;
+			}
+			if (seq_lt(hs, a) && seq_lt(b, he)) {            /* new inside held: split */
+				if (pass == 0) {
+					splits++;
+				} else {
+					struct reasm_seg *t = take_record(p, b, h->data + (b - hs), he - b, h->handle);
+					p->ref(h->handle);
+					t->next = moved;
+					moved = t;
+					h->len = a - hs;
+					r->held_bytes -= he - a;
+				}
+				pp = &h->next;
+			} else if (seq_lt(hs, a)) {                       /* tail replaced */
+				if (pass == 1) {
+					h->len = a - hs;
+					r->held_bytes -= he - a;
+				}
+				pp = &h->next;
+			} else if (seq_lt(b, he) && pass == 1) {          /* head replaced: moves */
+				*pp = h->next;
+				r->nheld--;
+				r->held_bytes -= h->len;
+				h->data += b - hs;
+				h->len = he - b;
+				h->seq = b;
+				h->next = moved;
+				moved = h;
+			} else {
+				if (pass == 1 && !seq_lt(b, he)) {        /* covered: an empty record */
+					r->held_bytes -= h->len;           /* hands the packet back */
+					h->len = 0;
+				}
+				pp = &h->next;
+			}
+		}
+		if (seq_lt(cur, end)) {
+			if (pass == 0) {
+				pieces++;
+				bytes += end - cur;
+			} else {
+				struct reasm_seg *n = take_record(p, cur, data + (cur - seq), end - cur, handle);
+				n->next = moved;
+				moved = n;
+			}
+		}
+		if (pass == 0) {
+			if (pieces == 0)
+				return RA_CONFLICT;       /* nothing of it survives */
+			if ((pieces > 1 || splits) && !p->ref)
+				return RA_CONFLICT;
+			if (r->nheld + pieces + splits > lim->max_segs || r->held_bytes + bytes > lim->max_bytes)
+				return RA_CAP_DIR;
+			if (p->nfree < pieces + splits)
+				return RA_CAP_POOL;
+			continue;
+		}
+		/* the first piece carries the caller's reference, the others their own */
+		uint32_t n = 0;
+		while (moved) {
+			struct reasm_seg *s = moved;
+			moved = s->next;
+			if (s->handle == handle && n++ > 0)
+				p->ref(handle);
+			insert_sorted(r, s);
+		}
+	}
+	return RA_QUEUED;
+}
+
 enum reasm_result reasm_offer(struct reasm_dir *r, struct reasm_pool *p,
 			      const struct reasm_limits *lim, uint32_t seq,
 			      const uint8_t *data, uint32_t len, void *handle, uint32_t *off)
@@ -107,13 +259,11 @@ enum reasm_result reasm_offer(struct reasm_dir *r, struct reasm_pool *p,
 		/* in order, possibly repeating a verified prefix */
 		uint32_t old = r->next - seq;
 		int v = verify_old(r, seq, data, old);
-		if (v == 0)
-			return RA_CONFLICT;
 		if (v < 0 && lim->strict)
 			return RA_CONFLICT;   /* cannot prove the repeated part: refuse */
 		/* new bytes must also agree with anything already held ahead */
-		if (r->held && check_held(r, r->next, data + old, len - old) == 0)
-			return RA_CONFLICT;
+		if (v == 0 || (r->held && check_held(r, r->next, data + old, len - old) == 0))
+			return lim->strict ? RA_CONFLICT : resolve(r, p, lim, seq, data, len, handle);
 		*off = old;
 		return RA_DELIVER;
 	}
@@ -122,27 +272,15 @@ enum reasm_result reasm_offer(struct reasm_dir *r, struct reasm_pool *p,
 		return RA_TOO_FAR;
 	int h = check_held(r, seq, data, len);
 	if (h == 0)
-		return RA_CONFLICT;
+		return lim->strict ? RA_CONFLICT : resolve(r, p, lim, seq, data, len, handle);
 	if (h == 2)
 		return RA_DUP_HELD;
 	if (r->nheld >= lim->max_segs || r->held_bytes + len > lim->max_bytes)
 		return RA_CAP_DIR;
 	if (!p->free)
 		return RA_CAP_POOL;
-	struct reasm_seg *s = p->free;
-	p->free = s->next;
-	p->nfree--;
-	s->seq = seq;
-	s->len = len;
-	s->data = data;
-	s->handle = handle;
-	struct reasm_seg **pp = &r->held;
-	while (*pp && seq_le((*pp)->seq, seq))
-		pp = &(*pp)->next;
-	s->next = *pp;
-	*pp = s;
-	r->nheld++;
-	r->held_bytes += len;
+	struct reasm_seg *s = take_record(p, seq, data, len, handle);
+	insert_sorted(r, s);
 	return RA_HELD;
 }
 

@@ -7,11 +7,19 @@
  * inspected -- and whether those repeats are identical (first copy wins,
  * DESIGN.md invariant 1).  A ring of the last retain bytes inspected lets
  * overlaps be verified.  Memory is bounded: per-direction segment and byte
- * caps, and a pool of hold records shared by the worker. */
+ * caps, and a pool of hold records shared by the worker.
+ *
+ * Inline (strict) the first copy always wins and a differing copy is
+ * refused.  Offline and mirror, where Seam cannot choose what the receiver
+ * keeps, an overlap of held (not yet read) data is settled the way the
+ * receiving host's stack settles it -- its target policy -- so the analyzer
+ * reads what the host will read.  Bytes a host has already read are never
+ * replaced, whatever its stack. */
 #ifndef SEAM_REASM_H
 #define SEAM_REASM_H
 
 #include <stdint.h>
+#include "overlap.h"
 
 static inline int seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
 static inline int seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
@@ -29,6 +37,9 @@ struct reasm_pool {
 	struct reasm_seg *free;
 	uint32_t nfree, size;
 	struct reasm_seg *mem;
+	/* Take one more reference on a handle: a packet settled into pieces
+	 * by a target policy is held by several records (NULL: never split). */
+	void (*ref)(void *handle);
 };
 
 struct reasm_dir {
@@ -36,6 +47,7 @@ struct reasm_dir {
 	uint32_t nheld;
 	uint32_t held_bytes;
 	uint8_t started;
+	uint8_t policy;           /* enum overlap_policy of the receiving host */
 	struct reasm_seg *held;   /* sorted by seq */
 	uint8_t *ret;             /* ring of the last ret_size inspected bytes */
 	uint32_t ret_size;        /* power of two; 0 = no verification */
@@ -60,6 +72,8 @@ enum reasm_result {
 	RA_CAP_DIR,       /* per-direction hold cap reached */
 	RA_CAP_POOL,      /* worker hold pool empty */
 	RA_TOO_FAR,       /* starts beyond max_ahead */
+	RA_QUEUED,        /* (not strict) overlapped other bytes; settled by the
+			     target policy and held in pieces: drain with reasm_pop */
 };
 
 int reasm_pool_init(struct reasm_pool *p, uint32_t n);
@@ -83,7 +97,8 @@ void reasm_consumed(struct reasm_dir *r, const uint8_t *data, uint32_t n);
 /* Take the next held segment that is now in order (or entirely old).
  * Returns NULL when the head still waits for a gap.  *res says what to do
  * with it (RA_DELIVER with *off, RA_OLD, RA_CONFLICT).  The record goes back
- * to the pool; the handle goes back to the caller. */
+ * to the pool; the handle goes back to the caller (one reference of it, when
+ * the packet was held in pieces). */
 void *reasm_pop(struct reasm_dir *r, struct reasm_pool *p, const uint8_t **data,
 		uint32_t *len, uint32_t *off, enum reasm_result *res);
 

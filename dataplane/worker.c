@@ -260,14 +260,34 @@ static void tcp_finding(struct worker *w, struct flow *f, enum finding fd, uint8
 
 /* ---- flow end ------------------------------------------------------------- */
 
+/* Offline and mirror, a target policy may hold one packet as several
+ * pieces, each with its own reference: only the last piece given back
+ * carries the packet's fate. */
+static inline int other_piece_held(struct rte_mbuf *m)
+{
+	if (likely(rte_mbuf_refcnt_read(m) == 1))
+		return 0;
+	rte_pktmbuf_free(m);
+	return 1;
+}
+
+static void mbuf_ref(void *h)
+{
+	rte_mbuf_refcnt_update(h, 1);
+}
+
 static void drop_held(void *ctx, void *h)
 {
 	struct worker *w = ctx;
+	if (other_piece_held(h))
+		return;
 	w->pktc[PKT_held]--;
 	fate_drop(w, h, FATE_drop_flush);
 }
 
 static void inspect_span(struct worker *w, struct flow *f, uint8_t dir, const uint8_t *p, uint32_t n);
+static void drain_held(struct worker *w, struct flow *f, uint8_t dir, uint16_t in_port, int16_t peer,
+		       int live);
 
 /* Offline and mirror: bytes after a gap that will never fill are still read. */
 static void deliver_after_gaps(struct worker *w, struct flow *f, uint8_t dir)
@@ -277,7 +297,6 @@ static void deliver_after_gaps(struct worker *w, struct flow *f, uint8_t dir)
 	uint32_t len, off, gap;
 	void *h;
 	while ((h = reasm_skip_gap(&c->rd[dir], &w->rp, &d, &len, &off, &gap))) {
-		w->pktc[PKT_held]--;
 		if (gap) {
 			w->tcpc[TCPC_gap_skipped]++;
 			tcp_finding(w, f, F_TCP_REASM_GAP, dir, c->rd[dir].delivered);
@@ -286,19 +305,13 @@ static void deliver_after_gaps(struct worker *w, struct flow *f, uint8_t dir)
 		inspect_span(w, f, dir, d, len);
 		reasm_consumed(&c->rd[dir], d, len);
 		w->tcpc[TCPC_seg_released_held]++;
-		w->fate[FATE_released]++;
-		rte_pktmbuf_free(h);
-		/* drain whatever became contiguous */
-		enum reasm_result res;
-		while ((h = reasm_pop(&c->rd[dir], &w->rp, &d, &len, &off, &res))) {
+		if (!other_piece_held(h)) {
 			w->pktc[PKT_held]--;
-			if (res == RA_DELIVER) {
-				inspect_span(w, f, dir, d + off, len - off);
-				reasm_consumed(&c->rd[dir], d + off, len - off);
-			}
 			w->fate[FATE_released]++;
 			rte_pktmbuf_free(h);
 		}
+		/* drain whatever became contiguous */
+		drain_held(w, f, dir, 0, -1, 0);
 	}
 }
 
@@ -521,6 +534,44 @@ static void finish_seg(struct worker *w, struct flow *f, uint8_t dir, struct rte
 	fate_pass(w, m, peer);
 }
 
+/* The gap may have closed: release what waited behind it.  Not live (a
+ * flow's end, a gap given up): nothing forwarded, no reset sent. */
+static void drain_held(struct worker *w, struct flow *f, uint8_t dir, uint16_t in_port, int16_t peer,
+		       int live)
+{
+	struct reasm_dir *rd = &f->cold->rd[dir];
+	const uint8_t *d;
+	uint32_t l, off;
+	enum reasm_result res;
+	struct rte_mbuf *h;
+	while ((h = reasm_pop(rd, &w->rp, &d, &l, &off, &res))) {
+		w->tcpc[TCPC_seg_released_held]++;
+		if (res == RA_DELIVER) {
+			inspect_span(w, f, dir, d + off, l - off);
+			reasm_consumed(rd, d + off, l - off);
+			if (w->want_rst && live) {
+				send_rsts(w, f, dir, in_port, peer);
+				w->want_rst = 0;
+			}
+		}
+		if (other_piece_held(h))
+			continue;
+		w->pktc[PKT_held]--;
+		if (res == RA_DELIVER) {
+			finish_seg(w, f, dir, h, rd->next - l, l, peer);   /* its end is now next */
+		} else if (res == RA_OLD) {
+			finish_seg(w, f, dir, h, rd->next, 0, peer);
+		} else {
+			w->tcpc[TCPC_overlap_conflict]++;
+			tcp_finding(w, f, F_TCP_OVERLAP_CONFLICT, dir, rd->delivered);
+			if (w->mode == MODE_INLINE)
+				fate_drop(w, h, FATE_drop_conflict);
+			else
+				fate_pass(w, h, peer);
+		}
+	}
+}
+
 static void handle_data(struct worker *w, struct flow *f, uint8_t dir, struct rte_mbuf *m,
 			const struct pkt *p, const uint8_t *data, uint32_t seq, uint32_t len,
 			uint16_t in_port, int16_t peer)
@@ -571,36 +622,17 @@ static void handle_data(struct worker *w, struct flow *f, uint8_t dir, struct rt
 			w->want_rst = 0;
 		}
 		finish_seg(w, f, dir, m, seq, len, peer);
-		/* the gap may have closed: release what waited behind it */
-		const uint8_t *d;
-		uint32_t l;
-		enum reasm_result res;
-		struct rte_mbuf *h;
-		while ((h = reasm_pop(rd, &w->rp, &d, &l, &off, &res))) {
-			w->pktc[PKT_held]--;
-			w->tcpc[TCPC_seg_released_held]++;
-			if (res == RA_DELIVER) {
-				inspect_span(w, f, dir, d + off, l - off);
-				reasm_consumed(rd, d + off, l - off);
-				if (w->want_rst) {
-					send_rsts(w, f, dir, in_port, peer);
-					w->want_rst = 0;
-				}
-				uint32_t hseq = rd->next - l;   /* its end is now next */
-				finish_seg(w, f, dir, h, hseq, l, peer);
-			} else if (res == RA_OLD) {
-				finish_seg(w, f, dir, h, rd->next, 0, peer);
-			} else {
-				w->tcpc[TCPC_overlap_conflict]++;
-				tcp_finding(w, f, F_TCP_OVERLAP_CONFLICT, dir, rd->delivered);
-				if (inline_mode)
-					fate_drop(w, h, FATE_drop_conflict);
-				else
-					fate_pass(w, h, peer);
-			}
-		}
+		drain_held(w, f, dir, in_port, peer, 1);
 		return;
 	}
+	case RA_QUEUED:
+		/* offline/mirror: settled by the receiver's policy, held in pieces */
+		w->tcpc[TCPC_overlap_conflict]++;
+		tcp_finding(w, f, F_TCP_OVERLAP_CONFLICT, dir, rd->delivered);
+		w->tcpc[TCPC_seg_held]++;
+		w->pktc[PKT_held]++;
+		drain_held(w, f, dir, in_port, peer, 1);
+		return;
 	case RA_HELD:
 		w->tcpc[TCPC_seg_held]++;
 		w->pktc[PKT_held]++;
@@ -881,8 +913,11 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 			evt_addrs(f, &tmp);   /* initiator first */
 			insp_sess_addrs(&c->insp, f->key.ipver, tmp.src, tmp.dst);
 		}
-		if (!c->rd[dir].started)
+		if (!c->rd[dir].started) {
 			reasm_dir_start(&c->rd[dir], h->syn ? h->isn + 1 : seq);
+			/* this direction's bytes are read by the host they go to */
+			c->rd[dir].policy = cfg_target_policy(w->cfg, p->ipver, p->dst);
+		}
 		if (f->close_after == CLOSE_SENT && seq_lt(h->fwd_next, seq + len)) {
 			/* close-after: both ends were sent their FIN; whoever still
 			 * sends new data (a next request, a pipelined response) is
@@ -1342,6 +1377,7 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	/* inline forwards the repeated bytes too, so they must be proven equal;
 	 * offline and mirror only read the new ones */
 	w->rl.strict = cfg->mode == MODE_INLINE;
+	w->rp.ref = mbuf_ref;
 	snprintf(name, sizeof(name), "w%u", id);
 	if (frag_init(&w->frag, name, 4096, 30, socket, err, errlen) < 0)
 		return -1;

@@ -30,6 +30,15 @@ ok "corpus in IPv6 fragments: in order, reversed, overlapping" run_case frag6 --
 ok "corpus as a host captures itself: 64 kB GSO frames, offloaded checksums" run_case super --variants super
 ok "an out-of-window RST injected first does not stop inspection" run_case rst --variants rst_inject
 
+# target-based reassembly: overlapping copies are read as each server's
+# stack reads them, by destination prefix, and always alert as a conflict
+target_policies() {
+	/usr/bin/python3 "$SRC/pktgen-tests/overlap_policy.py" gen "$T/policy.pcap" "$T/policy.conf" &&
+	"$SEAM" -c "$T/policy.conf" --pcap "$T/policy.pcap" --eve "$T/policy.json" &&
+	/usr/bin/python3 "$SRC/pktgen-tests/overlap_policy.py" check "$T/policy.json"
+}
+ok "overlaps settled per destination: first, last, bsd, linux, windows, solaris, default" target_policies
+
 if [ -f "$SURI" ]; then
 	ok "records validate against Suricata's schema (seam object aside)" \
 		/usr/bin/python3 "$SRC/pktgen-tests/check_eve.py" "$T/v4.tsv" "$T/v4.json" --compat "$SURI"

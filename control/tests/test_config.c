@@ -82,6 +82,33 @@ static void out_of_range_is_reported(void **st)
 	assert_non_null(strstr(err, "cfg:3: cl_max_digits: 40 is out of range"));
 }
 
+static void overlap_policies_by_longest_prefix(void **st)
+{
+	struct seam_cfg c;
+	char err[512] = "";
+	assert_int_equal(load_text("seam = { reasm = { policy = \"bsd\";\n"
+				   "  target_policy = { windows = [ \"10.0.0.0/8\" ]; last = [ \"10.1.2.0/24\" ];\n"
+				   "                    solaris = [ \"2001:db8::/32\" ]; }; }; };\n", &c, err, sizeof(err)), 0);
+	uint8_t a[16] = { 10, 1, 2, 3 }, b[16] = { 10, 9, 9, 9 }, o[16] = { 192, 0, 2, 1 };
+	uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	assert_int_equal(cfg_target_policy(&c, 4, a), RP_LAST);
+	assert_int_equal(cfg_target_policy(&c, 4, b), RP_WINDOWS);
+	assert_int_equal(cfg_target_policy(&c, 4, o), RP_BSD);
+	assert_int_equal(cfg_target_policy(&c, 6, v6), RP_SOLARIS);
+	assert_int_equal(cfg_target_policy(&c, 6, a), RP_BSD);      /* family must match */
+	cfg_defaults(&c);
+	assert_int_equal(cfg_target_policy(&c, 4, a), RP_LINUX);
+	/* errors name the line and the key */
+	assert_int_equal(load_text("seam = { reasm = {\n policy = \"vms\"; }; };\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: policy: expected one of"));
+	assert_int_equal(load_text("seam = { reasm = { target_policy = {\n macos = [ \"10.0.0.0/8\" ]; }; }; };\n",
+				   &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: macos: not a policy"));
+	assert_int_equal(load_text("seam = { reasm = { target_policy = {\n bsd = [ \"10.0.0.0/33\" ]; }; }; };\n",
+				   &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: bsd: not an address prefix"));
+}
+
 static void syntax_error_names_the_line(void **st)
 {
 	struct seam_cfg c;
@@ -166,6 +193,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(wrong_type_is_reported),
 		cmocka_unit_test(out_of_range_is_reported),
 		cmocka_unit_test(syntax_error_names_the_line),
+		cmocka_unit_test(overlap_policies_by_longest_prefix),
 		cmocka_unit_test(unknown_mode_and_action_are_rejected),
 		cmocka_unit_test(unknown_finding_override_is_rejected),
 		cmocka_unit_test(overrides_change_one_finding),

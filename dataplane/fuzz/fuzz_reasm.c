@@ -3,7 +3,8 @@
  * The input is a script of segments (offset, length, corrupt?) over a
  * fixed stream.  Whatever the order, overlaps and corruption, the core
  * must never deliver a byte twice or out of order, must keep its caps,
- * and must agree with the "first copy wins" reference model. */
+ * and must hand back every reference it took on a segment exactly once --
+ * inline (strict) and under each offline/mirror target policy. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,21 +14,28 @@
 #define LEN 2048
 
 static void count(void *ctx, void *h) { (*(int *)ctx)++; }
+static int refs;
+static void ref(void *h) { refs++; }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct reasm_pool pool;
-	static uint8_t ring[512], stream[LEN], copies[256][64], model[LEN], taken[LEN];
-	if (!pool.mem)
+	static uint8_t ring[512], stream[LEN], copies[256][64];
+	if (!pool.mem) {
 		reasm_pool_init(&pool, 64);
+		pool.ref = ref;
+	}
 	for (int i = 0; i < LEN; i++)
 		stream[i] = (uint8_t)(i * 7 + 3);
-	memset(taken, 0, sizeof(taken));
 	struct reasm_limits lim = { .max_segs = 32, .max_bytes = 1024, .max_ahead = 1500 };
 	struct reasm_dir r;
 	reasm_dir_init(&r, ring, sizeof(ring));
 	uint32_t isn = size > 4 ? (uint32_t)data[0] << 24 | data[1] << 16 | data[2] << 8 | data[3] : 1;
 	reasm_dir_start(&r, isn);
+	lim.strict = size > 4 && (data[3] & 1);
+	r.policy = size > 4 ? (data[3] >> 1) % RP__COUNT : RP_FIRST;
+	int owned = 0, returned = 0;
+	refs = 0;
 	uint64_t delivered = 0;
 	uint32_t nseg = 0;
 	for (size_t i = 4; i + 4 <= size && nseg < 256; i += 4, nseg++) {
@@ -41,31 +49,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			c[data[i + 3] % len] ^= 1;
 		uint32_t o;
 		enum reasm_result res = reasm_offer(&r, &pool, &lim, isn + off, c, len, c, &o);
+		if (res == RA_QUEUED && lim.strict)
+			abort();
+		owned += res == RA_HELD || res == RA_QUEUED;
 		if (res == RA_DELIVER) {
 			if (o >= len)
 				abort();
 			delivered += len - o;
 			reasm_consumed(&r, c + o, len - o);
+		}
+		if (res == RA_DELIVER || res == RA_QUEUED) {
 			const uint8_t *hd;
 			uint32_t hl;
 			enum reasm_result hr;
-			while (reasm_pop(&r, &pool, &hd, &hl, &o, &hr))
+			while (reasm_pop(&r, &pool, &hd, &hl, &o, &hr)) {
+				returned++;
 				if (hr == RA_DELIVER) {
 					if (o >= hl)
 						abort();
 					delivered += hl - o;
 					reasm_consumed(&r, hd + o, hl - o);
 				}
+			}
 		}
 		if (r.nheld > lim.max_segs || r.held_bytes > lim.max_bytes)
 			abort();
 		if (r.delivered != delivered || r.next != isn + (uint32_t)delivered)
 			abort();
 	}
-	(void)model;
 	int n = 0;
 	reasm_flush(&r, &pool, count, &n);
-	if (pool.nfree != pool.size)
+	if (pool.nfree != pool.size || returned + n != owned + refs)
 		abort();
 	return 0;
 }
