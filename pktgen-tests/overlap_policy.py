@@ -12,6 +12,12 @@ everywhere (any overlap with other bytes is suspicious on every stack).
 
   overlap_policy.py gen OUT.pcap CONF     write the capture and Seam's config
   overlap_policy.py check EVE.json        compare the alerts with the table
+
+The "linux" column is checked against the running kernel too (root, two
+namespaces): a real socket reads what the same segments deliver.
+
+  overlap_policy.py serve ADDR PORT OUT   (server netns) record what each connection reads
+  overlap_policy.py client IFACE CIP SIP PORT OUT   (client netns) send every shape
 """
 import json
 import sys
@@ -134,8 +140,84 @@ def check(eve):
     return 1 if bad else 0
 
 
+def serve(addr, port, out):
+    import socket
+    ls = socket.socket()
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((addr, int(port)))
+    ls.listen(16)
+    ls.settimeout(30)
+    got = {}
+    while len(got) < len(SHAPES):
+        c, peer = ls.accept()
+        c.settimeout(10)
+        data = b""
+        while True:
+            b = c.recv(65536)
+            if not b:
+                break
+            data += b
+        got[peer[1]] = data.decode("latin-1")
+        c.close()
+        with open(out + ".tmp", "w") as f:
+            json.dump(got, f)
+    import os
+    os.rename(out + ".tmp", out)
+
+
+def client(iface, cip, sip, port, out):
+    """Play each shape against a live server; the kernel answers."""
+    from scapy.all import conf, send, sr1
+    import time
+    conf.verb = 0
+    conf.iface = iface
+    sent = {}
+    for k, shape in enumerate(SHAPES):
+        sport, isn = 41000 + k, 7000 + 1000 * k
+        ip = IP(src=cip, dst=sip)
+        sa = sr1(ip / TCP(sport=sport, dport=int(port), flags="S", seq=isn), timeout=3, retry=2)
+        if sa is None or not sa.haslayer(TCP) or sa[TCP].flags & 0x12 != 0x12:
+            print("no SYN-ACK from the server for %s" % shape, file=sys.stderr)
+            return 1
+        ack = sa[TCP].seq + 1
+        send(ip / TCP(sport=sport, dport=int(port), flags="A", seq=isn + 1, ack=ack))
+        segs, total = segments(shape)
+        for off, data in segs:
+            send(ip / TCP(sport=sport, dport=int(port), flags="PA", seq=isn + 1 + off, ack=ack) / data)
+            time.sleep(0.05)
+        send(ip / TCP(sport=sport, dport=int(port), flags="FA", seq=isn + 1 + total, ack=ack))
+        sent[sport] = shape
+    with open(out, "w") as f:
+        json.dump(sent, f)
+    return 0
+
+
+def kernel_check(sent, read):
+    """Each shape as this kernel read it against the table's linux column."""
+    sent, read = json.load(open(sent)), json.load(open(read))
+    good = (HEAD + HARMLESS + TAIL).decode()
+    bad = (HEAD + SMUGGLE + TAIL).decode()
+    wrong = 0
+    for sport, shape in sent.items():
+        want = bad if SHAPES[shape]["linux"] else good
+        got = read.get(sport)
+        if got != want:
+            wrong += 1
+            print("%s: the kernel read %r, the linux policy says %r" % (shape, got, want), file=sys.stderr)
+    print("%d/%d shapes: the running kernel reads what the linux policy reads"
+          % (len(sent) - wrong, len(sent)))
+    return 1 if wrong or len(sent) != len(SHAPES) else 0
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "gen":
+    cmd = sys.argv[1]
+    if cmd == "gen":
         gen(sys.argv[2], sys.argv[3])
-    else:
+    elif cmd == "check":
         sys.exit(check(sys.argv[2]))
+    elif cmd == "serve":
+        serve(*sys.argv[2:5])
+    elif cmd == "client":
+        sys.exit(client(*sys.argv[2:7]))
+    elif cmd == "kernel-check":
+        sys.exit(kernel_check(sys.argv[2], sys.argv[3]))
