@@ -393,13 +393,14 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	}
 
 	const config_setting_t *g = group(&l, s, "eve");
-	static const char *const eve_keys[] = { "file", "stats_interval", "flow_events", "http_events", "blocked_pcap",
+	static const char *const eve_keys[] = { "file", "stats_interval", "flow_events", "http_events", "stream_digest", "blocked_pcap",
 		"blocked_pcap_mb", "blocked_pcap_files", NULL };
 	only_keys(&l, g, eve_keys);
 	get_str(&l, g, "file", c->eve_file, sizeof(c->eve_file));
 	get_u32(&l, g, "stats_interval", &c->stats_interval, 0, 86400);
 	get_bool(&l, g, "flow_events", &c->flow_events);
 	get_bool(&l, g, "http_events", &c->http_events);
+	get_bool(&l, g, "stream_digest", &c->stream_digest);
 	get_str(&l, g, "blocked_pcap", c->blocked_pcap, sizeof(c->blocked_pcap));
 	get_u32(&l, g, "blocked_pcap_mb", &c->blocked_pcap_mb, 1, 1u << 20);
 	get_u32(&l, g, "blocked_pcap_files", &c->blocked_pcap_files, 1, 100000);

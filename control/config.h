@@ -43,6 +43,7 @@ struct seam_cfg {
 	uint32_t stats_interval;   /* seconds; 0 = only at exit */
 	int flow_events;
 	int http_events;
+	int stream_digest;         /* flow events carry a CRC-32 of the inspected bytes */
 
 	uint32_t max_flows;
 	uint32_t max_inspected;    /* flows with inspection state at once */

@@ -185,13 +185,25 @@ void eve_write_evt(struct eve *e, const struct evt *ev)
 		eve_timestamp(ev->ts_ns, en, sizeof(en));
 		fprintf(f, ",\"app_proto\":\"%s\",\"flow\":{\"pkts_toserver\":%lu,\"pkts_toclient\":%lu,"
 			"\"bytes_toserver\":%lu,\"bytes_toclient\":%lu,\"start\":\"%s\",\"end\":\"%s\","
-			"\"age\":%lu,\"state\":\"%s\",\"reason\":\"%s\",\"alerted\":%s}}\n",
+			"\"age\":%lu,\"state\":\"%s\",\"reason\":\"%s\",\"alerted\":%s}",
 			ev->meta.proto_len || ev->meta.method_len ? app_proto(&ev->meta) : "failed",
 			(unsigned long)ev->pkts[0], (unsigned long)ev->pkts[1],
 			(unsigned long)ev->bytes[0], (unsigned long)ev->bytes[1], st, en,
 			(unsigned long)((ev->ts_ns - ev->start_ns) / 1000000000ull),
 			tcp_state_name(ev->tcp_state), end_reasons[ev->end_reason & 3],
 			ev->alerted ? "true" : "false");
+		if (ev->inspected[0] || ev->inspected[1] || ev->has_digest) {
+			fputs(",\"seam\":{\"stream\":{", f);
+			for (int d = 0; d < 2; d++) {
+				fprintf(f, "%s\"%s\":{\"bytes\":%lu", d ? "," : "", d ? "to_client" : "to_server",
+					(unsigned long)ev->inspected[d]);
+				if (ev->has_digest)
+					fprintf(f, ",\"crc32\":\"%08x\"", ev->digest[d]);
+				fputc('}', f);
+			}
+			fputs("}}", f);
+		}
+		fputs("}\n", f);
 		e->lines++;
 		return;
 	}

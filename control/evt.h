@@ -37,6 +37,9 @@ struct evt {
 	uint64_t flow_id;
 	uint64_t offset;
 	uint64_t pkts[2], bytes[2];   /* EVT_FLOW: to server, to client */
+	uint64_t inspected[2];        /* EVT_FLOW: stream bytes read by the analyzers */
+	uint32_t digest[2];           /* EVT_FLOW: their CRC-32, when has_digest */
+	uint8_t has_digest;
 	char cause[48];           /* EVT_DROP, EVT_BLOCK_REQ: who ordered it */
 	int32_t pcap_idx;         /* alerts that stopped a flow: the blocked-pcap file, -1 none */
 	struct insp_meta meta;

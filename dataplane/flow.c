@@ -143,6 +143,7 @@ struct flow_cold *flow_cold_get(struct flow_table *t, struct flow *f, int midstr
 	struct flow_cold *c = p;
 	reasm_dir_init(&c->rd[0], t->retain ? c->ring : NULL, t->retain);
 	reasm_dir_init(&c->rd[1], t->retain ? c->ring + t->retain : NULL, t->retain);
+	c->digest[0] = c->digest[1] = 0;
 	insp_sess_init(&c->insp, midstream);
 	f->cold = c;
 	return c;

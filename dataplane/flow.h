@@ -48,6 +48,7 @@ struct tcp_half {
 struct flow_cold {
 	struct reasm_dir rd[2];
 	const void *gen;          /* the policy generation the flow started on */
+	uint32_t digest[2];       /* CRC-32 of the bytes inspected (eve.stream_digest) */
 	struct insp_sess insp;
 	/* followed by 2 * retain_bytes of verification ring */
 	uint8_t ring[];

@@ -2,6 +2,7 @@
  * reassembly → inspect → verdict → TX, with one counted fate per packet. */
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_hash_crc.h>
@@ -340,8 +341,14 @@ static void flow_end(struct worker *w, int32_t idx, enum flow_end_reason why)
 			e->alerted = f->alerted;
 			e->pkts[0] = f->pkts[0]; e->pkts[1] = f->pkts[1];
 			e->bytes[0] = f->bytes[0]; e->bytes[1] = f->bytes[1];
-			if (f->cold)
+			if (f->cold) {
 				e->meta = f->cold->insp.meta;
+				for (int d = 0; d < 2; d++) {
+					e->inspected[d] = f->cold->rd[d].delivered;
+					e->digest[d] = f->cold->digest[d];
+				}
+				e->has_digest = w->cfg->stream_digest;
+			}
 			evt_put(w, e);
 		}
 	}
@@ -415,6 +422,8 @@ static void inspect_span(struct worker *w, struct flow *f, uint8_t dir, const ui
 {
 	if (!n || unlikely(w->stage < STAGE_FULL))
 		return;
+	if (unlikely(w->cfg->stream_digest))
+		f->cold->digest[dir] = crc32(f->cold->digest[dir], p, n);
 	insp_feed(&f->cold->insp, dir, p, n, env_of(w));
 }
 
