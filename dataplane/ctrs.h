@@ -15,6 +15,7 @@
 	X(drop_unverifiable,  "retransmission older than the verification ring") \
 	X(drop_dup_held,      "duplicate of a segment already held") \
 	X(drop_ooo_cap,       "out-of-order hold cap reached") \
+	X(drop_reclaimed,     "held for a flow whose segments were given up to make room (inline)") \
 	X(drop_too_far,       "segment beyond the receiver's window or too far ahead") \
 	X(drop_flow_cap,      "flow table full, fail-closed") \
 	X(drop_after_close,   "data after FIN or RST") \
@@ -42,6 +43,8 @@
 	X(table_full,         "no slot and nothing to evict") \
 	X(restarted,          "new SYN reused a closed flow's tuple") \
 	X(cold_exhausted,     "no inspection state left: flow passed uninspected") \
+	X(cold_evicted_closed,"closed flows ended early to free inspection state") \
+	X(cold_evicted_established, "idle established flows ended to free inspection state") \
 	X(active,             "flows in the table (gauge)")
 
 #define TCP_CTRS(X) \
@@ -53,6 +56,7 @@
 	X(seg_old_unverified, "retransmissions older than the ring") \
 	X(overlap_conflict,   "overlaps that differ from inspected bytes") \
 	X(gap_skipped,        "gaps never filled: inspection resumed after them") \
+	X(hold_reclaimed,     "hold pool dry: the oldest holding direction gave its segments up") \
 	X(data_after_fin,     "data beyond the sender's FIN") \
 	X(data_after_rst,     "data after RST") \
 	X(syn_data,           "SYN with payload") \

@@ -187,6 +187,27 @@ void flow_wheel_advance(struct flow_table *t, uint64_t now_ns, flow_expire_fn ex
 	}
 }
 
+int32_t flow_pick_cold_victim(struct flow_table *t, int *kind)
+{
+	int32_t first = -1;
+	uint32_t scanned = 0;
+	for (uint32_t s = 1; s <= WHEEL_SLOTS && scanned < 256; s++) {
+		uint32_t idx = t->wheel[(t->wheel_sec + s) % WHEEL_SLOTS];
+		for (; idx != FLOW_NIL && scanned < 256; idx = t->f[idx].wnext, scanned++) {
+			if (!t->f[idx].cold)
+				continue;
+			if (t->f[idx].state == FS_CLOSED) {
+				*kind = VICTIM_CLOSED;
+				return idx;
+			}
+			if (first < 0)
+				first = idx;
+		}
+	}
+	*kind = VICTIM_ESTABLISHED;
+	return first;
+}
+
 int32_t flow_pick_victim(struct flow_table *t, int *kind)
 {
 	/* among the oldest: embryonic first, then closed, then the oldest */

@@ -123,5 +123,8 @@ void flow_wheel_advance(struct flow_table *t, uint64_t now_ns, flow_expire_fn ex
  * embryonic flow, else a closed one, else the oldest. -1 when empty. */
 enum { VICTIM_EMBRYONIC = 0, VICTIM_CLOSED, VICTIM_ESTABLISHED };
 int32_t flow_pick_victim(struct flow_table *t, int *kind);
+/* The same for inspection state: among the flows that hold some and are
+ * nearest their timeout, a closed one, else the first.  -1 when none. */
+int32_t flow_pick_cold_victim(struct flow_table *t, int *kind);
 
 #endif

@@ -1,5 +1,6 @@
 /* worker.c — the run-to-completion loop: RX burst → decode → flow → TCP →
  * reassembly → inspect → verdict → TX, with one counted fate per packet. */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <zlib.h>
@@ -316,6 +317,77 @@ static void deliver_after_gaps(struct worker *w, struct flow *f, uint8_t dir)
 	}
 }
 
+/* ---- hold pool pressure ---------------------------------------------------- */
+
+static int holder_live(const struct worker *w, const struct wk_holder *h)
+{
+	const struct flow *f = &w->ft.f[h->idx];
+	return f->cold && (uint32_t)f->flow_id == h->tag && f->cold->rd[h->dir].nheld;
+}
+
+/* A direction started holding segments: remember it, oldest first.  Stale
+ * entries (drained, ended) are dropped when the ring fills. */
+static void note_holder(struct worker *w, const struct flow *f, uint8_t dir)
+{
+	if (w->hold_n == w->hold_cap) {
+		uint32_t n = 0;
+		for (uint32_t k = 0; k < w->hold_n; k++) {
+			struct wk_holder h = w->holders[(w->hold_head + k) % w->hold_cap];
+			if (holder_live(w, &h))
+				w->holders[(w->hold_head + n++) % w->hold_cap] = h;
+		}
+		w->hold_n = n;
+		if (n == w->hold_cap) {                 /* all live: forget the oldest */
+			w->hold_head = (w->hold_head + 1) % w->hold_cap;
+			w->hold_n--;
+		}
+	}
+	w->holders[(w->hold_head + w->hold_n++) % w->hold_cap] =
+		(struct wk_holder){ .idx = (int32_t)(f - w->ft.f), .tag = (uint32_t)f->flow_id, .dir = dir };
+}
+
+static void drop_reclaimed(void *ctx, void *h)
+{
+	struct worker *w = ctx;
+	if (other_piece_held(h))
+		return;
+	w->pktc[PKT_held]--;
+	fate_drop(w, h, FATE_drop_reclaimed);
+}
+
+/* The worker's hold pool is dry: the direction that has held segments the
+ * longest gives them up, so a flood of gaps that never fill cannot starve
+ * other flows of reassembly.  Inline its held segments are dropped (its
+ * sender retransmits them); offline and mirror inspection reads on past its
+ * gap.  1 when room was made. */
+static int reclaim_hold(struct worker *w, const struct flow *f, uint8_t dir)
+{
+	for (uint32_t tries = w->hold_n; tries > 0; tries--) {
+		struct wk_holder h = w->holders[w->hold_head];
+		w->hold_head = (w->hold_head + 1) % w->hold_cap;
+		w->hold_n--;
+		if (!holder_live(w, &h))
+			continue;
+		struct flow *v = &w->ft.f[h.idx];
+		if (v == f && h.dir == dir) {
+			note_holder(w, v, dir);          /* not from itself: keep it */
+			continue;
+		}
+		w->tcpc[TCPC_hold_reclaimed]++;
+		struct flow *saved = w->cur;
+		uint8_t want_rst = w->want_rst;
+		w->cur = v;
+		if (w->mode == MODE_INLINE)
+			reasm_flush(&v->cold->rd[h.dir], &w->rp, drop_reclaimed, w);
+		else
+			deliver_after_gaps(w, v, h.dir);
+		w->cur = saved;
+		w->want_rst = want_rst;
+		return 1;
+	}
+	return 0;
+}
+
 static void flow_end(struct worker *w, int32_t idx, enum flow_end_reason why)
 {
 	struct flow *f = &w->ft.f[idx];
@@ -604,7 +676,12 @@ static void handle_data(struct worker *w, struct flow *f, uint8_t dir, struct rt
 			return;
 		}
 	}
+	uint32_t held_before = rd->nheld;
 	enum reasm_result r = reasm_offer(rd, &w->rp, &w->rl, seq, data, len, m, &off);
+	if (r == RA_CAP_POOL && reclaim_hold(w, f, dir))
+		r = reasm_offer(rd, &w->rp, &w->rl, seq, data, len, m, &off);
+	if ((r == RA_HELD || r == RA_QUEUED) && !held_before && rd->nheld)
+		note_holder(w, f, dir);
 	if ((r == RA_CAP_DIR || r == RA_CAP_POOL) && !inline_mode && rd->held) {
 		/* offline/mirror: a gap that big will not fill; read on past it */
 		tcp_finding(w, f, F_TCP_OOO_CAP, dir, rd->delivered);
@@ -902,6 +979,19 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 		struct flow_cold *c = f->cold;
 		if (!c) {
 			c = flow_cold_get(&w->ft, f, !(h->syn || o->syn));
+			if (!c) {
+				/* inspection state is full: a closed flow (its
+				 * inspection is over) gives its state up, else the
+				 * flow nearest its idle timeout */
+				int kind;
+				int32_t v = flow_pick_cold_victim(&w->ft, &kind);
+				if (v >= 0 && &w->ft.f[v] != f) {
+					w->flowc[kind == VICTIM_CLOSED ? FLOWC_cold_evicted_closed
+								       : FLOWC_cold_evicted_established]++;
+					flow_end(w, v, FLOW_END_EVICTED);
+					c = flow_cold_get(&w->ft, f, !(h->syn || o->syn));
+				}
+			}
 			if (c) {
 				c->gen = w->gen;
 				if (w->gen)
@@ -1376,7 +1466,9 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->ft.timeout[FS_ESTABLISHED] = cfg->established_timeout;
 	w->ft.timeout[FS_CLOSING] = cfg->established_timeout;
 	w->ft.timeout[FS_CLOSED] = cfg->closed_timeout;
-	if (reasm_pool_init(&w->rp, cfg->held_max_segs) < 0) {
+	w->hold_cap = 2 * cfg->held_max_segs;
+	w->holders = calloc(w->hold_cap, sizeof(*w->holders));
+	if (!w->holders || reasm_pool_init(&w->rp, cfg->held_max_segs) < 0) {
 		snprintf(err, errlen, "hold pool of %u segments: out of memory", cfg->held_max_segs);
 		return -1;
 	}
@@ -1414,6 +1506,8 @@ void worker_free(struct worker *w)
 {
 	flow_table_free(&w->ft);
 	reasm_pool_free(&w->rp);
+	free(w->holders);
+	w->holders = NULL;
 	if (w->evq) rte_ring_free(w->evq);
 	if (w->evpool) rte_mempool_free(w->evpool);
 	if (w->h2pool) rte_mempool_free(w->h2pool);

@@ -65,6 +65,10 @@ struct worker {
 	struct flow_table ft;
 	struct reasm_pool rp;
 	struct reasm_limits rl;
+	/* directions holding segments, oldest first: when the hold pool runs
+	 * dry the oldest holder gives its segments up (see reclaim_hold) */
+	struct wk_holder { int32_t idx; uint32_t tag; uint8_t dir; } *holders;
+	uint32_t hold_head, hold_n, hold_cap;
 	struct rte_mempool *h2pool;   /* HTTP/2 analyzer state */
 	struct frag_stage frag;
 	/* published by the control thread; read once per loop iteration */

@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 	unsigned seed = 1;
 	int v6 = 0;
 	const char *filter = NULL;
-	uint32_t mix = 0, synflood = 0;
+	uint32_t mix = 0, synflood = 0, oooflood = 0;
 	enum mix_kind mix_kind = MIX_ALL;
 	int variants_given = 0;
 	for (int i = 4; i < argc; i++) {
@@ -65,6 +65,8 @@ int main(int argc, char **argv)
 			seed = strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--synflood") == 0 && i + 1 < argc) {
 			synflood = strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--oooflood") == 0 && i + 1 < argc) {
+			oooflood = strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--mix-kind") == 0 && i + 1 < argc) {
 			const char *k = argv[++i];
 			mix_kind = !strcmp(k, "h2c") ? MIX_H2C : !strcmp(k, "ws") ? MIX_WS : !strcmp(k, "http1") ? MIX_HTTP1 : MIX_ALL;
@@ -134,6 +136,28 @@ int main(int argc, char **argv)
 				sp.port = 1024 + (r >> 20) % 60000;
 				conv_init(&fl, &sp, &srv, ts, r, to_pcap, &sink);
 				conv_packet(&fl, 0, 0x02, fl.cseq, NULL, 0);
+				ts += 1;
+			}
+			/* out-of-order segments from established flows whose first
+			 * gap never fills, round robin over a set of such flows */
+			for (uint32_t of = 0; of < oooflood; of++) {
+				enum { NF = 512 };
+				static struct conv fl[NF];
+				static uint32_t used[NF], sent;
+				uint32_t j = sent % NF, kth = used[j]++;
+				sent++;
+				if (kth == 0) {
+					struct conv_ep sp = cli;
+					sp.addr[0] = 198; sp.addr[1] = 18; sp.addr[2] = j >> 8; sp.addr[3] = j;
+					if (v6)
+						sp.addr[13] = 0xee, sp.addr[14] = j >> 8, sp.addr[15] = j;
+					sp.port = 20000 + j;
+					conv_init(&fl[j], &sp, &srv, ts, 7 * j + 1, to_pcap, &sink);
+					conv_handshake(&fl[j]);
+				}
+				static const uint8_t junk[40] = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+				fl[j].ts_us = ts;
+				conv_packet(&fl[j], 0, 0x18, fl[j].cseq + 100 + 60 * (kth % 4096), junk, sizeof(junk));
 				ts += 1;
 			}
 			conv_init(&c, &cli, &srv, ts, seed + flow, to_pcap, &sink);
