@@ -1,6 +1,7 @@
 /* test_flow.c — the flow table under EAL (no hugepages): both directions
  * find one record, the wheel expires idle flows, eviction takes embryonic
- * flows first, a full table says so; and the symmetric RSS key sends both
+ * flows first, inspection state is taken back from closed flows first, a
+ * full table says so; and the symmetric RSS key sends both
  * directions of any tuple to the same queue (checked with rte_softrss). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -104,6 +105,38 @@ static void eviction_prefers_embryonic_flows(void **st)
 			flow_remove(&ft, ft.wheel[s]);
 }
 
+static void cold_victim_is_a_closed_flow_else_the_first_holding_state(void **st)
+{
+	struct flow_key k;
+	uint64_t t0 = 9000ull * 1000000000ull;
+	int32_t idx[6];
+	ft.wheel_sec = 0;
+	for (uint32_t i = 0; i < 6; i++) {
+		mk(&k, 300 + i, 0);
+		idx[i] = flow_insert(&ft, &k, rte_hash_hash(ft.h, &k), t0);
+		ft.f[idx[i]].state = FS_ESTABLISHED;
+	}
+	int kind;
+	assert_int_equal(flow_pick_cold_victim(&ft, &kind), -1);      /* nobody holds state */
+	flow_cold_get(&ft, &ft.f[idx[2]], 0);
+	flow_cold_get(&ft, &ft.f[idx[4]], 0);
+	int32_t v = flow_pick_cold_victim(&ft, &kind);
+	assert_int_equal(kind, VICTIM_ESTABLISHED);
+	assert_true(v == idx[2] || v == idx[4]);
+	ft.f[idx[5]].state = FS_CLOSED;                              /* closed but stateless */
+	v = flow_pick_cold_victim(&ft, &kind);
+	assert_int_equal(kind, VICTIM_ESTABLISHED);
+	assert_true(v == idx[2] || v == idx[4]);
+	ft.f[idx[4]].state = FS_CLOSED;
+	assert_int_equal(flow_pick_cold_victim(&ft, &kind), idx[4]);
+	assert_int_equal(kind, VICTIM_CLOSED);
+	flow_cold_put(&ft, &ft.f[idx[2]]);
+	flow_cold_put(&ft, &ft.f[idx[4]]);
+	for (uint32_t s = 0; s < WHEEL_SLOTS; s++)
+		while (ft.wheel[s] != FLOW_NIL)
+			flow_remove(&ft, ft.wheel[s]);
+}
+
 static void full_table_reports_enospc(void **st)
 {
 	struct flow_key k;
@@ -174,6 +207,7 @@ int main(void)
 		cmocka_unit_test(both_directions_find_one_flow),
 		cmocka_unit_test(idle_flows_time_out_and_active_ones_do_not),
 		cmocka_unit_test(eviction_prefers_embryonic_flows),
+		cmocka_unit_test(cold_victim_is_a_closed_flow_else_the_first_holding_state),
 		cmocka_unit_test(full_table_reports_enospc),
 		cmocka_unit_test(cold_pool_is_bounded),
 		cmocka_unit_test(symmetric_rss_key_keeps_a_flow_on_one_queue),
