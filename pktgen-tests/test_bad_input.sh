@@ -113,4 +113,24 @@ assert f["cold_exhausted"] == 0, "inspection state was freed from closed flows"
 PY
 }
 ok "out-of-order flood at a full hold pool: oldest holders reclaimed, every corpus flow still judged right" ooo_pressure
+
+# memory is fixed at start-up: four times the flood, the same peak RSS
+ooo_memory_flat() {
+	"$BUILD/pktgen-tests/seam-pcapgen" "$SRC/pktgen-tests/corpus" "$T/oooflood4.pcap" "$T/oooflood4.tsv" \
+		--variants whole,ooo --oooflood 256 2>&1 | tail -1 &&
+	/usr/bin/python3 - "$SEAM" "$T" <<'PY'
+import resource, subprocess, sys
+seam, t = sys.argv[1], sys.argv[2]
+rss = []
+for n in ("oooflood", "oooflood4"):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([seam, "-c", t + "/small.conf", "--pcap", "%s/%s.pcap" % (t, n), "--eve", "%s/%s.rss.json" % (t, n)],
+                   check=True, stdout=subprocess.DEVNULL)
+    rss.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print("peak RSS: %d kB with the flood, %d kB with four times the flood" % tuple(rss))
+assert rss[1] <= rss[0] * 1.05 + 2048, "memory grew with the flood"
+PY
+	/usr/bin/python3 "$SRC/pktgen-tests/check_eve.py" "$T/oooflood4.tsv" "$T/oooflood4.rss.json" | tail -1
+}
+ok "out-of-order flood: peak memory does not grow with the flood's size" ooo_memory_flat
 tap_done
