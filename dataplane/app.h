@@ -10,6 +10,7 @@
 #include "eve.h"
 #include "snapshot.h"
 #include "stats.h"
+#include "fanout.h"
 #include "worker.h"
 
 /* Wall-clock nanoseconds: EVE timestamps and block expiries. */
@@ -34,6 +35,8 @@ struct app {
 	const char *bench_file;    /* --bench: replay from memory into net_null */
 	int bench_stage;
 	double bench_secs;
+	uint32_t bench_flows;       /* --bench-flows: replay the templates as this many flows */
+	struct fanout fan;
 	int verbose;
 	int eal_argc;
 	char *eal_argv[64];

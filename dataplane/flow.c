@@ -14,6 +14,8 @@ int flow_table_init(struct flow_table *t, const char *name, uint32_t cap, uint32
 		    uint32_t retain, int socket, char *err, size_t errlen)
 {
 	memset(t, 0, sizeof(*t));
+	struct rte_malloc_socket_stats before, after;
+	rte_malloc_get_socket_stats(socket < 0 ? 0 : socket, &before);
 	char n[64];
 	snprintf(n, sizeof(n), "ft_%s", name);
 	struct rte_hash_parameters hp = {
@@ -42,6 +44,8 @@ int flow_table_init(struct flow_table *t, const char *name, uint32_t cap, uint32
 	}
 	for (uint32_t i = 0; i < WHEEL_SLOTS; i++)
 		t->wheel[i] = FLOW_NIL;
+	rte_malloc_get_socket_stats(socket < 0 ? 0 : socket, &after);
+	t->mem_bytes = after.heap_allocsz_bytes - before.heap_allocsz_bytes;
 	return 0;
 }
 

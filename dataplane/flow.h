@@ -94,6 +94,7 @@ struct flow_table {
 	uint64_t wheel_sec;       /* last second processed */
 	uint32_t timeout[4];      /* seconds by state */
 	uint32_t nactive;
+	size_t mem_bytes;         /* DPDK memory taken by the table at start-up */
 };
 
 int flow_table_init(struct flow_table *t, const char *name, uint32_t cap, uint32_t ncold,

@@ -93,6 +93,37 @@ static int hugepages_free(void)
 
 /* Count packets and learn the link type, so the end of file is known and a
  * missing or broken file is reported before EAL starts. */
+/* --bench-flows: learn the template capture the replay will be fanned out from. */
+static void load_fanout(struct app *a)
+{
+	char err[PCAP_ERRBUF_SIZE + 256];
+	pcap_t *p = pcap_open_offline(a->pcap_in, err);
+	if (!p)
+		die("cannot read capture %s: %s", a->pcap_in, err);
+	uint32_t n = 0;
+	const uint8_t **frames = calloc(a->pcap_count + 1, sizeof(*frames));
+	uint32_t *lens = calloc(a->pcap_count + 1, sizeof(*lens));
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	while (frames && lens && n < a->pcap_count && pcap_next_ex(p, &h, &d) == 1) {
+		uint8_t *c = malloc(h->caplen);
+		if (!c)
+			break;
+		memcpy(c, d, h->caplen);
+		frames[n] = c;
+		lens[n++] = h->caplen;
+	}
+	pcap_close(p);
+	if (!frames || !lens || n != a->pcap_count)
+		die("--bench-flows: out of memory reading %s", a->pcap_in);
+	if (a->linktype != LINK_ETH || fanout_build(&a->fan, frames, lens, n, a->bench_flows, err, sizeof(err)) < 0)
+		die("--bench-flows: %s: %s", a->pcap_in, a->linktype != LINK_ETH ? "not an Ethernet capture" : err);
+	for (uint32_t i = 0; i < n; i++)
+		free((void *)frames[i]);
+	free(frames);
+	free(lens);
+}
+
 static void pcap_prescan(struct app *a)
 {
 	char err[PCAP_ERRBUF_SIZE];
@@ -220,6 +251,7 @@ static void parse_args(struct app *a, int argc, char **argv)
 		{ "help", no_argument, 0, 'h' }, { "version", no_argument, 0, 'V' },
 		{ "bench", required_argument, 0, 'B' }, { "stage", required_argument, 0, 'S' },
 		{ "seconds", required_argument, 0, 'T' }, { "ctl-socket", required_argument, 0, 'C' },
+		{ "bench-flows", required_argument, 0, 'F' },
 		{ 0, 0, 0, 0 },
 	};
 	int mode = -1, opt;
@@ -255,6 +287,14 @@ static void parse_args(struct app *a, int argc, char **argv)
 			break;
 		}
 		case 'T': a->bench_secs = atof(optarg); break;
+		case 'F': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (*end || !v || v > (1u << 22))
+				die("--bench-flows %s: expected a flow count up to 4194304", optarg);
+			a->bench_flows = v;
+			break;
+		}
 		case 'C': a->ctl_path = optarg; break;
 		case 'V': printf("seam %s (DPDK %s)\n", SEAM_VERSION, rte_version()); exit(0);
 		case 'h': usage(stdout); exit(0);
@@ -285,6 +325,8 @@ static void parse_args(struct app *a, int argc, char **argv)
 			die("--stats-interval %s: expected seconds between 0 and 86400", stats);
 		a->cfg.stats_interval = v;
 	}
+	if (a->bench_flows && !a->bench_file)
+		die("--bench-flows goes with --bench CAPTURE");
 	if (a->bench_file) {
 		/* the benchmark: a capture replayed from memory, forwarded to net_null */
 		if (mode >= 0 || a->ndevs)
@@ -297,7 +339,7 @@ static void parse_args(struct app *a, int argc, char **argv)
 		static char d0[600];
 		snprintf(d0, sizeof(d0), "net_pcap0,rx_pcap=%s,infinite_rx=1", a->bench_file);
 		a->devs[0] = d0;
-		a->devs[1] = "net_null0";
+		a->devs[1] = "net_null0,no-rx=1";   /* its receive side would inject dummy frames */
 		if (!a->eve_out)
 			snprintf(a->cfg.eve_file, sizeof(a->cfg.eve_file), "/dev/null");
 		if (a->bench_secs <= 0)
@@ -520,6 +562,21 @@ static int bench_run(struct app *a)
 		drain_events(a);
 		usleep(1000);
 	}
+	if (a->bench_flows) {
+		/* every instance must exist and have played once before measuring */
+		uint64_t want = fanout_flows(&a->fan), t0 = rte_get_tsc_cycles(), said = 0;
+		while (w->fan->pos / w->fan->npkts < w->fan->reps + 1 &&
+		       rte_get_tsc_cycles() - t0 < 900 * hz) {
+			drain_events(a);
+			usleep(10000);
+			uint64_t s = (rte_get_tsc_cycles() - t0) / hz;
+			if (s >= said + 10) {
+				said = s;
+				fprintf(stderr, "seam: bench: %lu of %lu flows set up\n",
+					(unsigned long)w->ft.nactive, (unsigned long)want);
+			}
+		}
+	}
 	uint64_t p0 = w->pktc[PKT_rx], b0 = w->pktc[PKT_rx_bytes], f0 = w->flowc[FLOWC_created];
 	uint64_t c0 = rte_get_tsc_cycles();
 	t_end = c0 + (uint64_t)(a->bench_secs * hz);
@@ -539,11 +596,18 @@ static int bench_run(struct app *a)
 		alerts += w->vdc[v];
 	printf("{\"stage\":\"%s\",\"seconds\":%.3f,\"packets\":%.0f,\"mpps\":%.4f,\"gbps\":%.4f,"
 	       "\"cycles_per_pkt\":%.1f,\"avg_pkt_bytes\":%.1f,\"flows_per_s\":%.0f,\"alerts\":%lu,"
-	       "\"tx_full\":%lu,\"tsc_hz\":%lu}\n",
+	       "\"tx_full\":%lu,\"tsc_hz\":%lu,\"flows_active\":%u,\"table_bytes\":%zu,"
+	       "\"bytes_per_flow\":%.0f,\"drops\":%lu}\n",
 	       st[w->stage], secs, pkts, pkts / secs / 1e6, bytes * 8 / secs / 1e9,
 	       pkts ? (double)(c1 - c0) / pkts : 0.0, pkts ? bytes / pkts : 0.0, (f1 - f0) / secs,
-	       (unsigned long)alerts, (unsigned long)w->fate[FATE_drop_tx_full], (unsigned long)hz);
+	       (unsigned long)alerts, (unsigned long)w->fate[FATE_drop_tx_full], (unsigned long)hz,
+	       w->ft.nactive, w->ft.mem_bytes, (double)w->ft.mem_bytes / w->ft.cap,
+	       (unsigned long)(w->fate[FATE_drop_bad_csum] + w->fate[FATE_drop_flow_cap] + w->fate[FATE_drop_malformed]));
 	fflush(stdout);
+	for (int i = 0; i < FATE__COUNT; i++)
+		if (w->fate[i] && i != FATE_forwarded)
+			fprintf(stderr, "seam: bench: %lu packets %s (%s)\n", (unsigned long)w->fate[i],
+				fate_ctr_names[i], "see seam(8) counters");
 	eve_close(&a->eve);
 	return 0;
 }
@@ -557,6 +621,8 @@ int main(int argc, char **argv)
 	parse_args(a, argc, argv);
 	if (a->cfg.mode == MODE_OFFLINE || a->bench_file)
 		pcap_prescan(a);
+	if (a->bench_flows)
+		load_fanout(a);
 	if (eve_open(&a->eve, a->cfg.eve_file, a->cfg.mode == MODE_OFFLINE, err, sizeof(err)) < 0)
 		die("%s", err);
 	a->eve.sigs = &a->sigs;
@@ -638,6 +704,8 @@ int main(int argc, char **argv)
 		w->linktype = a->cfg.mode == MODE_OFFLINE || a->bench_file ? a->linktype : LINK_ETH;
 		if (a->bench_file)
 			w->stage = a->bench_stage;
+		if (a->bench_flows)
+			w->fan = &a->fan;
 		w->ts_off = ts_off;
 		w->ts_flag = ts_flag;
 		w->inject = inject_id;

@@ -1243,6 +1243,8 @@ void worker_burst(struct worker *w, uint16_t ri, struct rte_mbuf **bufs, uint16_
 		struct rte_mbuf *m = bufs[i];
 		if (i + 2 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(bufs[i + 2], void *));
+		if (unlikely(w->fan) && ri == 0)    /* the capture's port only */
+			fanout_apply(w->fan, rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m));
 		w->pktc[PKT_rx_bytes] += rte_pktmbuf_pkt_len(m);
 		uint64_t t = pkt_time(w, m);
 		if (t) {

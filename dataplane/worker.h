@@ -14,6 +14,7 @@
 #include "decode.h"
 #include "flow.h"
 #include "reasm.h"
+#include "fanout.h"
 #include "sig.h"
 #include "frag.h"
 #include "snapshot.h"
@@ -93,6 +94,7 @@ struct worker {
 	uint64_t now_ns;
 	uint64_t tsc_hz, tsc0, wall0_ns;
 	uint64_t expected;        /* offline: packets in the file */
+	struct fanout *fan;       /* bench: rewrite the replay into many flows */
 	volatile int stop;
 	volatile int done;
 

@@ -7,6 +7,11 @@
  *
  * --mix FLOWS replaces the corpus by FLOWS synthetic keep-alive connections
  * of ordinary browser and API traffic (the benchmark's HTTP mix).
+ * --templates writes each flow without handshake or close, interleaved
+ * (packet k of every flow, then packet k+1): one keep-alive exchange that
+ * `seam --bench-flows` replays as the next exchange of many long-lived flows.
+ * --synflood N and --oooflood N put N spoofed SYNs, or N out-of-order
+ * segments whose gap never fills, in front of every flow.
  *
  * Manifest columns: case, variant, src_ip, src_port, dest_ip, dest_port,
  * expect (alert|benign), findings (comma-separated). */
@@ -19,6 +24,39 @@
 #include "mix.h"
 
 struct sink { pcap_dumper_t *d; uint64_t n; };
+
+/* --templates: frames kept per flow, written interleaved at the end */
+static struct tframe { uint32_t flow, k, off, len; } *tf;
+static uint32_t ntf, tf_cap, tf_flow, tf_k;
+static uint8_t *tblob;
+static size_t tblob_len, tblob_cap;
+
+static void to_templates(void *ctx, const uint8_t *frame, uint32_t len, uint64_t ts_us)
+{
+	if (ntf == tf_cap) {
+		tf_cap = tf_cap ? 2 * tf_cap : 65536;
+		tf = realloc(tf, tf_cap * sizeof(*tf));
+	}
+	if (tblob_len + len > tblob_cap) {
+		tblob_cap = 2 * (tblob_cap + len);
+		tblob = realloc(tblob, tblob_cap);
+	}
+	if (!tf || !tblob) {
+		fprintf(stderr, "seam-pcapgen: out of memory\n");
+		exit(1);
+	}
+	tf[ntf++] = (struct tframe){ tf_flow, tf_k++, (uint32_t)tblob_len, len };
+	memcpy(tblob + tblob_len, frame, len);
+	tblob_len += len;
+}
+
+static int by_k_then_flow(const void *a, const void *b)
+{
+	const struct tframe *x = a, *y = b;
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	return x->flow < y->flow ? -1 : x->flow > y->flow;
+}
 
 static void to_pcap(void *ctx, const uint8_t *frame, uint32_t len, uint64_t ts_us)
 {
@@ -42,6 +80,7 @@ int main(int argc, char **argv)
 	int v6 = 0;
 	const char *filter = NULL;
 	uint32_t mix = 0, synflood = 0, oooflood = 0;
+	int templates = 0;
 	enum mix_kind mix_kind = MIX_ALL;
 	int variants_given = 0;
 	for (int i = 4; i < argc; i++) {
@@ -65,6 +104,8 @@ int main(int argc, char **argv)
 			seed = strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--synflood") == 0 && i + 1 < argc) {
 			synflood = strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--templates") == 0) {
+			templates = 1;
 		} else if (strcmp(argv[i], "--oooflood") == 0 && i + 1 < argc) {
 			oooflood = strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--mix-kind") == 0 && i + 1 < argc) {
@@ -160,8 +201,16 @@ int main(int argc, char **argv)
 				conv_packet(&fl[j], 0, 0x18, fl[j].cseq + 100 + 60 * (kth % 4096), junk, sizeof(junk));
 				ts += 1;
 			}
-			conv_init(&c, &cli, &srv, ts, seed + flow, to_pcap, &sink);
-			conv_play(&c, k, v);
+			if (templates) {
+				conv_init(&c, &cli, &srv, ts, seed + flow, to_templates, NULL);
+				tf_flow = flow;
+				tf_k = 0;
+				for (int ch = 0; ch < k->nchunks; ch++)
+					conv_send(&c, k->chunk[ch].dir, k->chunk[ch].data, k->chunk[ch].len, CV_WHOLE);
+			} else {
+				conv_init(&c, &cli, &srv, ts, seed + flow, to_pcap, &sink);
+				conv_play(&c, k, v);
+			}
 			ts = c.ts_us + 1000;
 			char cs[64], ss[64];
 			inet_ntop(v6 ? AF_INET6 : AF_INET, cli.addr, cs, sizeof(cs));
@@ -178,6 +227,13 @@ int main(int argc, char **argv)
 			fputc('\n', man);
 			flow++;
 		}
+	}
+	if (templates) {
+		qsort(tf, ntf, sizeof(*tf), by_k_then_flow);
+		for (uint32_t i = 0; i < ntf; i++)
+			to_pcap(&sink, tblob + tf[i].off, tf[i].len, ts + i);
+		free(tf);
+		free(tblob);
 	}
 	pcap_dump_close(sink.d);
 	pcap_close(pd);
