@@ -1,5 +1,8 @@
 /* decode.c — frame decoding with a named reason for every failure. */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <arpa/inet.h>
 #include "decode.h"
 
@@ -18,6 +21,24 @@ uint32_t csum_add(uint32_t sum, const void *data, uint32_t len)
 {
 	const uint8_t *p = data;
 	uint64_t s = 0;
+#ifdef __SSE2__
+	/* 16 bytes a step: words widened into four 32-bit lanes (no carry
+	 * is lost below 256 kB) */
+	if (len >= 64) {
+		const __m128i zero = _mm_setzero_si128();
+		__m128i acc = zero;
+		while (len >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)p);
+			acc = _mm_add_epi32(acc, _mm_unpacklo_epi16(v, zero));
+			acc = _mm_add_epi32(acc, _mm_unpackhi_epi16(v, zero));
+			p += 16;
+			len -= 16;
+		}
+		uint32_t lane[4];
+		_mm_storeu_si128((__m128i *)lane, acc);
+		s = (uint64_t)lane[0] + lane[1] + lane[2] + lane[3];
+	}
+#endif
 	while (len >= 8) {
 		uint64_t v;
 		memcpy(&v, p, 8);

@@ -8,6 +8,9 @@
  * close) the direction goes H1_DEAD and stops costing anything. */
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "insp.h"
 #include "h1.h"
 
@@ -41,6 +44,23 @@ static const uint8_t tchar[256] = {
 	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
 	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
 	['y'] = 1, ['z'] = 1,
+};
+
+/* Request-target bytes that need no attention: visible ASCII other than
+ * the ones RFC 3986 never allows unescaped (judged per byte elsewhere). */
+static const uint8_t plain_target[256] = {
+	['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['('] = 1, [')'] = 1,
+	['*'] = 1, ['+'] = 1, [','] = 1, ['-'] = 1, ['.'] = 1, ['/'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1, [':'] = 1, [';'] = 1, ['='] = 1, ['?'] = 1, ['@'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+	['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+	['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1, ['['] = 1, [']'] = 1, ['_'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+	['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1, ['~'] = 1,
 };
 
 static inline int is_ctl(uint8_t c) { return c < 0x20 || c == 0x7f; }
@@ -1743,6 +1763,47 @@ static void byte_step(struct ctx *x, uint8_t c)
 	}
 }
 
+/* The end of a run of field-value bytes from i: the first control
+ * character (tab aside) or DEL, 16 bytes at a time where SSE2 is there. */
+static uint32_t value_run(const uint8_t *p, uint32_t i, uint32_t n)
+{
+#ifdef __SSE2__
+	const __m128i bias = _mm_set1_epi8((char)0x80), floor = _mm_set1_epi8((char)(0x20 ^ 0x80));
+	const __m128i del = _mm_set1_epi8(0x7f);
+	while (i + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+		__m128i bad = _mm_or_si128(_mm_cmplt_epi8(_mm_xor_si128(v, bias), floor), _mm_cmpeq_epi8(v, del));
+		int mask = _mm_movemask_epi8(bad);
+		if (mask) {
+			i += __builtin_ctz(mask);
+			break;
+		}
+		i += 16;
+	}
+#endif
+	while (i < n && (p[i] >= 0x20 ? p[i] != 0x7f : p[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* Account k bytes of a start or field line read in bulk. */
+static void line_bytes(struct ctx *x, uint32_t k, int field)
+{
+	struct h1_dir *d = x->d;
+	const struct insp_limits *lim = x->env->lim;
+	d->off += k;
+	d->line_len += k;
+	if (field)
+		d->hdr_bytes += k;
+	if (unlikely(d->line_len > lim->max_line)) {
+		raise(x, F_H1_LINE_TOO_LONG);
+		go_dead(x);
+	} else if (field && unlikely(d->hdr_bytes > lim->max_hdr_bytes)) {
+		raise(x, F_H1_HDR_TOO_LARGE);
+		go_dead(x);
+	}
+}
+
 static int line_state(uint8_t st)
 {
 	return st != H1_BODY_CL && st != H1_CHK_DATA && st != H1_BODY_EOF &&
@@ -1802,10 +1863,7 @@ static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 
 		if (st == H1_HDR_VALUE && !d->cr) {
 			/* the common case, in bulk: a run of ordinary value bytes */
-			uint32_t j = i;
-			while (j < n && (p[j] >= 0x20 ? p[j] != 0x7f : p[j] == '\t'))
-				j++;
-			uint32_t k = j - i;
+			uint32_t j = value_run(p, i, n), k = j - i;
 			if (k) {
 				if ((d->hid != HID_OTHER || x->env->sigs) && d->hid != HID_FORBIDDEN_TRAILER) {
 					uint32_t room = H1_VAL_MAX - d->val_len;
@@ -1816,16 +1874,38 @@ static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 						d->val_trunc = 1;
 				}
 				i = j;
-				d->off += k;
-				d->line_len += k;
-				d->hdr_bytes += k;
-				if (unlikely(d->line_len > lim->max_line)) {
-					raise(x, F_H1_LINE_TOO_LONG);
-					go_dead(x);
-				} else if (unlikely(d->hdr_bytes > lim->max_hdr_bytes)) {
-					raise(x, F_H1_HDR_TOO_LARGE);
-					go_dead(x);
-				}
+				line_bytes(x, k, 1);
+				continue;
+			}
+		} else if (st == H1_HDR_NAME && !d->cr) {
+			/* a run of token bytes, kept lower-cased */
+			uint32_t j = i;
+			while (j < n && tchar[p[j]]) {
+				if (d->name_len < H1_NAME_MAX)
+					d->name[d->name_len++] = lower(p[j]);
+				j++;
+			}
+			if (j > i) {
+				line_bytes(x, j - i, 1);
+				i = j;
+				continue;
+			}
+		} else if (st == H1_SL_TARGET && !d->cr) {
+			struct insp_meta *m = &x->s->meta;
+			uint32_t j = i;
+			while (j < n && plain_target[p[j]])
+				j++;
+			uint32_t k = j - i;
+			if (k) {
+				uint32_t room = sizeof(m->uri) - 1 - m->uri_len;
+				uint32_t c = k < room ? k : room;
+				memcpy(m->uri + m->uri_len, p + i, c);
+				m->uri_len += c;
+				m->uri[m->uri_len] = 0;
+				if (k > room)
+					m->uri_trunc = 1;
+				line_bytes(x, k, 0);
+				i = j;
 				continue;
 			}
 		}
