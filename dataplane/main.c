@@ -578,6 +578,9 @@ static int bench_run(struct app *a)
 		}
 	}
 	uint64_t p0 = w->pktc[PKT_rx], b0 = w->pktc[PKT_rx_bytes], f0 = w->flowc[FLOWC_created];
+	uint64_t e0 = w->flowc[FLOWC_evicted_embryonic] + w->flowc[FLOWC_evicted_closed] +
+		      w->flowc[FLOWC_evicted_established] + w->flowc[FLOWC_cold_evicted_closed] +
+		      w->flowc[FLOWC_cold_evicted_established];
 	uint64_t c0 = rte_get_tsc_cycles();
 	t_end = c0 + (uint64_t)(a->bench_secs * hz);
 	while (rte_get_tsc_cycles() < t_end) {
@@ -585,6 +588,9 @@ static int bench_run(struct app *a)
 		usleep(1000);
 	}
 	uint64_t p1 = w->pktc[PKT_rx], b1 = w->pktc[PKT_rx_bytes], f1 = w->flowc[FLOWC_created];
+	uint64_t e1 = w->flowc[FLOWC_evicted_embryonic] + w->flowc[FLOWC_evicted_closed] +
+		      w->flowc[FLOWC_evicted_established] + w->flowc[FLOWC_cold_evicted_closed] +
+		      w->flowc[FLOWC_cold_evicted_established];
 	uint64_t c1 = rte_get_tsc_cycles();
 	w->stop = 1;
 	rte_eal_mp_wait_lcore();
@@ -597,12 +603,13 @@ static int bench_run(struct app *a)
 	printf("{\"stage\":\"%s\",\"seconds\":%.3f,\"packets\":%.0f,\"mpps\":%.4f,\"gbps\":%.4f,"
 	       "\"cycles_per_pkt\":%.1f,\"avg_pkt_bytes\":%.1f,\"flows_per_s\":%.0f,\"alerts\":%lu,"
 	       "\"tx_full\":%lu,\"tsc_hz\":%lu,\"flows_active\":%u,\"table_bytes\":%zu,"
-	       "\"bytes_per_flow\":%.0f,\"drops\":%lu}\n",
+	       "\"bytes_per_flow\":%.0f,\"drops\":%lu,\"evicted_per_s\":%.0f}\n",
 	       st[w->stage], secs, pkts, pkts / secs / 1e6, bytes * 8 / secs / 1e9,
 	       pkts ? (double)(c1 - c0) / pkts : 0.0, pkts ? bytes / pkts : 0.0, (f1 - f0) / secs,
 	       (unsigned long)alerts, (unsigned long)w->fate[FATE_drop_tx_full], (unsigned long)hz,
 	       w->ft.nactive, w->ft.mem_bytes, (double)w->ft.mem_bytes / w->ft.cap,
-	       (unsigned long)(w->fate[FATE_drop_bad_csum] + w->fate[FATE_drop_flow_cap] + w->fate[FATE_drop_malformed]));
+	       (unsigned long)(w->fate[FATE_drop_bad_csum] + w->fate[FATE_drop_flow_cap] + w->fate[FATE_drop_malformed]),
+	       (e1 - e0) / secs);
 	fflush(stdout);
 	for (int i = 0; i < FATE__COUNT; i++)
 		if (w->fate[i] && i != FATE_forwarded)

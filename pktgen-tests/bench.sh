@@ -29,6 +29,10 @@ gen ws - --mix $((FLOWS / 4)) --seed 4 --mix-kind ws
 # small out-of-order segments: ten times the packets, so fewer flows
 gen mix_ooo - --mix $((FLOWS / 10)) --seed 2 --variants ooo
 gen corpus_attacks "$ROOT/pktgen-tests/corpus" --variants whole
+# one exchange per connection: the connection setup rate
+gen conn - --mix "$FLOWS" --seed 6 --mix-kind http1 --one-exchange
+# mid-stream one-exchange templates, replayed as many long-lived flows
+gen tpl - --mix 1000 --seed 5 --mix-kind http1 --templates --one-exchange
 
 : > "$OUT/runs.jsonl"
 bench() {   # label pcap stage
@@ -47,6 +51,43 @@ bench "http_mix_ooo" mix_ooo.pcap full
 bench "attack_corpus" corpus_attacks.pcap full
 bench "h2c_mix" h2c.pcap full
 bench "websocket_mix" ws.pcap full
+bench "new_connections" conn.pcap full
+# the generator itself: one core, templates rewritten per flow, into net_null
+for r in $(seq "$RUNS"); do
+	"$B/pktgen-tests/seam-pktgen" --tx net_null0 --flows 1000 --fanout 1048576 --seconds "$SECS" 2>/dev/null |
+		sed "s/^{/{\"label\":\"seam-pktgen_1M\",\"stage\":\"tx\",\"run\":$r,\"flows_per_s\":0,\"alerts\":0,/" \
+		>> "$OUT/runs.jsonl" || echo "seam-pktgen --tx failed" >&2
+done
+
+# concurrency: the same traffic spread over C established flows at once,
+# each with its own inspection state (a 512-byte verification ring here)
+CONC=${CONC:-"1000 65536 1048576 4194304"}
+conc() {   # flows runs [max_flows label]
+	local c=$1 runs=$2 cap=${3:-$(( $1 + $1 / 4 + 1024 ))} label=${4:-flows_$1} d
+	local need_mb=$(( cap / 1024 * 4 + 1024 ))
+	local avail_mb=$(( $(awk '/MemAvailable/ {print $2}' /proc/meminfo) / 1024 ))
+	if [ $(( need_mb + 3072 )) -gt "$avail_mb" ]; then
+		echo "concurrency $c: skipped, needs about $need_mb MB and $avail_mb MB are free" >&2
+		return 0
+	fi
+	d=$(mktemp -d)
+	cat > "$d/c.conf" <<CONF
+seam = { no_huge = true; memory_mb = $need_mb;
+         flow = { max_flows = $cap; max_inspected = $cap; };
+         reasm = { retain_bytes = 512; }; };
+CONF
+	for r in $(seq "$runs"); do
+		"$B/seam" -c "$d/c.conf" --bench "$OUT/tpl.pcap" --stage full --seconds "$SECS" --bench-flows "$c" \
+			2>"$OUT/last.err" | sed "s/^{/{\"label\":\"$label\",\"run\":$r,/" >> "$OUT/runs.jsonl" ||
+			{ echo "concurrency $c failed:" >&2; tail -3 "$OUT/last.err" >&2; }
+	done
+	rm -rf "$d"
+}
+for c in $CONC; do
+	conc "$c" $([ "$c" -ge 4000000 ] && echo 1 || echo "$RUNS")
+done
+# a table too small for the flows: what eviction costs
+conc 65536 "$RUNS" 16384 table_full_16k
 
 # live: seam-pktgen through seam --inline over net_memif, verdicts checked
 live() {
@@ -62,6 +103,16 @@ CONF
 	timeout 300 "$B/pktgen-tests/seam-pktgen" --loop "net_memif0,role=client,socket=$d/a.sock" \
 		"net_memif1,role=client,socket=$d/b.sock" --flows "$1" --attacks "$ROOT/pktgen-tests/corpus" \
 		--attack-share 5 --concurrency 128 --timeout-ms 300 --search 2>/dev/null > "$OUT/live.jsonl" || true
+	# latency at half and nine tenths of the zero-loss rate
+	local zl
+	zl=$(sed -n 's/.*"zero_loss_rate_pps":\([0-9]*\).*/\1/p' "$OUT/live.jsonl")
+	for pct in 50 90; do
+		[ -n "$zl" ] && [ "$zl" -gt 0 ] || break
+		timeout 300 "$B/pktgen-tests/seam-pktgen" --loop "net_memif0,role=client,socket=$d/a.sock" \
+			"net_memif1,role=client,socket=$d/b.sock" --flows "$1" --attacks "$ROOT/pktgen-tests/corpus" \
+			--attack-share 5 --concurrency 128 --timeout-ms 300 --rate $(( zl * pct / 100 )) 2>/dev/null |
+			sed "s/^{/{\"load_pct\":$pct,/" >> "$OUT/live.jsonl" || true
+	done
 	kill $sp; wait $sp 2>/dev/null
 	rm -rf "$d"
 }
@@ -79,7 +130,10 @@ for (label, stage), rs in groups.items():
     med = lambda k: statistics.median(x[k] for x in rs)
     rows.append({"label": label, "stage": stage, "runs": len(rs), "mpps": med("mpps"), "gbps": med("gbps"),
                  "cycles_per_pkt": med("cycles_per_pkt"), "avg_pkt_bytes": med("avg_pkt_bytes"),
-                 "flows_per_s": med("flows_per_s"), "alerts": med("alerts")})
+                 "flows_per_s": med("flows_per_s"), "alerts": med("alerts"),
+                 "flows_active": med("flows_active") if "flows_active" in rs[0] else 0,
+                 "bytes_per_flow": med("bytes_per_flow") if "bytes_per_flow" in rs[0] else 0,
+                 "evicted_per_s": med("evicted_per_s") if "evicted_per_s" in rs[0] else 0})
 floor = next((r for r in rows if r["stage"] == "io"), None)
 cpu = ""
 for line in open("/proc/cpuinfo"):
@@ -88,12 +142,13 @@ for line in open("/proc/cpuinfo"):
         break
 res = {"machine": {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release()}, "results": rows}
 json.dump(res, open(os.path.join(out, "results.json"), "w"), indent=1)
-print("%-14s %-7s %8s %8s %10s %9s %10s %7s" % ("traffic", "stage", "Mpps", "Gbit/s", "cycles/pkt", "vs floor",
-                                                 "flows/s", "alerts"))
+print("%-16s %-6s %7s %7s %10s %8s %10s %9s %7s %9s %6s" % ("traffic", "stage", "Mpps", "Gbit/s", "cycles/pkt",
+      "vs floor", "new flows/s", "flows", "B/flow", "evicted/s", "alerts"))
 for r in rows:
     ratio = r["cycles_per_pkt"] / floor["cycles_per_pkt"] if floor else 0
-    print("%-14s %-7s %8.3f %8.2f %10.0f %8.2fx %10.0f %7.0f" % (r["label"], r["stage"], r["mpps"], r["gbps"],
-          r["cycles_per_pkt"], ratio, r["flows_per_s"], r["alerts"]))
+    print("%-16s %-6s %7.3f %7.2f %10.0f %7.2fx %10.0f %9.0f %7.0f %9.0f %6.0f" % (r["label"], r["stage"], r["mpps"],
+          r["gbps"], r["cycles_per_pkt"], ratio, r["flows_per_s"], r["flows_active"], r["bytes_per_flow"],
+          r["evicted_per_s"], r["alerts"]))
 live = []
 try:
     live = [json.loads(l) for l in open(os.path.join(out, "live.jsonl"))]
@@ -105,8 +160,9 @@ if runs_live:
     first = runs_live[0]
     print("\nlive through seam --inline over net_memif (seam-pktgen lock step, both on this machine's 2 cores):")
     for l in runs_live:
-        print("  %9.0f pps: %d/%d benign flows whole, %d/%d attacks stopped, latency p50 %.0f us p99 %.0f us p99.9 %.0f us"
-              % (l["rate_pps"], l["benign_whole"], l["benign"], l["attacks_stopped"], l["attacks"],
+        at = " (%d%% of zero-loss)" % l["load_pct"] if "load_pct" in l else ""
+        print("  %9.0f pps%s: %d/%d benign flows whole, %d/%d attacks stopped, latency p50 %.0f us p99 %.0f us p99.9 %.0f us"
+              % (l["rate_pps"], at, l["benign_whole"], l["benign"], l["attacks_stopped"], l["attacks"],
                  l["latency_us"]["p50"], l["latency_us"]["p99"], l["latency_us"]["p99.9"]))
     if zl is not None:
         print("  highest rate with no benign loss and every attack stopped: %.0f pps" % zl)
@@ -124,12 +180,21 @@ try:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     mix = [r for r in rows if r["label"] == "http_mix"]
-    fig, ax = plt.subplots(figsize=(7, 4))
+    conc = sorted((r for r in rows if r["label"].startswith("flows_")), key=lambda r: r["flows_active"])
+    fig, axs = plt.subplots(1, 2 if conc else 1, figsize=(12 if conc else 7, 4), squeeze=False)
+    ax = axs[0][0]
     ax.bar([r["stage"] for r in mix], [r["cycles_per_pkt"] for r in mix], color="#4472c4")
     ax.axhline(1700, color="red", linestyle="--", label="target 1,700 cycles (10 Gbit/s)")
     ax.set_ylabel("TSC cycles per packet (median)")
-    ax.set_title("Seam, one worker, HTTP mix: cost by pipeline stage")
+    ax.set_title("HTTP mix: cost by pipeline stage (one worker)")
     ax.legend()
+    if conc:
+        ax = axs[0][1]
+        ax.plot([r["flows_active"] for r in conc], [r["cycles_per_pkt"] for r in conc], "o-", color="#4472c4")
+        ax.set_xscale("log")
+        ax.set_xlabel("established flows inspected at once")
+        ax.set_ylabel("TSC cycles per packet (median)")
+        ax.set_title("full pipeline vs concurrency")
     fig.tight_layout()
     fig.savefig(os.path.join(out, "stages.png"), dpi=100)
 except Exception as e:

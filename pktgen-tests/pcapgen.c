@@ -10,6 +10,7 @@
  * --templates writes each flow without handshake or close, interleaved
  * (packet k of every flow, then packet k+1): one keep-alive exchange that
  * `seam --bench-flows` replays as the next exchange of many long-lived flows.
+ * --one-exchange keeps only each connection's first request and response.
  * --synflood N and --oooflood N put N spoofed SYNs, or N out-of-order
  * segments whose gap never fills, in front of every flow.
  *
@@ -80,7 +81,7 @@ int main(int argc, char **argv)
 	int v6 = 0;
 	const char *filter = NULL;
 	uint32_t mix = 0, synflood = 0, oooflood = 0;
-	int templates = 0;
+	int templates = 0, one_exchange = 0;
 	enum mix_kind mix_kind = MIX_ALL;
 	int variants_given = 0;
 	for (int i = 4; i < argc; i++) {
@@ -104,6 +105,8 @@ int main(int argc, char **argv)
 			seed = strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--synflood") == 0 && i + 1 < argc) {
 			synflood = strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--one-exchange") == 0) {
+			one_exchange = 1;
 		} else if (strcmp(argv[i], "--templates") == 0) {
 			templates = 1;
 		} else if (strcmp(argv[i], "--oooflood") == 0 && i + 1 < argc) {
@@ -134,6 +137,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "seam-pcapgen: %s\n", err);
 		return 1;
 	}
+	if (one_exchange)
+		for (int i = 0; i < corp.n; i++) {
+			/* up to the client's second turn */
+			struct corpus_case *k = &corp.cases[i];
+			int turns = 0;
+			for (int ch = 0; ch < k->nchunks; ch++) {
+				if (k->chunk[ch].dir == 0 && (ch == 0 || k->chunk[ch - 1].dir != 0) && ++turns == 2) {
+					k->nchunks = ch;
+					break;
+				}
+			}
+		}
 	pcap_t *pd = pcap_open_dead(DLT_EN10MB, 262144);
 	struct sink sink = { pcap_dump_open(pd, argv[2]), 0 };
 	FILE *man = fopen(argv[3], "w");

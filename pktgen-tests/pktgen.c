@@ -10,6 +10,11 @@
  *       flow whether it arrived whole (benign) or was stopped (attacks).
  *   traffic: --flows N (HTTP mix), --attacks DIR --attack-share PCT,
  *            --concurrency C, --seed S;  EAL arguments after "--".
+ *   --tx PORT --fanout M: the N conversations become mid-stream templates
+ *       (one exchange each, no handshake) played over and over as M
+ *       long-lived flows: per packet only the client address, sequence
+ *       numbers and checksums are rewritten (fanout.h), so millions of flows
+ *       cost no more memory than the templates.
  *
  * Conversations are built once (conv.c) into templates; in loop mode each
  * flow advances in lock step like real hosts: a side sends only after it
@@ -31,6 +36,7 @@
 #include "conv.h"
 #include "corpus.h"
 #include "decode.h"
+#include "fanout.h"
 #include "mix.h"
 #include "port.h"
 
@@ -160,6 +166,40 @@ static void build(uint32_t flows, const char *attacks, double share, unsigned se
 	}
 	corpus_free(&mix);
 	corpus_free(&att);
+}
+
+/* --fanout: each mix conversation's first exchange, mid-stream. */
+static void build_templates(uint32_t flows, unsigned seed)
+{
+	struct corpus mix = { 0 };
+	mix_build(&mix, flows, seed);
+	T.nfl = flows;
+	T.fl = calloc(T.nfl, sizeof(*T.fl));
+	static struct conv c;
+	for (uint32_t f = 0; f < flows; f++) {
+		const struct corpus_case *kc = &mix.cases[f];
+		struct gflow *g = &T.fl[f];
+		struct conv_ep cli = { .ipver = 4, .mac = { 2, 0, 0, 0, 0, 1 } };
+		struct conv_ep srv = { .ipver = 4, .mac = { 2, 0, 0, 0, 0, 2 }, .port = 80 };
+		cli.port = 10000 + f % 50000;
+		uint8_t ca[4] = { 10, 3, (uint8_t)((f / 50000) >> 8), (uint8_t)(f / 50000 + 1) };
+		uint8_t sa[4] = { 10, 4, 0, 80 };
+		memcpy(cli.addr, ca, 4);
+		memcpy(srv.addr, sa, 4);
+		memcpy(g->cli, cli.addr, 16);
+		g->cport = cli.port;
+		g->first = T.npk;
+		T.cur_flow = f;
+		conv_init(&c, &cli, &srv, 0, seed + f, collect, NULL);
+		int turns = 0;
+		for (int ch = 0; ch < kc->nchunks; ch++) {
+			if (kc->chunk[ch].dir == 0 && (ch == 0 || kc->chunk[ch - 1].dir != 0) && ++turns == 2)
+				break;
+			conv_send(&c, kc->chunk[ch].dir, kc->chunk[ch].data, kc->chunk[ch].len, CV_WHOLE);
+		}
+		g->n = T.npk - g->first;
+	}
+	corpus_free(&mix);
 }
 
 static uint32_t flow_of(const struct pkt *p)
@@ -412,11 +452,13 @@ int main(int argc, char **argv)
 		{ "rate", required_argument, 0, 'r' }, { "concurrency", required_argument, 0, 'c' },
 		{ "seed", required_argument, 0, 'S' }, { "search", no_argument, 0, 'R' },
 		{ "timeout-ms", required_argument, 0, 'T' }, { "help", no_argument, 0, 'h' },
+		{ "fanout", required_argument, 0, 'F' }, { "seconds", required_argument, 0, 'D' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *pcap_out = NULL, *tx = NULL, *attacks = NULL;
 	int loop = 0, search = 0;
-	uint32_t flows = 1000, conc = 64, timeout_ms = 500;
+	uint32_t flows = 1000, conc = 64, timeout_ms = 500, fan = 0;
+	double seconds = 0;
 	double share = 5, rate = 0;
 	unsigned seed = 1;
 	int eal_at = argc;
@@ -440,10 +482,12 @@ int main(int argc, char **argv)
 		case 'S': seed = strtoul(optarg, NULL, 10); break;
 		case 'R': search = 1; break;
 		case 'T': timeout_ms = strtoul(optarg, NULL, 10); break;
+		case 'F': fan = strtoul(optarg, &end, 10); if (*end || !fan || fan > (1u << 22)) die("--fanout %s: expected a flow count up to 4194304", optarg); break;
+		case 'D': seconds = strtod(optarg, &end); if (*end || seconds < 0) die("--seconds %s: expected a duration", optarg); break;
 		case 'h':
 			puts("seam-pktgen --pcap OUT | --tx PORT | --loop A B  [--flows N] [--attacks DIR]\n"
 			     "            [--attack-share PCT] [--rate PPS] [--concurrency C] [--seed S] [--search]\n"
-			     "            [--timeout-ms MS] [-- EAL-ARGS]");
+			     "            [--timeout-ms MS] [--fanout FLOWS --seconds S (with --tx)] [-- EAL-ARGS]");
 			return 0;
 		default:
 			return 2;
@@ -460,7 +504,14 @@ int main(int argc, char **argv)
 	if ((size_t)flows * 40 * 600 > (size_t)8 << 30)
 		die("--flows %u: the templates would need more than 8 GiB; use fewer flows", flows);
 
-	build(flows, attacks, share, seed);
+	if (fan && !tx)
+		die("--fanout goes with --tx PORT");
+	if (fan && fan < flows)
+		die("--fanout %u: at least the %u template flows", fan, flows);
+	if (fan)
+		build_templates(flows, seed);
+	else
+		build(flows, attacks, share, seed);
 	fprintf(stderr, "seam-pktgen: %u flows (%u attacks), %u packets, %.1f MB of templates\n", T.nfl,
 		(unsigned)(T.nfl - flows), T.npk, T.blob_len / 1e6);
 
@@ -514,6 +565,52 @@ int main(int argc, char **argv)
 	uint16_t pa = open_port(specs[0], 0, name[0]);
 	uint64_t timeout = rte_get_tsc_hz() / 1000 * timeout_ms;
 
+	if (tx && fan) {
+		/* the templates as fan long-lived flows, for seconds (or Ctrl-C) */
+		const uint8_t **frames = malloc(T.npk * sizeof(*frames));
+		uint32_t *lens = malloc(T.npk * sizeof(*lens));
+		for (uint32_t i = 0; i < T.npk; i++) {
+			frames[i] = T.blob + T.pk[i].off;
+			lens[i] = T.pk[i].len;
+		}
+		struct fanout fo;
+		char ferr[256];
+		if (fanout_build(&fo, frames, lens, T.npk, fan, ferr, sizeof(ferr)) < 0)
+			die("%s", ferr);
+		uint64_t hz = rte_get_tsc_hz(), t0 = rte_get_tsc_cycles(), sent = 0, refused = 0, bytes = 0;
+		uint64_t until = seconds > 0 ? t0 + (uint64_t)(seconds * hz) : UINT64_MAX;
+		uint32_t i = 0;
+		while (!interrupted && rte_get_tsc_cycles() < until) {
+			struct rte_mbuf *b[32];
+			if (rte_pktmbuf_alloc_bulk(mp, b, 32) != 0)
+				continue;
+			for (int k = 0; k < 32; k++) {
+				uint8_t *d = (uint8_t *)rte_pktmbuf_append(b[k], T.pk[i].len);
+				memcpy(d, T.blob + T.pk[i].off, T.pk[i].len);
+				fanout_apply(&fo, d, T.pk[i].len);
+				bytes += T.pk[i].len;
+				i = i + 1 == T.npk ? 0 : i + 1;
+			}
+			uint16_t s = rte_eth_tx_burst(pa, 0, b, 32);
+			rte_pktmbuf_free_bulk(b + s, 32 - s);
+			sent += s;
+			refused += 32 - s;
+			if (rate > 0)
+				while ((double)(rte_get_tsc_cycles() - t0) * rate / hz < sent + refused)
+					rte_pause();
+		}
+		double secs = (double)(rte_get_tsc_cycles() - t0) / hz;
+		printf("{\"sent\":%lu,\"refused\":%lu,\"seconds\":%.3f,\"rate_pps\":%.0f,\"mpps\":%.4f,"
+		       "\"gbps\":%.4f,\"avg_pkt_bytes\":%.1f,\"flows\":%lu,\"cycles_per_pkt\":%.1f,\"interrupted\":%s}\n",
+		       (unsigned long)sent, (unsigned long)refused, secs, sent / secs, sent / secs / 1e6,
+		       bytes * 8 / secs / 1e9, sent + refused ? (double)bytes / (sent + refused) : 0.0,
+		       (unsigned long)fanout_flows(&fo),
+		       sent + refused ? (double)(rte_get_tsc_cycles() - t0) / (sent + refused) : 0.0,
+		       interrupted ? "true" : "false");
+		fanout_free(&fo);
+		rte_eal_cleanup();
+		return 0;
+	}
 	if (tx) {
 		/* transmit the whole set at rate, both directions on one port */
 		uint64_t hz = rte_get_tsc_hz(), t0 = rte_get_tsc_cycles(), sent = 0;

@@ -59,6 +59,35 @@ PY
 }
 ok "loop through seam --inline over net_memif: every attack stopped, every benign flow whole" loop_memif
 
+# per-flow template rewriting: 150 templates become 30,000 long-lived flows;
+# every checksum is right to tshark, and Seam reads each flow in order
+fanout_tx() {
+	"$PG" --tx "net_pcap0,tx_pcap=$T/fan.pcap" --flows 150 --fanout 30000 --seconds 1 --rate 40000 \
+		> "$T/fan.json" 2>/dev/null || return 1
+	cat "$T/fan.json"
+	local bad flows
+	tshark -r "$T/fan.pcap" -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE -T fields \
+		-e tcp.checksum.status -e ip.checksum.status -e ip.src -e ip.dst > "$T/fan.tsv" 2>/dev/null
+	bad=$(cut -f1,2 "$T/fan.tsv" | grep -vc '^1	1$')
+	flows=$(cut -f3,4 "$T/fan.tsv" | tr '\t' '\n' | grep '^10\.64\.' | sort -u | wc -l)
+	echo "bad checksums: $bad, distinct client addresses: $flows"
+	[ "$bad" = 0 ] && [ "$flows" -ge 2500 ] || return 1
+	"$BUILD/seam" --pcap "$T/fan.pcap" --eve "$T/fan.eve.json" >/dev/null 2>&1 || return 1
+	/usr/bin/python3 - "$T/fan.eve.json" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+st = [e for e in ev if e["event_type"] == "stats"][-1]["seam"]["counters"]
+alerts = [e for e in ev if e["event_type"] == "alert"]
+t = st["tcp"]
+print("flows", st["flow"]["created"], "in order", t["seg_in_order"], "held", t["seg_held"], "gaps", t["gap_skipped"],
+      "conflicts", t["overlap_conflict"], "alerts", len(alerts))
+assert st["flow"]["created"] >= 2500
+assert t["gap_skipped"] == 0 and t["overlap_conflict"] == 0 and t["seg_held"] == 0
+assert not alerts, alerts[:3]
+PY
+}
+ok "--fanout: templates rewritten per flow, checksums right, every flow in order to Seam" fanout_tx
+
 fails_with() {
 	local want=$1; shift
 	local out rc
@@ -68,6 +97,7 @@ fails_with() {
 }
 ok "a port that does not exist is named" fails_with "no such device" "$PG" --tx nosuchif9 --flows 10
 ok "two modes at once are refused" fails_with "choose one of" "$PG" --pcap x.pcap --tx lo
+ok "--fanout without --tx is refused" fails_with "goes with --tx" "$PG" --pcap x.pcap --fanout 100000
 ok "a bad rate is refused" fails_with "expected packets per second" "$PG" --pcap x.pcap --rate fast
 ok "a broken corpus names file:line" sh -c "mkdir -p $T/bad && printf 'case x\nexpect\nc GET\n' > $T/bad/x.case && ! $PG --pcap $T/x.pcap --attacks $T/bad 2>&1 | tee /dev/stderr | grep -q . || $PG --pcap $T/x.pcap --attacks $T/bad 2>&1 | grep -q 'x.case:'"
 tap_done
