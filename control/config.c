@@ -137,6 +137,28 @@ static void get_u32(struct loader *l, const config_setting_t *grp, const char *k
 	*out = (uint32_t)v;
 }
 
+static void get_u64(struct loader *l, const config_setting_t *grp, const char *key, uint64_t *out,
+		    uint64_t lo, uint64_t hi)
+{
+	const config_setting_t *s = grp ? config_setting_get_member(grp, key) : NULL;
+	if (!s)
+		return;
+	if (config_setting_type(s) != CONFIG_TYPE_INT && config_setting_type(s) != CONFIG_TYPE_INT64) {
+		fail(l, s, key, "expected an integer (add L past 2^31: 4294967296L)");
+		return;
+	}
+	long long v = config_setting_type(s) == CONFIG_TYPE_INT ? config_setting_get_int(s)
+								 : config_setting_get_int64(s);
+	if (v < 0 || (uint64_t)v < lo || (uint64_t)v > hi) {
+		char why[96];
+		snprintf(why, sizeof(why), "%lld is out of range [%llu, %llu]", v, (unsigned long long)lo,
+			 (unsigned long long)hi);
+		fail(l, s, key, why);
+		return;
+	}
+	*out = (uint64_t)v;
+}
+
 static void get_bool(struct loader *l, const config_setting_t *grp, const char *key, int *out)
 {
 	const config_setting_t *s = grp ? config_setting_get_member(grp, key) : NULL;
@@ -264,6 +286,61 @@ uint8_t cfg_target_policy(const struct seam_cfg *c, uint8_t ipver, const uint8_t
 	return p;
 }
 
+/* websocket.origins = ( { host = "chat.example"; allow = [ "https://chat.example" ];
+ *                         same_site = false; }, ... ) */
+static void load_ws_origins(struct loader *l, struct seam_cfg *c, const config_setting_t *g)
+{
+	const config_setting_t *list = g ? config_setting_get_member(g, "origins") : NULL;
+	if (!list)
+		return;
+	if (config_setting_type(list) != CONFIG_TYPE_LIST) {
+		fail(l, list, "origins", "expected a list of groups ( { host = ...; allow = [ ... ]; }, ... )");
+		return;
+	}
+	c->ws_origins.n = 0;
+	for (int i = 0; i < config_setting_length(list); i++) {
+		const config_setting_t *e = config_setting_get_elem(list, i);
+		if (c->ws_origins.n == WS_ORIGIN_RULES) {
+			fail(l, e, "origins", "too many hosts (at most 32)");
+			return;
+		}
+		if (config_setting_type(e) != CONFIG_TYPE_GROUP) {
+			fail(l, e, "origins", "expected a group { host = ...; allow = [ ... ]; }");
+			return;
+		}
+		static const char *const keys[] = { "host", "allow", "same_site", NULL };
+		only_keys(l, e, keys);
+		struct ws_origin_rule *r = &c->ws_origins.rule[c->ws_origins.n];
+		memset(r, 0, sizeof(*r));
+		get_str(l, e, "host", r->host, sizeof(r->host));
+		if (!r->host[0] || strchr(r->host, ':') || strchr(r->host, '/'))
+			fail(l, e, "host", "expected a host name without scheme or port, e.g. \"chat.example.com\"");
+		int same = 0;
+		get_bool(l, e, "same_site", &same);
+		r->same_site = same;
+		const config_setting_t *a = config_setting_get_member(e, "allow");
+		if (a && config_setting_type(a) != CONFIG_TYPE_ARRAY && config_setting_type(a) != CONFIG_TYPE_LIST) {
+			fail(l, a, "allow", "expected a list of origins like [ \"https://app.example:8443\", \"null\" ]");
+			return;
+		}
+		for (int k = 0; a && k < config_setting_length(a); k++) {
+			const config_setting_t *o = config_setting_get_elem(a, k);
+			const char *v = config_setting_type(o) == CONFIG_TYPE_STRING ? config_setting_get_string(o) : NULL;
+			if (r->nallow == WS_ORIGIN_ALLOW) {
+				fail(l, o, "allow", "too many origins for one host (at most 8)");
+				break;
+			}
+			if (!v || strlen(v) >= sizeof(r->allow[0]) ||
+			    (strcmp(v, "null") != 0 && !strstr(v, "://"))) {
+				fail(l, o, "allow", "expected scheme://host[:port] or \"null\"");
+				break;
+			}
+			snprintf(r->allow[r->nallow++], sizeof(r->allow[0]), "%s", v);
+		}
+		c->ws_origins.n++;
+	}
+}
+
 static void load_policy(struct loader *l, struct seam_cfg *c, const config_setting_t *p)
 {
 	static const char *const keys[] = { "profile", "acceptable", "ambiguous", "severe", "overrides", NULL };
@@ -352,7 +429,7 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	static const char *const keys[] = { "mode", "lcores", "memory_mb", "no_huge", "eal_args", "ports",
-		"eve", "flow", "reasm", "http", "fwd", "rhttp", "policy", "signatures", "control", "burst",
+		"eve", "flow", "reasm", "http", "fwd", "websocket", "rhttp", "policy", "signatures", "control", "burst",
 		"inject_port", NULL };
 	only_keys(&l, s, keys);
 
@@ -449,6 +526,16 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	only_keys(&l, g, fwd_keys);
 	load_prefixes(&l, g, "trusted", c->fwd.trusted, &c->fwd.ntrusted);
 	load_prefixes(&l, g, "internal", c->fwd.internal, &c->fwd.ninternal);
+
+	g = group(&l, s, "websocket");
+	static const char *const ws_keys[] = { "max_frame", "max_message", "max_frames_per_s", "max_bytes_per_s",
+		"origins", NULL };
+	only_keys(&l, g, ws_keys);
+	get_u64(&l, g, "max_frame", &c->lim.ws_max_frame, 1, 1ull << 62);
+	get_u64(&l, g, "max_message", &c->lim.ws_max_message, 1, 1ull << 62);
+	get_u32(&l, g, "max_frames_per_s", &c->lim.ws_max_frames_per_s, 0, 1u << 30);
+	get_u64(&l, g, "max_bytes_per_s", &c->lim.ws_max_bytes_per_s, 0, 1ull << 62);
+	load_ws_origins(&l, c, g);
 
 	g = group(&l, s, "rhttp");
 	static const char *const rhttp_keys[] = { "allow", NULL };

@@ -13,6 +13,7 @@
 #include "insp.h"
 #include "fwd.h"
 #include "overlap.h"
+#include "ws.h"
 
 enum seam_mode { MODE_OFFLINE = 0, MODE_INLINE, MODE_MIRROR };
 
@@ -64,6 +65,7 @@ struct seam_cfg {
 	struct fwd_cfg fwd;
 	uint32_t nrhttp_allow;
 	struct fwd_prefix rhttp_allow[FWD_TRUST_MAX];
+	struct ws_origin_policy ws_origins;
 	struct policy policy;
 
 	char sig_file[512];

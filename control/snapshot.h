@@ -31,6 +31,7 @@ struct policy_gen {
 	struct fwd_cfg fwd;
 	uint32_t nrhttp_allow;
 	struct fwd_prefix rhttp_allow[FWD_TRUST_MAX];
+	struct ws_origin_policy ws_origins;
 	struct sig_set sigs;
 	void *scratch[SNAP_MAX_WORKERS];   /* hs_scratch_t per worker */
 };

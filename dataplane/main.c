@@ -592,6 +592,7 @@ static int bench_run(struct app *a)
 		      w->flowc[FLOWC_evicted_established] + w->flowc[FLOWC_cold_evicted_closed] +
 		      w->flowc[FLOWC_cold_evicted_established];
 	uint64_t c1 = rte_get_tsc_cycles();
+	uint32_t active = w->ft.nactive;   /* before the stop ends them all */
 	w->stop = 1;
 	rte_eal_mp_wait_lcore();
 	drain_events(a);
@@ -607,7 +608,7 @@ static int bench_run(struct app *a)
 	       st[w->stage], secs, pkts, pkts / secs / 1e6, bytes * 8 / secs / 1e9,
 	       pkts ? (double)(c1 - c0) / pkts : 0.0, pkts ? bytes / pkts : 0.0, (f1 - f0) / secs,
 	       (unsigned long)alerts, (unsigned long)w->fate[FATE_drop_tx_full], (unsigned long)hz,
-	       w->ft.nactive, w->ft.mem_bytes, (double)w->ft.mem_bytes / w->ft.cap,
+	       active, w->ft.mem_bytes, (double)w->ft.mem_bytes / w->ft.cap,
 	       (unsigned long)(w->fate[FATE_drop_bad_csum] + w->fate[FATE_drop_flow_cap] + w->fate[FATE_drop_malformed]),
 	       (e1 - e0) / secs);
 	fflush(stdout);

@@ -486,6 +486,7 @@ static inline void use_generation(struct worker *w, const struct flow *f)
 	w->env.fwd = &g->fwd;
 	w->env.rhttp_allow = g->rhttp_allow;
 	w->env.nrhttp_allow = g->nrhttp_allow;
+	w->env.ws_origins = &g->ws_origins;
 	w->env.sigs = g->sigs.n ? &g->sigs : NULL;
 	w->env.scratch = g->scratch[w->id];
 }
@@ -1324,6 +1325,7 @@ static inline void control_point(struct worker *w)
 		w->env.fwd = &g->fwd;
 		w->env.rhttp_allow = g->rhttp_allow;
 		w->env.nrhttp_allow = g->nrhttp_allow;
+		w->env.ws_origins = &g->ws_origins;
 		w->env.sigs = g->sigs.n ? &g->sigs : NULL;
 		w->env.scratch = g->scratch[w->id];
 		memset(w->sig_hits, 0, sizeof(w->sig_hits));
@@ -1444,6 +1446,8 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->env.fwd = &cfg->fwd;
 	w->env.rhttp_allow = cfg->rhttp_allow;
 	w->env.nrhttp_allow = cfg->nrhttp_allow;
+	w->env.ws_origins = &cfg->ws_origins;
+	w->env.now_ns = &w->now_ns;
 	w->env.h2_put = h2_put;
 	if (sigs && sigs->n) {
 		w->env.sigs = sigs;

@@ -154,7 +154,10 @@ enum vd_action {
 	X(WS_LENGTH_INVALID,     "ws.length_invalid",      7011, TIER_AMBIGUOUS, R, "Non-minimal length encoding or 64-bit length with the top bit set") \
 	X(WS_CLOSE_INVALID,      "ws.close_invalid",       7012, TIER_AMBIGUOUS, R, "Close frame with a 1-byte payload or an invalid code") \
 	X(WS_UTF8_INVALID,       "ws.utf8_invalid",        7013, TIER_ACCEPTABLE,L, "Text message that is not UTF-8") \
-	X(WS_FRAME_TOO_LARGE,    "ws.frame_too_large",     7014, TIER_AMBIGUOUS, R, "Frame or message over the configured limit") \
+	X(WS_FRAME_TOO_LARGE,    "ws.frame_too_large",     7014, TIER_AMBIGUOUS, R, "Frame over websocket.max_frame") \
+	X(WS_MESSAGE_TOO_LARGE,  "ws.message_too_large",   7015, TIER_AMBIGUOUS, R, "Message over websocket.max_message") \
+	X(WS_FRAME_RATE,         "ws.frame_rate",          7016, TIER_AMBIGUOUS, R, "More frames per second than websocket.max_frames_per_s") \
+	X(WS_BYTE_RATE,          "ws.byte_rate",           7017, TIER_AMBIGUOUS, R, "More payload bytes per second than websocket.max_bytes_per_s") \
 	/* --- reverse HTTP and tunnels --------------------------------------- */ \
 	X(RHTTP_ROLE_INVERSION,  "rhttp.role_inversion",   8001, TIER_AMBIGUOUS, R, "The TCP acceptor sends HTTP requests: the connection's initiator answers them (reverse HTTP)") \
 	X(RHTTP_ALLOWED,         "rhttp.allowed",          8002, TIER_ACCEPTABLE,L, "Reverse HTTP from an allow-listed intermediary") \

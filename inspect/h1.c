@@ -189,6 +189,7 @@ static void req_begin(struct ctx *x)
 	x->c->fwd.nchain = x->c->fwd.ncip = 0;
 	x->c->fwd.cip_seen = 0;
 	x->c->origin_len = 0;
+	x->c->origin_full = 0;
 }
 
 static void pend_push(struct ctx *x, uint8_t rq)
@@ -872,6 +873,9 @@ static void field_done(struct ctx *x)
 		uint32_t k = he - hs < sizeof(x->c->origin_host) ? he - hs : sizeof(x->c->origin_host) - 1;
 		memcpy(x->c->origin_host, v + hs, k);
 		x->c->origin_len = k;
+		k = d->val_len < sizeof(x->c->origin) ? d->val_len : sizeof(x->c->origin) - 1;
+		memcpy(x->c->origin, v, k);
+		x->c->origin_full = k;
 		if (ieq(v, d->val_len, "null"))
 			d->flags |= MF_ORIGIN_FOREIGN;
 		break;
@@ -1023,9 +1027,15 @@ static void req_hdrs_done(struct ctx *x)
 		while (hl < m->host_len && m->host[hl] != ':')
 			hl++;
 		uint32_t hs = site_start(m->host, hl), os = site_start(x->c->origin_host, x->c->origin_len);
-		int foreign = (f & MF_ORIGIN_FOREIGN) ||
-			      (x->c->origin_len && !(x->c->origin_len - os == hl - hs &&
-						      strncasecmp(x->c->origin_host + os, m->host + hs, hl - hs) == 0));
+		int other_site = x->c->origin_len && !(x->c->origin_len - os == hl - hs &&
+						       strncasecmp(x->c->origin_host + os, m->host + hs, hl - hs) == 0);
+		int foreign = (f & MF_ORIGIN_FOREIGN) || other_site;
+		/* a host with its own rule: only the origins it lists (and its
+		 * site, where it says so) */
+		const struct ws_origin_rule *rule = ws_origin_rule_for(x->env->ws_origins, m->host, hl);
+		if (rule && x->c->origin_full)
+			foreign = !ws_origin_allowed(rule, x->c->origin, x->c->origin_full) &&
+				  !(rule->same_site && !(f & MF_ORIGIN_FOREIGN) && !other_site);
 		x->c->ws_cookie = (f & MF_COOKIE) != 0;
 		x->c->ws_foreign = foreign;
 	}

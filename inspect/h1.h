@@ -123,8 +123,10 @@ struct h1_conn {
 	char ws_accept[32];
 	uint8_t ws_key_len, ws_accept_len;
 	uint8_t ws_cookie, ws_foreign;
-	char origin_host[64];      /* Origin of the request being read */
+	char origin_host[64];      /* Origin of the request being read: its host */
 	uint8_t origin_len;
+	char origin[96];           /* ... and the whole value, for per-host rules */
+	uint8_t origin_full;
 	uint8_t midstream;
 };
 

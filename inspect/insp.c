@@ -10,6 +10,10 @@ void insp_limits_default(struct insp_limits *l)
 	l->max_fields = 256;
 	l->max_chk_ext = 1024;
 	l->cl_max_digits = 18;
+	l->ws_max_frame = 64ull << 20;
+	l->ws_max_message = 64ull << 20;
+	l->ws_max_frames_per_s = 0;
+	l->ws_max_bytes_per_s = 0;
 }
 
 void insp_sess_init(struct insp_sess *s, int midstream)

@@ -30,6 +30,10 @@ struct insp_limits {
 	uint32_t max_fields;      /* fields in one header block */
 	uint32_t max_chk_ext;     /* bytes of extensions on one chunk line */
 	uint32_t cl_max_digits;   /* digits in a Content-Length */
+	uint64_t ws_max_frame;    /* WebSocket: bytes in one frame */
+	uint64_t ws_max_message;  /* ... in one (possibly fragmented) message */
+	uint32_t ws_max_frames_per_s;  /* ... frames one side sends per second, 0 = no limit */
+	uint64_t ws_max_bytes_per_s;   /* ... payload bytes per second, 0 = no limit */
 };
 
 void insp_limits_default(struct insp_limits *l);
@@ -81,6 +85,10 @@ struct insp_env {
 	void (*h2_put)(void *user, void *p);
 	/* optional: a transaction (request and its final response) completed */
 	void (*on_tx)(void *user, const struct insp_meta *meta);
+	/* optional: the packet clock, for per-second rate limits */
+	const uint64_t *now_ns;
+	/* optional: per-host WebSocket Origin rules; NULL = same-site rule only */
+	const struct ws_origin_policy *ws_origins;
 };
 
 enum insp_proto {

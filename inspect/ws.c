@@ -1,5 +1,6 @@
 /* ws.c — WebSocket frame rules (RFC 6455 §5.2–§5.6, §7.4). */
 #include <string.h>
+#include <strings.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 #include "insp.h"
@@ -18,11 +19,27 @@ void ws_accept_for(const char *key, uint32_t klen, char out[32])
 	EVP_EncodeBlock((unsigned char *)out, md, SHA_DIGEST_LENGTH);
 }
 
+const struct ws_origin_rule *ws_origin_rule_for(const struct ws_origin_policy *p, const char *host,
+						 uint32_t len)
+{
+	for (uint32_t i = 0; p && i < p->n; i++)
+		if (strlen(p->rule[i].host) == len && strncasecmp(p->rule[i].host, host, len) == 0)
+			return &p->rule[i];
+	return NULL;
+}
+
+int ws_origin_allowed(const struct ws_origin_rule *r, const char *origin, uint32_t len)
+{
+	for (uint32_t i = 0; i < r->nallow; i++)
+		if (strlen(r->allow[i]) == len && strncasecmp(r->allow[i], origin, len) == 0)
+			return 1;
+	return 0;
+}
+
 void ws_conn_init(struct ws_conn *c, int deflate, uint64_t cli_off, uint64_t srv_off)
 {
 	memset(c, 0, sizeof(*c));
 	c->deflate = deflate;
-	c->max_frame = 64ull << 20;
 	c->d[0].off = cli_off;
 	c->d[1].off = srv_off;
 }
@@ -136,13 +153,24 @@ static void length_done(struct wctx *x)
 		enter_payload(x);
 }
 
+/* Each limit is reported once per direction: bit 0 frame, 1 message,
+ * 2 frame rate, 3 byte rate. */
+static void over(struct wctx *x, int bit, enum finding f)
+{
+	if (x->d->flagged & (1u << bit))
+		return;
+	x->d->flagged |= 1u << bit;
+	raise(x, f);
+}
+
 static void payload_start(struct wctx *x)
 {
 	struct ws_dir *d = x->d;
+	const struct insp_limits *lim = x->env->lim;
 	d->done = 0;
 	d->close_got = 0;
-	if (d->left > x->c->max_frame)
-		raise(x, F_WS_FRAME_TOO_LARGE);
+	if (d->left > lim->ws_max_frame)
+		over(x, 0, F_WS_FRAME_TOO_LARGE);
 	if (d->opcode == 1 || d->opcode == 2) {
 		d->msg_text = d->opcode == 1 && !(x->c->deflate && (d->hdr[0] & 0x40));
 		d->msg_bytes = 0;
@@ -150,8 +178,22 @@ static void payload_start(struct wctx *x)
 	}
 	if (d->opcode < 3) {
 		d->msg_bytes += d->left;
-		if (d->msg_bytes > x->c->max_frame)
-			raise(x, F_WS_FRAME_TOO_LARGE);
+		if (d->msg_bytes > lim->ws_max_message)
+			over(x, 1, F_WS_MESSAGE_TOO_LARGE);
+	}
+	if (x->env->now_ns && (lim->ws_max_frames_per_s || lim->ws_max_bytes_per_s)) {
+		uint64_t sec = *x->env->now_ns / 1000000000ull;
+		if (sec != d->rate_sec) {
+			d->rate_sec = sec;
+			d->rate_frames = 0;
+			d->rate_bytes = 0;
+		}
+		d->rate_frames++;
+		d->rate_bytes += d->left;
+		if (lim->ws_max_frames_per_s && d->rate_frames > lim->ws_max_frames_per_s)
+			over(x, 2, F_WS_FRAME_RATE);
+		if (lim->ws_max_bytes_per_s && d->rate_bytes > lim->ws_max_bytes_per_s)
+			over(x, 3, F_WS_BYTE_RATE);
 	}
 }
 

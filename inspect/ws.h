@@ -22,13 +22,37 @@ struct ws_dir {
 	uint64_t done;            /* payload bytes read (mask offset) */
 	uint64_t msg_bytes;
 	uint64_t off;
+	uint64_t rate_sec;        /* the second the counts below belong to */
+	uint32_t rate_frames;
+	uint64_t rate_bytes;
+	uint8_t flagged;          /* limits already reported, one bit each */
 };
 
 struct ws_conn {
 	struct ws_dir d[2];       /* [0] client's frames, [1] server's */
 	uint8_t deflate;          /* permessage-deflate negotiated: RSV1 allowed */
-	uint64_t max_frame;       /* limit on one frame / one message */
 };
+
+/* Per-host Origin rules (config websocket.origins): a handshake to host
+ * may come from exactly the listed origins ("https://app.example:8443",
+ * "null"), and with same_site from any scheme and port of Host's site. */
+#define WS_ORIGIN_RULES 32
+#define WS_ORIGIN_ALLOW 8
+struct ws_origin_rule {
+	char host[64];
+	char allow[WS_ORIGIN_ALLOW][96];
+	uint8_t nallow;
+	uint8_t same_site;
+};
+struct ws_origin_policy {
+	uint32_t n;
+	struct ws_origin_rule rule[WS_ORIGIN_RULES];
+};
+/* The rule for host (no port), or NULL. */
+const struct ws_origin_rule *ws_origin_rule_for(const struct ws_origin_policy *p, const char *host,
+						 uint32_t len);
+/* Is origin (the whole header value) one the rule lists? */
+int ws_origin_allowed(const struct ws_origin_rule *r, const char *origin, uint32_t len);
 
 struct insp_sess;
 struct insp_env;

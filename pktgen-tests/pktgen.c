@@ -202,12 +202,31 @@ static void build_templates(uint32_t flows, unsigned seed)
 	corpus_free(&mix);
 }
 
+/* Every loop run plays its flows from fresh client addresses (10.R.x.x,
+ * R the run's octet), so a device under test that still holds the last
+ * run's flows never sees one tuple twice. */
+static uint8_t run_octet = 3;
+
+static void to_run_address(uint8_t *frame, uint32_t len, int from_server)
+{
+	if (len < 14 + 20 + 20 || run_octet == 3)
+		return;
+	uint8_t *ip = frame + 14, *tcp = ip + (ip[0] & 15) * 4;
+	uint8_t *a = from_server ? ip + 16 : ip + 12;
+	uint32_t old, new;
+	memcpy(&old, a, 4);
+	a[1] = run_octet;
+	memcpy(&new, a, 4);
+	csum_replace4(ip + 10, old, new);
+	csum_replace4(tcp + 16, old, new);
+}
+
 static uint32_t flow_of(const struct pkt *p)
 {
 	/* the client is 10.3.H.L port 10000+f%50000 */
 	const uint8_t *c = p->dport == 80 ? p->src : p->dst;
 	uint16_t port = p->dport == 80 ? p->sport : p->dport;
-	if (c[0] != 10 || c[1] != 3 || port < 10000)
+	if (c[0] != 10 || c[1] != run_octet || port < 10000)
 		return UINT32_MAX;
 	uint32_t hi = ((uint32_t)c[2] << 8 | c[3]) - 1;
 	uint32_t f = hi * 50000 + (port - 10000);
@@ -304,6 +323,9 @@ static void run_loop(uint16_t pa, uint16_t pb, double rate, uint32_t conc, uint6
 		     struct result *r)
 {
 	memset(r, 0, sizeof(*r));
+	static int runs;
+	if (runs++)
+		run_octet = run_octet >= 200 ? 4 : run_octet + 1;
 	for (uint32_t i = 0; i < T.npk; i++)
 		T.pk[i].rx = T.pk[i].sent = 0;
 	for (uint32_t f = 0; f < T.nfl; f++)
@@ -367,7 +389,9 @@ static void run_loop(uint16_t pa, uint16_t pb, double rate, uint32_t conc, uint6
 			struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
 			if (!m)
 				break;
-			memcpy(rte_pktmbuf_append(m, q->len), T.blob + q->off, q->len);
+			uint8_t *fr = (uint8_t *)rte_pktmbuf_append(m, q->len);
+			memcpy(fr, T.blob + q->off, q->len);
+			to_run_address(fr, q->len, q->dir);
 			q->tx_tsc = now;
 			q->sent = 1;
 			out[q->dir][no[q->dir]++] = m;

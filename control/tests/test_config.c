@@ -109,6 +109,31 @@ static void overlap_policies_by_longest_prefix(void **st)
 	assert_non_null(strstr(err, "cfg:2: bsd: not an address prefix"));
 }
 
+static void websocket_limits_and_origin_rules(void **st)
+{
+	struct seam_cfg c;
+	char err[512] = "";
+	assert_int_equal(load_text("seam = { websocket = { max_frame = 1000; max_message = 5000000000L;\n"
+				   "  max_frames_per_s = 50; max_bytes_per_s = 100000;\n"
+				   "  origins = ( { host = \"chat.example\"; allow = [ \"https://chat.example\", \"null\" ];\n"
+				   "                same_site = true; } ); }; };\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.lim.ws_max_frame, 1000);
+	assert_true(c.lim.ws_max_message == 5000000000ull);
+	assert_int_equal(c.lim.ws_max_frames_per_s, 50);
+	assert_int_equal(c.ws_origins.n, 1);
+	assert_string_equal(c.ws_origins.rule[0].host, "chat.example");
+	assert_int_equal(c.ws_origins.rule[0].nallow, 2);
+	assert_int_equal(c.ws_origins.rule[0].same_site, 1);
+	assert_int_equal(load_text("seam = { websocket = {\n origins = ( { host = \"a.example\";\n"
+				   " allow = [ \"a.example\" ]; } ); }; };\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:3: allow: expected scheme://host[:port]"));
+	assert_int_equal(load_text("seam = { websocket = {\n origins = ( { host = \"https://a.example\"; } ); }; };\n",
+				   &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "host: expected a host name"));
+	assert_int_equal(load_text("seam = { websocket = {\n max_frame = 0; }; };\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: max_frame: 0 is out of range"));
+}
+
 static void syntax_error_names_the_line(void **st)
 {
 	struct seam_cfg c;
@@ -194,6 +219,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(out_of_range_is_reported),
 		cmocka_unit_test(syntax_error_names_the_line),
 		cmocka_unit_test(overlap_policies_by_longest_prefix),
+		cmocka_unit_test(websocket_limits_and_origin_rules),
 		cmocka_unit_test(unknown_mode_and_action_are_rejected),
 		cmocka_unit_test(unknown_finding_override_is_rejected),
 		cmocka_unit_test(overrides_change_one_finding),
