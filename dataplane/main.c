@@ -666,13 +666,19 @@ int main(int argc, char **argv)
 		nworkers = MAX_WORKERS;
 
 	uint32_t dataroom = RTE_MBUF_DEFAULT_DATAROOM;
-	uint32_t nmbuf = 16383;
-	/* captures of super-packets (up to 64 kB) arrive chained (scatter) and
-	 * are cut back into segments by the worker */
+	/* every worker may fill its RX and TX rings on every port and hold
+	 * held_max_segs segments at once; captures of super-packets (up to
+	 * 64 kB) arrive chained (scatter) and are cut back into segments */
+	uint64_t want = (uint64_t)nworkers * (a->cfg.held_max_segs + (uint64_t)(a->cfg.nports ? a->cfg.nports : 2) * 2048 + 1024) + 4096;
 	if (a->bench_file)
-		nmbuf = a->pcap_count + 16384;   /* infinite_rx keeps the capture in mbufs */
-	if (a->cfg.held_max_segs > nmbuf / 2)
-		a->cfg.held_max_segs = nmbuf / 2;
+		want += a->pcap_count;           /* infinite_rx keeps the capture in mbufs */
+	uint64_t fit = (uint64_t)a->cfg.memory_mb * 1024 * 1024 / 2 / (dataroom + RTE_PKTMBUF_HEADROOM + 192);
+	uint32_t nmbuf = (uint32_t)(want < fit ? want : fit);   /* at most half the memory */
+	if (a->cfg.held_max_segs > nmbuf / 2 / nworkers) {
+		fprintf(stderr, "seam: reasm.held_max_segs %u lowered to %u: memory_mb %u holds %u packet buffers\n",
+			a->cfg.held_max_segs, nmbuf / 2 / nworkers, a->cfg.memory_mb, nmbuf);
+		a->cfg.held_max_segs = nmbuf / 2 / nworkers;
+	}
 	struct rte_mempool *mp = rte_pktmbuf_pool_create("mbufs", nmbuf, 256, 0,
 							 dataroom + RTE_PKTMBUF_HEADROOM, rte_socket_id());
 	if (!mp)

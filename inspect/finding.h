@@ -113,6 +113,7 @@ enum vd_action {
 	X(H2C_UPGRADE_ATTEMPT,   "h2c.upgrade_attempt",    5001, TIER_ACCEPTABLE,L, "HTTP/1 request asks to upgrade to h2c") \
 	X(H2C_UPGRADE_ACCEPTED,  "h2c.upgrade_accepted",   5002, TIER_ACCEPTABLE,L, "Server switched the connection to h2c (101)") \
 	X(H2C_UPGRADE_NO_SETTINGS,"h2c.upgrade_no_settings",5003,TIER_AMBIGUOUS, R, "h2c upgrade without exactly one HTTP2-Settings (h2c smuggling probe)") \
+	X(H2C_UPGRADE_VIA_PROXY, "h2c.upgrade_via_proxy",  5031, TIER_SEVERE,    R, "h2c upgrade accepted for a request that came through a proxy (h2c smuggling: the tunnel bypasses the proxy's rules)") \
 	X(H2C_PREFACE_AFTER_H1,  "h2c.preface_after_h1",   5004, TIER_AMBIGUOUS, R, "HTTP/2 preface after an HTTP/1 request on the same connection") \
 	X(H2C_BAD_PREFACE,       "h2c.bad_preface",        5005, TIER_AMBIGUOUS, R, "Client connection preface malformed") \
 	X(H2C_FRAME_SIZE,        "h2c.frame_size",         5006, TIER_AMBIGUOUS, R, "Frame larger than the peer's SETTINGS_MAX_FRAME_SIZE") \

@@ -496,6 +496,8 @@ static void name_done(struct ctx *x)
 		d->hid = HID_WS_EXT;
 	else if (ieq(nm, n, "origin"))
 		d->hid = HID_ORIGIN;
+	else if (ieq(nm, n, "via"))
+		d->flags |= MF_VIA;
 	else if (ieq(nm, n, "cookie"))
 		d->hid = HID_COOKIE;
 	else if (x->is_req) {
@@ -1040,7 +1042,12 @@ static void req_hdrs_done(struct ctx *x)
 		x->c->ws_foreign = foreign;
 	}
 	uint8_t rq = 0;
-	if (f & MF_UPG_H2C) rq |= RQ_UPG_H2C;
+	if (f & MF_UPG_H2C) {
+		rq |= RQ_UPG_H2C;
+		/* Upgrade is hop-by-hop: one that a proxy passed on (it left
+		 * Via or forwarding fields) opens a tunnel past that proxy */
+		x->c->h2c_proxied = (f & MF_VIA) || x->c->fwd.nchain || x->c->fwd.ncip || x->c->fwd.cip_seen;
+	}
 	if (f & MF_UPG_PTTH) rq |= RQ_UPG_PTTH;
 	if (f & MF_HEAD) rq |= RQ_HEAD;
 	if (f & MF_CONNECT) rq |= RQ_CONNECT;
@@ -1112,6 +1119,8 @@ static void rsp_hdrs_done(struct ctx *x)
 				/* h2c: the server speaks HTTP/2 from the next byte, the
 				 * client opens with the full preface */
 				raise(x, F_H2C_UPGRADE_ACCEPTED);
+				if (c->h2c_proxied || (f & MF_VIA))
+					raise(x, F_H2C_UPGRADE_VIA_PROXY);
 				c->pend_head = (c->pend_head + 1) % H1_PIPE_MAX;
 				c->pend_n--;
 				x->s->proto = PROTO_H2;

@@ -68,6 +68,7 @@ enum h1_msg_flag {
 	MF_WS_VERSION_BAD = 1u << 27, /* Sec-WebSocket-Version not 13 */
 	MF_WS_DEFLATE  = 1u << 28, /* response negotiated permessage-deflate */
 	MF_WS_KEY      = 1u << 29, /* a Sec-WebSocket-Key was seen */
+	MF_VIA         = 1u << 30, /* Via: the message passed an intermediary */
 };
 
 /* Per-request facts the response side needs (one per pipelined request). */
@@ -123,6 +124,7 @@ struct h1_conn {
 	char ws_accept[32];
 	uint8_t ws_key_len, ws_accept_len;
 	uint8_t ws_cookie, ws_foreign;
+	uint8_t h2c_proxied;       /* the pending h2c upgrade came through a proxy */
 	char origin_host[64];      /* Origin of the request being read: its host */
 	uint8_t origin_len;
 	char origin[96];           /* ... and the whole value, for per-host rules */

@@ -8,6 +8,9 @@
  *       test that forwards A<->B; every packet received is matched to what
  *       was sent: loss, reordering, duplicates, one-way latency, and per
  *       flow whether it arrived whole (benign) or was stopped (attacks).
+ *   A PORT is a PCI address (a real NIC: hugepages are then used), a DPDK
+ *   vdev string (net_memif0,..., net_pcap0,...) or a kernel interface
+ *   (af_packet).  EAL arguments after "--" (lcores: -l 2).
  *   traffic: --flows N (HTTP mix), --attacks DIR --attack-share PCT,
  *            --concurrency C, --seed S;  EAL arguments after "--".
  *   --tx PORT --fanout M: the N conversations become mid-stream templates
@@ -563,21 +566,26 @@ int main(int argc, char **argv)
 	eal[ne++] = "seam-pktgen";
 	eal[ne++] = "-l";
 	eal[ne++] = "0";
-	eal[ne++] = "--no-huge";
 	eal[ne++] = "--no-shconf";
 	eal[ne++] = "-m";
 	eal[ne++] = "1024";
-	eal[ne++] = "--no-pci";
 	eal[ne++] = "--log-level=4";
 	eal[ne++] = pfx;
 	const char *specs[2] = { loop ? ports[0] : tx, loop ? ports[1] : NULL };
+	int pci = 0;
 	for (int i = 0; i < 2 && specs[i]; i++) {
 		char d2[512];
 		char kind = port_classify(specs[i], d2, sizeof(d2), i, name[i], sizeof(name[i]));
 		if (kind == 'e')
 			die("port %s: no such device or interface", specs[i]);
-		snprintf(dev[i], sizeof(dev[i]), "--vdev=%s", d2);
+		/* a PCI port (a real NIC, bound to vfio-pci or mlx5): allow-listed */
+		snprintf(dev[i], sizeof(dev[i]), kind == 'p' ? "-a%s" : "--vdev=%s", d2);
+		pci += kind == 'p';
 		eal[ne++] = dev[i];
+	}
+	if (!pci) {
+		eal[ne++] = "--no-pci";
+		eal[ne++] = "--no-huge";     /* virtual ports need no DMA-able memory */
 	}
 	for (int i = eal_at + 1; i < argc && ne < 63; i++)
 		eal[ne++] = argv[i];

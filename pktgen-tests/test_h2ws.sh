@@ -3,20 +3,23 @@
 # nginx serving h2c (prior knowledge) and proxying WebSocket to a python3
 # websockets server, nghttpd accepting Upgrade: h2c.  curl, h2load, nghttp
 # and a websockets client complete untouched with no alert; h2c, WebSocket
-# and forwarding-header attacks are reset.
+# and forwarding-header attacks are reset; and h2c smuggling through haproxy
+# (which passes Upgrade: h2c on by default) to a backend that accepts it is
+# stopped before the tunnel reaches a path haproxy forbids.
 set -u
 BUILD=$1 SRC=$2
 . "$SRC/pktgen-tests/tap.sh"
 . "$SRC/pktgen-tests/netns.sh"
-if [ "$(id -u)" != 0 ] || ! command -v nginx >/dev/null || ! command -v nghttpd >/dev/null; then
-	echo "1..0 # SKIP needs root, nginx and nghttp2"
+if [ "$(id -u)" != 0 ] || ! command -v nginx >/dev/null || ! command -v nghttpd >/dev/null ||
+   ! command -v haproxy >/dev/null; then
+	echo "1..0 # SKIP needs root, nginx, nghttp2 and haproxy"
 	exit 0
 fi
 PY=/usr/bin/python3
 TAG=sw$(( $$ % 100000 ))
 NET_OCTET=$(( 150 + $$ % 50 ))
 T=$(mktemp -d "$BUILD/h2ws.XXXXXX")
-cleanup() { seam_stop; net_teardown "$TAG"; rm -rf "$T"; }
+cleanup() { seam_stop; [ -f "$T/haproxy.pid" ] && kill "$(cat "$T/haproxy.pid")" 2>/dev/null; net_teardown "$TAG"; rm -rf "$T"; }
 trap cleanup EXIT
 net_setup "$TAG"
 mkdir -p "$T/www" "$T/tmp"
@@ -61,6 +64,26 @@ PY
 ip netns exec "$NS_S" nginx -c "$T/nginx.conf" -p "$T" -g 'daemon on;'
 ip netns exec "$NS_S" $PY "$T/wsecho.py" > "$T/ws.log" 2>&1 &
 ip netns exec "$NS_S" nghttpd --no-tls -d "$T/www" 8082 > "$T/nghttpd.log" 2>&1 &
+ip netns exec "$NS_S" $PY "$SRC/pktgen-tests/h2c_backend.py" "$SRV_IP" 8083 "$T/backend.log" > "$T/backend.out" 2>&1 &
+# haproxy on the client side: the intermediary whose rules h2c smuggling bypasses
+cat > "$T/haproxy.cfg" <<HAP
+global
+	maxconn 256
+defaults
+	mode http
+	timeout connect 2s
+	timeout client 10s
+	timeout server 10s
+	timeout tunnel 10s
+frontend fe
+	bind $CLI_IP:18090
+	option forwardfor
+	http-request deny if { path_beg /flag }
+	default_backend be
+backend be
+	server s1 $SRV_IP:8083
+HAP
+ip netns exec "$NS_C" haproxy -f "$T/haproxy.cfg" -D -p "$T/haproxy.pid"
 sleep 1
 seam_start "$BUILD" "$T" > "$T/start.out" 2>&1; echo $? > "$T/start.rc"
 ok "seam comes up inline" sh -c "[ \"\$(cat $T/start.rc)\" = 0 ]"
@@ -144,6 +167,22 @@ fwd_attacks() {
 }
 ok "spoofed forwarding headers are reset before nginx sees them" fwd_attacks
 
+h2c_smuggling() {
+	# the proxy's rule holds for plain requests, and ordinary traffic passes
+	local code plain
+	code=$(ip netns exec "$NS_C" curl -s --max-time 5 -o /dev/null -w '%{http_code}' http://$CLI_IP:18090/flag)
+	plain=$(ip netns exec "$NS_C" curl -s --max-time 5 http://$CLI_IP:18090/)
+	echo "direct /flag: $code; plain request: $plain"
+	[ "$code" = 403 ] && [ "$plain" = "plain http/1.1" ] || return 1
+	local out
+	out=$(ip netns exec "$NS_C" $PY "$SRC/pktgen-tests/h2c_smuggle.py" "$CLI_IP" 18090 /flag 2>&1)
+	echo "smuggler: $out"; echo "backend saw:"; cat "$T/backend.log"
+	! echo "$out" | grep -q "smuggled" && ! grep -q "h2c /flag" "$T/backend.log" &&
+		grep -q "upgrade-h2c" "$T/backend.log" &&      # haproxy did pass the upgrade on
+		grep -q '"finding":"h2c.upgrade_via_proxy"' "$T/eve.json"
+}
+ok "h2c smuggling through haproxy is reset before the tunnel reaches a forbidden path" h2c_smuggling
+
 seam_stop > "$T/stop.out" 2>&1; echo $? > "$T/stop.rc"
 no_alert_on_benign() {
 	# alerts only on the attack connections: the benign tools raised none
@@ -160,7 +199,7 @@ assert not bad, bad
 flows = [e for e in ev if e["event_type"] == "flow"]
 clean = [f for f in flows if not f["flow"]["alerted"]]
 print(len(flows), "flows,", len(clean), "without alerts")
-assert len(flows) - len(clean) <= 12 + 6 + 5 + 2
+assert len(flows) - len(clean) <= 12 + 6 + 5 + 2 + 1
 PY
 }
 ok "seam exits cleanly" sh -c "[ \"\$(cat $T/stop.rc)\" = 0 ]" 

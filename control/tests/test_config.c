@@ -56,6 +56,13 @@ static void profiles_config_files_load(void **st)
 		assert_int_equal(cfg_load(&c, path, err, sizeof(err)), 0);
 		assert_string_equal(c.policy.profile, names[i]);
 	}
+	/* the real-NIC example in the README loads as written */
+	struct seam_cfg c;
+	char err[512], path[1024];
+	cfg_defaults(&c);
+	snprintf(path, sizeof(path), "%s/configs/nic-inline.conf", srcdir);
+	assert_int_equal(cfg_load(&c, path, err, sizeof(err)), 0);
+	assert_int_equal(c.mode, MODE_INLINE);
 }
 
 static void unknown_key_names_line_and_key(void **st)
