@@ -48,6 +48,10 @@ static void usage(FILE *f)
 		"       seam [-c FILE] --mirror IF... [--eve FILE]        receive only (IDS)\n"
 		"       seam -c FILE                                      the mode and ports the file names\n"
 		"       seam --test-config -c FILE                        validate the configuration and exit\n"
+		"       seam --bench CAPTURE [--stage io|decode|flow|reasm|full] [--seconds S] [--bench-flows N]\n"
+		"                                                         one worker's speed (JSON); N: the capture's\n"
+		"                                                         template flows replayed as N flows\n"
+		"       seam --state-sizes                                bytes of per-flow state per analyzer (JSON)\n"
 		"\n"
 		"A port is a PCI address (0000:3b:00.0), a DPDK vdev string (net_memif0,role=server)\n"
 		"or a kernel interface name (mapped to net_af_packet).\n"
@@ -93,6 +97,18 @@ static int hugepages_free(void)
 
 /* Count packets and learn the link type, so the end of file is known and a
  * missing or broken file is reported before EAL starts. */
+/* --state-sizes: bytes of per-flow state, per analyzer (JSON). */
+static void print_state_sizes(void)
+{
+	struct seam_cfg c;
+	cfg_defaults(&c);
+	printf("{\"flow_record\":%zu,\"inspection_state\":%zu,\"retain_rings\":%u,\"session\":%zu,"
+	       "\"http1\":%zu,\"forwarding\":%zu,\"websocket\":%zu,\"reassembly\":%zu,\"h2c_pool_object\":%zu}\n",
+	       sizeof(struct flow), sizeof(struct flow_cold), 2 * c.retain_bytes, sizeof(struct insp_sess),
+	       sizeof(struct h1_conn), sizeof(struct fwd_msg), sizeof(struct ws_conn), 2 * sizeof(struct reasm_dir),
+	       sizeof(struct h2_conn));
+}
+
 /* --bench-flows: learn the template capture the replay will be fanned out from. */
 static void load_fanout(struct app *a)
 {
@@ -251,7 +267,7 @@ static void parse_args(struct app *a, int argc, char **argv)
 		{ "help", no_argument, 0, 'h' }, { "version", no_argument, 0, 'V' },
 		{ "bench", required_argument, 0, 'B' }, { "stage", required_argument, 0, 'S' },
 		{ "seconds", required_argument, 0, 'T' }, { "ctl-socket", required_argument, 0, 'C' },
-		{ "bench-flows", required_argument, 0, 'F' },
+		{ "bench-flows", required_argument, 0, 'F' }, { "state-sizes", no_argument, 0, 'Z' },
 		{ 0, 0, 0, 0 },
 	};
 	int mode = -1, opt;
@@ -297,6 +313,7 @@ static void parse_args(struct app *a, int argc, char **argv)
 		}
 		case 'C': a->ctl_path = optarg; break;
 		case 'V': printf("seam %s (DPDK %s)\n", SEAM_VERSION, rte_version()); exit(0);
+		case 'Z': print_state_sizes(); exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}

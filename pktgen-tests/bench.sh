@@ -35,6 +35,7 @@ gen conn - --mix "$FLOWS" --seed 6 --mix-kind http1 --one-exchange
 gen tpl - --mix 1000 --seed 5 --mix-kind http1 --templates --one-exchange
 
 : > "$OUT/runs.jsonl"
+"$B/seam" --state-sizes > "$OUT/sizes.json"
 bench() {   # label pcap stage
 	for r in $(seq "$RUNS"); do
 		"$B/seam" --bench "$OUT/$2" --stage "$3" --seconds "$SECS" 2>"$OUT/last.err" |
@@ -141,6 +142,10 @@ for line in open("/proc/cpuinfo"):
         cpu = line.split(":", 1)[1].strip()
         break
 res = {"machine": {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release()}, "results": rows}
+try:
+    res["state_bytes"] = json.load(open(os.path.join(out, "sizes.json")))
+except (OSError, ValueError):
+    pass
 json.dump(res, open(os.path.join(out, "results.json"), "w"), indent=1)
 print("%-16s %-6s %7s %7s %10s %8s %10s %9s %7s %9s %6s" % ("traffic", "stage", "Mpps", "Gbit/s", "cycles/pkt",
       "vs floor", "new flows/s", "flows", "B/flow", "evicted/s", "alerts"))
@@ -168,6 +173,12 @@ if runs_live:
         print("  highest rate with no benign loss and every attack stopped: %.0f pps" % zl)
     res["live"] = {"runs": runs_live, "zero_loss_rate_pps": zl}
     json.dump(res, open(os.path.join(out, "results.json"), "w"), indent=1)
+sz = res.get("state_bytes")
+if sz:
+    print("\nper-flow state (bytes): flow record %d; inspection state %d (HTTP/1 %d, forwarding %d, WebSocket %d,"
+          " reassembly %d) + verification rings %d; HTTP/2 connections take a %d-byte pool object"
+          % (sz["flow_record"], sz["inspection_state"], sz["http1"], sz["forwarding"], sz["websocket"],
+             sz["reassembly"], sz["retain_rings"], sz["h2c_pool_object"]))
 full = next((r for r in rows if r["label"] == "http_mix" and r["stage"] == "full"), None)
 if full:
     need25 = 25 / full["gbps"] if full["gbps"] else 0
