@@ -1,5 +1,8 @@
 /* ws.c — WebSocket frame rules (RFC 6455 §5.2–§5.6, §7.4). */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <strings.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
@@ -270,13 +273,25 @@ void ws_feed(struct insp_sess *s, int is_client, const uint8_t *p, uint32_t n,
 				for (uint64_t j = 0; j < k && d->close_got < 2; j++)
 					d->close_code[d->close_got++] = p[i + j] ^ (d->masked ? d->mask[(d->done + j) & 3] : 0);
 			} else if (text) {
-				/* eight bytes at a time while they are ASCII */
+				/* 32, then 8 bytes at a time while they are ASCII */
 				uint64_t m8[4] = { 0, 0, 0, 0 };
 				if (d->masked)
 					for (int r = 0; r < 4; r++)
 						for (int t = 0; t < 8; t++)
 							m8[r] |= (uint64_t)d->mask[(r + t) & 3] << (8 * t);
 				for (uint64_t j = 0; j < k;) {
+#ifdef __SSE2__
+					if (d->utf8_state == 0 && k - j >= 32) {
+						uint64_t r8 = m8[(d->done + j) & 3];
+						__m128i mk = _mm_set_epi64x((long long)r8, (long long)r8);
+						__m128i a = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(p + i + j)), mk);
+						__m128i b = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(p + i + j + 16)), mk);
+						if (!_mm_movemask_epi8(_mm_or_si128(a, b))) {
+							j += 32;     /* 32 is a multiple of 4: the mask phase holds */
+							continue;
+						}
+					}
+#endif
 					if (d->utf8_state == 0 && k - j >= 8) {
 						uint64_t v;
 						memcpy(&v, p + i + j, 8);

@@ -127,11 +127,38 @@ static void a_host_rule_replaces_the_same_site_rule(void **st)
 	memset(&origins, 0, sizeof(origins));
 }
 
+/* The text check reads 32 and 8 bytes at a time: a bad byte is found at
+ * any position, under any mask, and good multi-byte text passes. */
+static void utf8_is_checked_at_every_position(void **st)
+{
+	insp_limits_default(&lim);
+	memset(&origins, 0, sizeof(origins));
+	static const uint8_t masks[3][4] = { { 0, 0, 0, 0 }, { 0x37, 0xfa, 0x21, 0x3d }, { 0xff, 0x80, 0x01, 0x7f } };
+	for (int mk = 0; mk < 3; mk++)
+		for (int bad = -1; bad < 120; bad += (bad < 0 ? 1 : 7)) {
+			struct insp_sess s;
+			handshake(&s, "chat.example", NULL);
+			uint8_t text[120], f[130] = { 0x81, 0x80 | 120 };
+			for (int i = 0; i < 120; i++)
+				text[i] = "caf\xc3\xa9 ok \xe2\x82\xac---"[i % 16];   /* 16 bytes of valid UTF-8 */
+			if (bad >= 0)
+				text[bad] = 0xff;
+			memcpy(f + 2, masks[mk], 4);
+			for (int i = 0; i < 120; i++)
+				f[6 + i] = text[i] ^ masks[mk][i & 3];
+			insp_feed(&s, INSP_ORIG, f, 126, &env);
+			if ((bad >= 0) != (seen[F_WS_UTF8_INVALID] == 1))
+				fail_msg("mask %d, bad byte at %d: utf8_invalid seen %d times", mk, bad, seen[F_WS_UTF8_INVALID]);
+			insp_sess_release(&s, &env);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sizes_and_rates_are_each_reported_once),
 		cmocka_unit_test(a_host_rule_replaces_the_same_site_rule),
+		cmocka_unit_test(utf8_is_checked_at_every_position),
 	};
 	return cmocka_run_group_tests_name("ws_policy", tests, NULL, NULL);
 }
