@@ -36,6 +36,7 @@ struct app {
 	int bench_stage;
 	double bench_secs;
 	uint32_t bench_flows;       /* --bench-flows: replay the templates as this many flows */
+	uint32_t bench_workers;     /* --bench-workers: one capture queue each */
 	struct fanout fan;
 	int verbose;
 	int eal_argc;

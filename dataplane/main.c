@@ -50,7 +50,8 @@ static void usage(FILE *f)
 		"       seam --test-config -c FILE                        validate the configuration and exit\n"
 		"       seam --bench CAPTURE [--stage io|decode|flow|reasm|full] [--seconds S] [--bench-flows N]\n"
 		"                                                         one worker's speed (JSON); N: the capture's\n"
-		"                                                         template flows replayed as N flows\n"
+		"                                                         template flows replayed as N flows;\n"
+		"                                                         --bench-workers N: N workers, a queue each\n"
 		"       seam --state-sizes                                bytes of per-flow state per analyzer (JSON)\n"
 		"\n"
 		"A port is a PCI address (0000:3b:00.0), a DPDK vdev string (net_memif0,role=server)\n"
@@ -178,8 +179,14 @@ static void build_eal(struct app *a)
 	const char *lc = c->lcores;
 	if (strcmp(lc, "0,1") == 0 && sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		lc = "0";
-	eal_add(a, "-l");
-	eal_add(a, "%s", lc);
+	if (a->bench_workers) {
+		/* control plus N workers over however many CPUs there are */
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		eal_add(a, "--lcores=(0-%u)@(0-%ld)", a->bench_workers, ncpu > 1 ? ncpu - 1 : 0);
+	} else {
+		eal_add(a, "-l");
+		eal_add(a, "%s", lc);
+	}
 	eal_add(a, "--file-prefix=seam%d", (int)getpid());
 	int nohuge = c->no_huge || c->mode == MODE_OFFLINE || !hugepages_free();
 	if (nohuge) {
@@ -268,6 +275,7 @@ static void parse_args(struct app *a, int argc, char **argv)
 		{ "bench", required_argument, 0, 'B' }, { "stage", required_argument, 0, 'S' },
 		{ "seconds", required_argument, 0, 'T' }, { "ctl-socket", required_argument, 0, 'C' },
 		{ "bench-flows", required_argument, 0, 'F' }, { "state-sizes", no_argument, 0, 'Z' },
+		{ "bench-workers", required_argument, 0, 'W' },
 		{ 0, 0, 0, 0 },
 	};
 	int mode = -1, opt;
@@ -314,6 +322,14 @@ static void parse_args(struct app *a, int argc, char **argv)
 		case 'C': a->ctl_path = optarg; break;
 		case 'V': printf("seam %s (DPDK %s)\n", SEAM_VERSION, rte_version()); exit(0);
 		case 'Z': print_state_sizes(); exit(0);
+		case 'W': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (*end || !v || v > MAX_WORKERS)
+				die("--bench-workers %s: expected 1 to %d", optarg, MAX_WORKERS);
+			a->bench_workers = v;
+			break;
+		}
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -342,8 +358,10 @@ static void parse_args(struct app *a, int argc, char **argv)
 			die("--stats-interval %s: expected seconds between 0 and 86400", stats);
 		a->cfg.stats_interval = v;
 	}
-	if (a->bench_flows && !a->bench_file)
-		die("--bench-flows goes with --bench CAPTURE");
+	if ((a->bench_flows || a->bench_workers) && !a->bench_file)
+		die("--bench-flows and --bench-workers go with --bench CAPTURE");
+	if (a->bench_flows && a->bench_workers > 1)
+		die("--bench-flows runs on one worker");
 	if (a->bench_file) {
 		/* the benchmark: a capture replayed from memory, forwarded to net_null */
 		if (mode >= 0 || a->ndevs)
@@ -353,8 +371,15 @@ static void parse_args(struct app *a, int argc, char **argv)
 		mode = MODE_INLINE;
 		a->pcap_in = a->bench_file;
 		a->ndevs = 2;
-		static char d0[600];
-		snprintf(d0, sizeof(d0), "net_pcap0,rx_pcap=%s,infinite_rx=1", a->bench_file);
+		/* one receive queue per worker, each replaying the whole capture
+		 * (as if RSS had given each worker its own share of flows) */
+		static char d0[8192];
+		int o = snprintf(d0, sizeof(d0), "net_pcap0");
+		for (uint32_t q = 0; q < (a->bench_workers ? a->bench_workers : 1); q++)
+			o += snprintf(d0 + o, sizeof(d0) - o, ",rx_pcap=%s", a->bench_file);
+		snprintf(d0 + o, sizeof(d0) - o, ",infinite_rx=1");
+		if ((size_t)o >= sizeof(d0) - 16)
+			die("capture path %s: too long for --bench-workers %u", a->bench_file, a->bench_workers);
 		a->devs[0] = d0;
 		a->devs[1] = "net_null0,no-rx=1";   /* its receive side would inject dummy frames */
 		if (!a->eve_out)
@@ -363,6 +388,10 @@ static void parse_args(struct app *a, int argc, char **argv)
 			a->bench_secs = 3;
 		if (a->cfg.memory_mb < 2560)
 			a->cfg.memory_mb = 2560;   /* the capture lives in mbufs */
+		if (a->bench_workers > 1 && a->cfg.max_flows > 65536) {
+			a->cfg.max_flows = 65536;  /* one capture's flows per worker: room to spare */
+			a->cfg.max_inspected = 16384;
+		}
 		a->cfg.http_events = 0;        /* measure inspection, not logging */
 		a->cfg.flow_events = 0;
 	}
@@ -567,8 +596,27 @@ static int identity(struct app *a, uint64_t *rx, uint64_t *fates, uint64_t *held
 	return *rx == *fates + *held;
 }
 
-/* Measure the worker for bench_secs after a warm-up and print one JSON line:
- * packets/s, Gbit/s and TSC cycles per packet on one worker core. */
+/* The counters bench_run reads, summed over the workers. */
+struct bench_snap { uint64_t pkts, bytes, flows, evicted; };
+
+static struct bench_snap bench_snap(const struct app *a)
+{
+	struct bench_snap s = { 0 };
+	for (uint32_t i = 0; i < a->nworkers; i++) {
+		const struct worker *w = a->wk[i];
+		s.pkts += w->pktc[PKT_rx];
+		s.bytes += w->pktc[PKT_rx_bytes];
+		s.flows += w->flowc[FLOWC_created];
+		s.evicted += w->flowc[FLOWC_evicted_embryonic] + w->flowc[FLOWC_evicted_closed] +
+			     w->flowc[FLOWC_evicted_established] + w->flowc[FLOWC_cold_evicted_closed] +
+			     w->flowc[FLOWC_cold_evicted_established];
+	}
+	return s;
+}
+
+/* Measure the workers for bench_secs after a warm-up and print one JSON
+ * line: packets/s and Gbit/s in all, and TSC cycles per packet per worker
+ * core (elapsed cycles x workers / packets). */
 static int bench_run(struct app *a)
 {
 	struct worker *w = a->wk[0];
@@ -594,45 +642,47 @@ static int bench_run(struct app *a)
 			}
 		}
 	}
-	uint64_t p0 = w->pktc[PKT_rx], b0 = w->pktc[PKT_rx_bytes], f0 = w->flowc[FLOWC_created];
-	uint64_t e0 = w->flowc[FLOWC_evicted_embryonic] + w->flowc[FLOWC_evicted_closed] +
-		      w->flowc[FLOWC_evicted_established] + w->flowc[FLOWC_cold_evicted_closed] +
-		      w->flowc[FLOWC_cold_evicted_established];
+	struct bench_snap s0 = bench_snap(a);
 	uint64_t c0 = rte_get_tsc_cycles();
 	t_end = c0 + (uint64_t)(a->bench_secs * hz);
 	while (rte_get_tsc_cycles() < t_end) {
 		drain_events(a);
 		usleep(1000);
 	}
-	uint64_t p1 = w->pktc[PKT_rx], b1 = w->pktc[PKT_rx_bytes], f1 = w->flowc[FLOWC_created];
-	uint64_t e1 = w->flowc[FLOWC_evicted_embryonic] + w->flowc[FLOWC_evicted_closed] +
-		      w->flowc[FLOWC_evicted_established] + w->flowc[FLOWC_cold_evicted_closed] +
-		      w->flowc[FLOWC_cold_evicted_established];
+	struct bench_snap s1 = bench_snap(a);
 	uint64_t c1 = rte_get_tsc_cycles();
-	uint32_t active = w->ft.nactive;   /* before the stop ends them all */
-	w->stop = 1;
+	uint32_t active = 0;                 /* before the stop ends them all */
+	for (uint32_t i = 0; i < a->nworkers; i++)
+		active += a->wk[i]->ft.nactive;
+	for (uint32_t i = 0; i < a->nworkers; i++)
+		a->wk[i]->stop = 1;
 	rte_eal_mp_wait_lcore();
 	drain_events(a);
 	double secs = (double)(c1 - c0) / hz;
-	double pkts = (double)(p1 - p0), bytes = (double)(b1 - b0);
-	uint64_t alerts = 0;
-	for (int v = VD_ALERT; v < VD__COUNT; v++)
-		alerts += w->vdc[v];
-	printf("{\"stage\":\"%s\",\"seconds\":%.3f,\"packets\":%.0f,\"mpps\":%.4f,\"gbps\":%.4f,"
+	double pkts = (double)(s1.pkts - s0.pkts), bytes = (double)(s1.bytes - s0.bytes);
+	uint64_t alerts = 0, drops = 0, tx_full = 0;
+	for (uint32_t i = 0; i < a->nworkers; i++) {
+		const struct worker *x = a->wk[i];
+		for (int v = VD_ALERT; v < VD__COUNT; v++)
+			alerts += x->vdc[v];
+		drops += x->fate[FATE_drop_bad_csum] + x->fate[FATE_drop_flow_cap] + x->fate[FATE_drop_malformed];
+		tx_full += x->fate[FATE_drop_tx_full];
+	}
+	printf("{\"stage\":\"%s\",\"workers\":%u,\"seconds\":%.3f,\"packets\":%.0f,\"mpps\":%.4f,\"gbps\":%.4f,"
 	       "\"cycles_per_pkt\":%.1f,\"avg_pkt_bytes\":%.1f,\"flows_per_s\":%.0f,\"alerts\":%lu,"
 	       "\"tx_full\":%lu,\"tsc_hz\":%lu,\"flows_active\":%u,\"table_bytes\":%zu,"
 	       "\"bytes_per_flow\":%.0f,\"drops\":%lu,\"evicted_per_s\":%.0f}\n",
-	       st[w->stage], secs, pkts, pkts / secs / 1e6, bytes * 8 / secs / 1e9,
-	       pkts ? (double)(c1 - c0) / pkts : 0.0, pkts ? bytes / pkts : 0.0, (f1 - f0) / secs,
-	       (unsigned long)alerts, (unsigned long)w->fate[FATE_drop_tx_full], (unsigned long)hz,
-	       active, w->ft.mem_bytes, (double)w->ft.mem_bytes / w->ft.cap,
-	       (unsigned long)(w->fate[FATE_drop_bad_csum] + w->fate[FATE_drop_flow_cap] + w->fate[FATE_drop_malformed]),
-	       (e1 - e0) / secs);
+	       st[w->stage], a->nworkers, secs, pkts, pkts / secs / 1e6, bytes * 8 / secs / 1e9,
+	       pkts ? (double)(c1 - c0) * a->nworkers / pkts : 0.0, pkts ? bytes / pkts : 0.0,
+	       (s1.flows - s0.flows) / secs, (unsigned long)alerts, (unsigned long)tx_full, (unsigned long)hz,
+	       active, w->ft.mem_bytes, (double)w->ft.mem_bytes / w->ft.cap, (unsigned long)drops,
+	       (s1.evicted - s0.evicted) / secs);
 	fflush(stdout);
-	for (int i = 0; i < FATE__COUNT; i++)
-		if (w->fate[i] && i != FATE_forwarded)
-			fprintf(stderr, "seam: bench: %lu packets %s (%s)\n", (unsigned long)w->fate[i],
-				fate_ctr_names[i], "see seam(8) counters");
+	for (uint32_t k = 0; k < a->nworkers; k++)
+		for (int i = 0; i < FATE__COUNT; i++)
+			if (a->wk[k]->fate[i] && i != FATE_forwarded)
+				fprintf(stderr, "seam: bench: worker %u: %lu packets %s\n", k,
+					(unsigned long)a->wk[k]->fate[i], fate_ctr_names[i]);
 	eve_close(&a->eve);
 	return 0;
 }
@@ -677,7 +727,7 @@ int main(int argc, char **argv)
 	}
 	uint32_t nlcores = rte_lcore_count();
 	uint32_t nworkers = nlcores > 1 ? nlcores - 1 : 1;
-	if (a->cfg.mode == MODE_OFFLINE || a->bench_file)
+	if (a->cfg.mode == MODE_OFFLINE || (a->bench_file && !a->bench_workers))
 		nworkers = 1;   /* one capture, one queue: order is kept */
 	if (nworkers > MAX_WORKERS)
 		nworkers = MAX_WORKERS;
@@ -688,10 +738,10 @@ int main(int argc, char **argv)
 	 * 64 kB) arrive chained (scatter) and are cut back into segments */
 	uint64_t want = (uint64_t)nworkers * (a->cfg.held_max_segs + (uint64_t)(a->cfg.nports ? a->cfg.nports : 2) * 2048 + 1024) + 4096;
 	if (a->bench_file)
-		want += a->pcap_count;           /* infinite_rx keeps the capture in mbufs */
+		want += (uint64_t)a->pcap_count * (a->bench_workers ? a->bench_workers : 1);   /* infinite_rx keeps each queue's copy in mbufs */
 	uint64_t fit = (uint64_t)a->cfg.memory_mb * 1024 * 1024 / 2 / (dataroom + RTE_PKTMBUF_HEADROOM + 192);
 	uint32_t nmbuf = (uint32_t)(want < fit ? want : fit);   /* at most half the memory */
-	if (a->cfg.held_max_segs > nmbuf / 2 / nworkers) {
+	if (want > fit && a->cfg.held_max_segs > nmbuf / 2 / nworkers) {
 		fprintf(stderr, "seam: reasm.held_max_segs %u lowered to %u: memory_mb %u holds %u packet buffers\n",
 			a->cfg.held_max_segs, nmbuf / 2 / nworkers, a->cfg.memory_mb, nmbuf);
 		a->cfg.held_max_segs = nmbuf / 2 / nworkers;

@@ -53,6 +53,15 @@ bench "attack_corpus" corpus_attacks.pcap full
 bench "h2c_mix" h2c.pcap full
 bench "websocket_mix" ws.pcap full
 bench "new_connections" conn.pcap full
+# worker scaling: 1..N workers, one capture queue each, on the cores present
+# (the control thread sleeps on a shared core)
+for n in $(seq 1 "$(nproc)"); do
+	for r in $(seq "$RUNS"); do
+		"$B/seam" --bench "$OUT/mix.pcap" --stage full --seconds "$SECS" --bench-workers "$n" 2>"$OUT/last.err" |
+			sed "s/^{/{\"label\":\"workers_$n\",\"run\":$r,/" >> "$OUT/runs.jsonl" ||
+			{ echo "bench with $n workers failed:" >&2; tail -3 "$OUT/last.err" >&2; }
+	done
+done
 # the generator itself: one core, templates rewritten per flow, into net_null
 for r in $(seq "$RUNS"); do
 	"$B/pktgen-tests/seam-pktgen" --tx net_null0 --flows 1000 --fanout 1048576 --seconds "$SECS" 2>/dev/null |
@@ -85,7 +94,7 @@ CONF
 	rm -rf "$d"
 }
 for c in $CONC; do
-	conc "$c" $([ "$c" -ge 4000000 ] && echo 1 || echo "$RUNS")
+	conc "$c" $([ "$c" -ge 1000000 ] && echo 1 || echo "$RUNS")   # a million flows take ~20 s to set up
 done
 # a table too small for the flows: what eviction costs
 conc 65536 "$RUNS" 16384 table_full_16k
@@ -173,6 +182,10 @@ if runs_live:
         print("  highest rate with no benign loss and every attack stopped: %.0f pps" % zl)
     res["live"] = {"runs": runs_live, "zero_loss_rate_pps": zl}
     json.dump(res, open(os.path.join(out, "results.json"), "w"), indent=1)
+wk = sorted((r for r in rows if r["label"].startswith("workers_")), key=lambda r: r["label"])
+if len(wk) > 1:
+    print("\nworker scaling, HTTP mix, full pipeline: " + ", ".join(
+        "%s: %.2f Mpps (%.2fx)" % (r["label"].split("_")[1], r["mpps"], r["mpps"] / wk[0]["mpps"]) for r in wk))
 sz = res.get("state_bytes")
 if sz:
     print("\nper-flow state (bytes): flow record %d; inspection state %d (HTTP/1 %d, forwarding %d, WebSocket %d,"
