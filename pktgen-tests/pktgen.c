@@ -6,7 +6,8 @@
  *   seam-pktgen --loop A B [traffic] [--rate PPS] [--search]
  *       client side sent on A, server side on B, through a device under
  *       test that forwards A<->B; every packet received is matched to what
- *       was sent: loss, reordering, duplicates, one-way latency, and per
+ *       was sent: loss, reordering, duplicates, one-way latency (NIC
+ *       timestamps when both ports stamp on one clock, else TSC), and per
  *       flow whether it arrived whole (benign) or was stopped (attacks).
  *   A PORT is a PCI address (a real NIC: hugepages are then used), a DPDK
  *   vdev string (net_memif0,..., net_pcap0,...) or a kernel interface
@@ -36,6 +37,7 @@
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
 #include "conv.h"
 #include "corpus.h"
 #include "decode.h"
@@ -68,6 +70,7 @@ struct gpkt {
 	uint32_t seq;
 	uint8_t flags;
 	uint64_t tx_tsc;
+	uint64_t tx_clk;          /* the NIC clock at send, with hardware timestamps */
 };
 
 struct gflow {
@@ -240,13 +243,41 @@ static uint32_t flow_of(const struct pkt *p)
 
 static struct rte_mempool *mp;
 
+/* Hardware timestamps: when both loop ports stamp what they receive (RX
+ * timestamp offload on one NIC's clock), latency is the receive stamp minus
+ * the NIC clock read at send; otherwise the TSC at both ends. */
+static struct { int on; int off; uint64_t flag; double hz; uint16_t tx_port[2]; } hwts;
+
+static void hwts_setup(uint16_t pa, uint16_t pb)
+{
+	struct rte_eth_dev_info ia, ib;
+	if (rte_eth_dev_info_get(pa, &ia) || rte_eth_dev_info_get(pb, &ib) ||
+	    !(ia.rx_offload_capa & ib.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP))
+		return;
+	int bit;
+	if (rte_mbuf_dyn_rx_timestamp_register(&hwts.off, NULL) < 0 ||
+	    (bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, NULL)) < 0)
+		return;
+	uint64_t c0, c1, t0 = rte_get_tsc_cycles();
+	if (rte_eth_read_clock(pa, &c0) != 0)
+		return;
+	rte_delay_ms(100);
+	if (rte_eth_read_clock(pa, &c1) != 0 || c1 <= c0)
+		return;
+	hwts.hz = (double)(c1 - c0) * rte_get_tsc_hz() / (rte_get_tsc_cycles() - t0);
+	hwts.flag = 1ull << bit;
+	hwts.tx_port[0] = pa;
+	hwts.tx_port[1] = pb;
+	hwts.on = 1;
+}
+
 static uint16_t open_port(const char *spec, uint32_t idx, const char *name)
 {
 	uint16_t id;
 	if (rte_eth_dev_get_port_by_name(name, &id) != 0)
 		die("port %s did not appear (check the device string)", spec);
 	char err[256];
-	if (port_setup(id, 1, 1, mp, 0, 1, err, sizeof(err)) < 0)
+	if (port_setup(id, 1, 1, mp, 1, 1, err, sizeof(err)) < 0)
 		die("port %s: %s", spec, err);
 	struct rte_eth_link l;
 	for (int i = 0; i < 100; i++) {
@@ -303,8 +334,13 @@ static void receive(uint16_t port, uint64_t *lat, uint64_t *nlat, struct result 
 				if (k < last_rx[f])
 					r->reordered++;
 				last_rx[f] = k;
-				if (*nlat < T.npk)
-					lat[(*nlat)++] = now - q->tx_tsc;
+				if (*nlat < T.npk) {
+					if (hwts.on && (b[i]->ol_flags & hwts.flag))
+						lat[(*nlat)++] = (uint64_t)((*RTE_MBUF_DYNFIELD(b[i], hwts.off, uint64_t *) -
+									    q->tx_clk) * rte_get_tsc_hz() / hwts.hz);
+					else
+						lat[(*nlat)++] = now - q->tx_tsc;
+				}
 			}
 			matched = 1;
 			break;
@@ -397,6 +433,8 @@ static void run_loop(uint16_t pa, uint16_t pb, double rate, uint32_t conc, uint6
 			memcpy(fr, T.blob + q->off, q->len);
 			to_run_address(fr, q->len, q->dir);
 			q->tx_tsc = now;
+			if (hwts.on)
+				rte_eth_read_clock(hwts.tx_port[q->dir], &q->tx_clk);
 			q->sent = 1;
 			out[q->dir][no[q->dir]++] = m;
 			g->next++;
@@ -461,11 +499,12 @@ static void print_result(const struct result *r, FILE *f)
 	fprintf(f, "{\"rate_pps\":%.0f,\"seconds\":%.3f,\"sent\":%lu,\"received\":%lu,\"lost_benign\":%lu,"
 		"\"reordered\":%lu,\"duplicates\":%lu,\"unknown\":%lu,\"rsts\":%lu,\"latency_us\":{\"p50\":%.1f,"
 		"\"p99\":%.1f,\"p99.9\":%.1f},\"benign\":%u,\"benign_whole\":%u,\"benign_damaged\":%u,"
-		"\"attacks\":%u,\"attacks_stopped\":%u,\"attacks_passed\":%u,\"interrupted\":%s}\n",
+		"\"attacks\":%u,\"attacks_stopped\":%u,\"attacks_passed\":%u,\"timestamps\":\"%s\",\"interrupted\":%s}\n",
 		r->rate_pps, r->secs, (unsigned long)r->sent, (unsigned long)r->received, (unsigned long)r->lost,
 		(unsigned long)r->reordered, (unsigned long)r->dup, (unsigned long)r->unknown,
 		(unsigned long)r->rsts, r->p50_us, r->p99_us, r->p999_us, r->benign, r->benign_whole,
-		r->benign_damaged, r->attacks, r->attacks_stopped, r->attacks_passed, interrupted ? "true" : "false");
+		r->benign_damaged, r->attacks, r->attacks_stopped, r->attacks_passed, hwts.on ? "nic" : "tsc",
+		interrupted ? "true" : "false");
 	fflush(f);
 }
 
@@ -596,6 +635,12 @@ int main(int argc, char **argv)
 	if (!mp)
 		die("no memory for packet buffers");
 	uint16_t pa = open_port(specs[0], 0, name[0]);
+	/* a rate no port of this speed can carry (64-byte frames: 84 bytes on the wire) */
+	struct rte_eth_link link;
+	if (rate > 0 && rte_eth_link_get_nowait(pa, &link) == 0 && link.link_speed &&
+	    link.link_speed != RTE_ETH_SPEED_NUM_UNKNOWN && rate > link.link_speed * 1e6 / (84 * 8))
+		die("--rate %.0f pps: port %s links at %u Mbit/s, at most %.0f packets/s of 64-byte frames",
+		    rate, specs[0], link.link_speed, link.link_speed * 1e6 / (84 * 8));
 	/* loop runs of different processes must not share tuples either */
 	run_octet = 4 + (uint8_t)(getpid() % 190);
 	uint64_t timeout = rte_get_tsc_hz() / 1000 * timeout_ms;
@@ -674,6 +719,7 @@ int main(int argc, char **argv)
 	}
 
 	uint16_t pb = open_port(specs[1], 1, name[1]);
+	hwts_setup(pa, pb);
 	struct result r;
 	run_loop(pa, pb, rate, conc, timeout, &r);
 	print_result(&r, stdout);

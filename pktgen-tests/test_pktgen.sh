@@ -98,6 +98,7 @@ fails_with() {
 ok "a port that does not exist is named" fails_with "no such device" "$PG" --tx nosuchif9 --flows 10
 ok "two modes at once are refused" fails_with "choose one of" "$PG" --pcap x.pcap --tx lo
 ok "--fanout without --tx is refused" fails_with "goes with --tx" "$PG" --pcap x.pcap --fanout 100000
+ok "a rate beyond the port's link speed is refused before sending" fails_with "links at" "$PG" --tx net_null0 --rate 100000000 --flows 10
 ok "a bad rate is refused" fails_with "expected packets per second" "$PG" --pcap x.pcap --rate fast
 ok "a broken corpus names file:line" sh -c "mkdir -p $T/bad && printf 'case x\nexpect\nc GET\n' > $T/bad/x.case && ! $PG --pcap $T/x.pcap --attacks $T/bad 2>&1 | tee /dev/stderr | grep -q . || $PG --pcap $T/x.pcap --attacks $T/bad 2>&1 | grep -q 'x.case:'"
 tap_done
