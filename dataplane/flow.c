@@ -34,9 +34,12 @@ int flow_table_init(struct flow_table *t, const char *name, uint32_t cap, uint32
 	t->retain = retain;
 	t->cold_size = sizeof(struct flow_cold) + 2 * retain;
 	snprintf(n, sizeof(n), "cold_%s", name);
-	/* a per-lcore cache hands back recently freed (cache-hot) records first */
+	/* a per-lcore cache hands back recently freed (cache-hot) records first;
+	 * no device reads them, so they may straddle pages (on 4 kB pages,
+	 * records kept inside one page would waste 40% of the memory) */
 	t->cold_pool = rte_mempool_create(n, ncold, t->cold_size, ncold >= 4096 ? 256 : 0, 0, NULL, NULL,
-					  NULL, NULL, socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
+					  NULL, NULL, socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET |
+					  RTE_MEMPOOL_F_NO_IOVA_CONTIG);
 	if (!t->f || !t->cold_pool) {
 		snprintf(err, errlen, "flow state for %u flows (%u inspected): out of memory "
 			 "(raise memory_mb or lower flow.max_flows)", cap, ncold);

@@ -1490,7 +1490,8 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 		return -1;
 	snprintf(name, sizeof(name), "h2p%u", id);
 	w->h2pool = rte_mempool_create(name, cfg->max_h2, sizeof(struct h2_conn), 0, 0, NULL, NULL, NULL,
-				       NULL, socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
+				       NULL, socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET |
+				       RTE_MEMPOOL_F_NO_IOVA_CONTIG);
 	if (!w->h2pool) {
 		snprintf(err, errlen, "HTTP/2 state for %u connections: out of memory (lower flow.max_h2)",
 			 cfg->max_h2);

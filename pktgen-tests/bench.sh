@@ -70,11 +70,12 @@ for r in $(seq "$RUNS"); do
 done
 
 # concurrency: the same traffic spread over C established flows at once,
-# each with its own inspection state (a 512-byte verification ring here)
+# each with its own inspection state (without the retransmission
+# verification rings, 2 x retain_bytes per flow more, so that 4 M fit)
 CONC=${CONC:-"1000 65536 1048576 4194304"}
 conc() {   # flows runs [max_flows label]
-	local c=$1 runs=$2 cap=${3:-$(( $1 + $1 / 4 + 1024 ))} label=${4:-flows_$1} d
-	local need_mb=$(( cap / 1024 * 4 + 1024 ))
+	local c=$1 runs=$2 cap=${3:-$(( $1 + $1 / 16 + 1024 ))} label=${4:-flows_$1} d
+	local need_mb=$(( cap / 1024 * 3 + 1024 ))
 	local avail_mb=$(( $(awk '/MemAvailable/ {print $2}' /proc/meminfo) / 1024 ))
 	if [ $(( need_mb + 3072 )) -gt "$avail_mb" ]; then
 		echo "concurrency $c: skipped, needs about $need_mb MB and $avail_mb MB are free" >&2
@@ -84,7 +85,7 @@ conc() {   # flows runs [max_flows label]
 	cat > "$d/c.conf" <<CONF
 seam = { no_huge = true; memory_mb = $need_mb;
          flow = { max_flows = $cap; max_inspected = $cap; };
-         reasm = { retain_bytes = 512; }; };
+         reasm = { retain_bytes = 0; }; };
 CONF
 	for r in $(seq "$runs"); do
 		"$B/seam" -c "$d/c.conf" --bench "$OUT/tpl.pcap" --stage full --seconds "$SECS" --bench-flows "$c" \
