@@ -194,3 +194,12 @@ void corpus_free(struct corpus *c)
 	c->cases = NULL;
 	c->n = 0;
 }
+
+int corpus_first_exchange(const struct corpus_case *k)
+{
+	int turns = 0;
+	for (int ch = 0; ch < k->nchunks; ch++)
+		if (k->chunk[ch].dir == 0 && (ch == 0 || k->chunk[ch - 1].dir != 0) && ++turns == 2)
+			return ch;
+	return k->nchunks;
+}

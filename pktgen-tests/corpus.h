@@ -46,5 +46,8 @@ struct corpus {
 int corpus_load_dir(struct corpus *c, const char *dir, char *err, size_t errlen);
 int corpus_load_file(struct corpus *c, const char *path, char *err, size_t errlen);
 void corpus_free(struct corpus *c);
+/* How many of the case's chunks make its first exchange: everything before
+ * the client's second turn. */
+int corpus_first_exchange(const struct corpus_case *k);
 
 #endif

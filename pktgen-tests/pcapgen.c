@@ -138,17 +138,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (one_exchange)
-		for (int i = 0; i < corp.n; i++) {
-			/* up to the client's second turn */
-			struct corpus_case *k = &corp.cases[i];
-			int turns = 0;
-			for (int ch = 0; ch < k->nchunks; ch++) {
-				if (k->chunk[ch].dir == 0 && (ch == 0 || k->chunk[ch - 1].dir != 0) && ++turns == 2) {
-					k->nchunks = ch;
-					break;
-				}
-			}
-		}
+		for (int i = 0; i < corp.n; i++)
+			corp.cases[i].nchunks = corpus_first_exchange(&corp.cases[i]);
 	pcap_t *pd = pcap_open_dead(DLT_EN10MB, 262144);
 	struct sink sink = { pcap_dump_open(pd, argv[2]), 0 };
 	FILE *man = fopen(argv[3], "w");

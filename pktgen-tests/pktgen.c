@@ -119,6 +119,23 @@ static void collect(void *ctx, const uint8_t *frame, uint32_t len, uint64_t ts_u
 	g->flags = p.tcp_flags;
 }
 
+/* Flow f's two ends (the client is 10.3.H.L port 10000 + f % 50000, as
+ * flow_of() reads it back) and the start of its packets in the templates. */
+static void flow_start(uint32_t f, struct conv_ep *cli, struct conv_ep *srv)
+{
+	struct gflow *g = &T.fl[f];
+	*cli = (struct conv_ep){ .ipver = 4, .mac = { 2, 0, 0, 0, 0, 1 }, .port = 10000 + f % 50000 };
+	*srv = (struct conv_ep){ .ipver = 4, .mac = { 2, 0, 0, 0, 0, 2 }, .port = 80 };
+	uint8_t ca[4] = { 10, 3, (uint8_t)((f / 50000) >> 8), (uint8_t)(f / 50000 + 1) };
+	uint8_t sa[4] = { 10, 4, 0, 80 };
+	memcpy(cli->addr, ca, 4);
+	memcpy(srv->addr, sa, 4);
+	memcpy(g->cli, cli->addr, 16);
+	g->cport = cli->port;
+	g->first = T.npk;
+	T.cur_flow = f;
+}
+
 static void build(uint32_t flows, const char *attacks, double share, unsigned seed)
 {
 	struct corpus mix = { 0 }, att = { 0 };
@@ -153,17 +170,8 @@ static void build(uint32_t flows, const char *attacks, double share, unsigned se
 		struct gflow *g = &T.fl[f];
 		snprintf(g->name, sizeof(g->name), "%s", kc->name);
 		g->attack = is_att;
-		struct conv_ep cli = { .ipver = 4, .mac = { 2, 0, 0, 0, 0, 1 } };
-		struct conv_ep srv = { .ipver = 4, .mac = { 2, 0, 0, 0, 0, 2 }, .port = 80 };
-		cli.port = 10000 + f % 50000;
-		uint8_t ca[4] = { 10, 3, (uint8_t)((f / 50000) >> 8), (uint8_t)(f / 50000 + 1) };
-		uint8_t sa[4] = { 10, 4, 0, 80 };
-		memcpy(cli.addr, ca, 4);
-		memcpy(srv.addr, sa, 4);
-		memcpy(g->cli, cli.addr, 16);
-		g->cport = cli.port;
-		g->first = T.npk;
-		T.cur_flow = f;
+		struct conv_ep cli, srv;
+		flow_start(f, &cli, &srv);
 		conv_init(&c, &cli, &srv, ts, seed + f, collect, NULL);
 		conv_play(&c, kc, CV_WHOLE);
 		g->n = T.npk - g->first;
@@ -185,24 +193,11 @@ static void build_templates(uint32_t flows, unsigned seed)
 	for (uint32_t f = 0; f < flows; f++) {
 		const struct corpus_case *kc = &mix.cases[f];
 		struct gflow *g = &T.fl[f];
-		struct conv_ep cli = { .ipver = 4, .mac = { 2, 0, 0, 0, 0, 1 } };
-		struct conv_ep srv = { .ipver = 4, .mac = { 2, 0, 0, 0, 0, 2 }, .port = 80 };
-		cli.port = 10000 + f % 50000;
-		uint8_t ca[4] = { 10, 3, (uint8_t)((f / 50000) >> 8), (uint8_t)(f / 50000 + 1) };
-		uint8_t sa[4] = { 10, 4, 0, 80 };
-		memcpy(cli.addr, ca, 4);
-		memcpy(srv.addr, sa, 4);
-		memcpy(g->cli, cli.addr, 16);
-		g->cport = cli.port;
-		g->first = T.npk;
-		T.cur_flow = f;
+		struct conv_ep cli, srv;
+		flow_start(f, &cli, &srv);
 		conv_init(&c, &cli, &srv, 0, seed + f, collect, NULL);
-		int turns = 0;
-		for (int ch = 0; ch < kc->nchunks; ch++) {
-			if (kc->chunk[ch].dir == 0 && (ch == 0 || kc->chunk[ch - 1].dir != 0) && ++turns == 2)
-				break;
+		for (int ch = 0; ch < corpus_first_exchange(kc); ch++)
 			conv_send(&c, kc->chunk[ch].dir, kc->chunk[ch].data, kc->chunk[ch].len, CV_WHOLE);
-		}
 		g->n = T.npk - g->first;
 	}
 	corpus_free(&mix);
