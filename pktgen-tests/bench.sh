@@ -50,8 +50,10 @@ done
 bench "http_mix_ooo" mix_ooo.pcap reasm
 bench "http_mix_ooo" mix_ooo.pcap full
 bench "attack_corpus" corpus_attacks.pcap full
-bench "h2c_mix" h2c.pcap full
-bench "websocket_mix" ws.pcap full
+for st in reasm full; do
+	bench "h2c_mix" h2c.pcap $st
+	bench "websocket_mix" ws.pcap $st
+done
 bench "new_connections" conn.pcap full
 # worker scaling: 1..N workers, one capture queue each, on the cores present
 # (the control thread sleeps on a shared core)
@@ -182,6 +184,18 @@ if runs_live:
     if zl is not None:
         print("  highest rate with no benign loss and every attack stopped: %.0f pps" % zl)
     res["live"] = {"runs": runs_live, "zero_loss_rate_pps": zl}
+    json.dump(res, open(os.path.join(out, "results.json"), "w"), indent=1)
+# what the analyzers themselves cost per byte: full minus reassembly
+per_byte = {}
+for label in ("http_mix", "h2c_mix", "websocket_mix"):
+    f = next((r for r in rows if r["label"] == label and r["stage"] == "full"), None)
+    q = next((r for r in rows if r["label"] == label and r["stage"] == "reasm"), None)
+    if f and q and f["avg_pkt_bytes"]:
+        per_byte[label] = (f["cycles_per_pkt"] - q["cycles_per_pkt"]) / f["avg_pkt_bytes"]
+if per_byte:
+    print("\ninspection cycles per byte (full minus reassembly): " +
+          ", ".join("%s %.2f" % (k, v) for k, v in per_byte.items()))
+    res["inspection_cycles_per_byte"] = per_byte
     json.dump(res, open(os.path.join(out, "results.json"), "w"), indent=1)
 wk = sorted((r for r in rows if r["label"].startswith("workers_")), key=lambda r: r["label"])
 if len(wk) > 1:
