@@ -47,7 +47,12 @@ CONF
 	timeout 120 "$PG" --loop "net_memif0,role=client,socket=$T/a.sock" "net_memif1,role=client,socket=$T/b.sock" \
 		--flows 300 --attacks "$SRC/pktgen-tests/corpus" --attack-share 10 --timeout-ms 400 > "$T/loop.json" 2>/dev/null
 	local rc=$?
+	# paced connection starts and small segments: the same verdicts
+	timeout 120 "$PG" --loop "net_memif0,role=client,socket=$T/a.sock" "net_memif1,role=client,socket=$T/b.sock" \
+		--flows 200 --attacks "$SRC/pktgen-tests/corpus" --attack-share 10 --timeout-ms 400 --new-flows 150 \
+		--mss 536 > "$T/paced.json" 2>/dev/null || rc=1
 	kill "$SEAM_PID"; wait "$SEAM_PID"; SEAM_PID=
+	cat "$T/paced.json"
 	cat "$T/loop.json"
 	[ $rc = 0 ] && /usr/bin/python3 - "$T/loop.json" <<'PY'
 import json, sys
@@ -55,9 +60,12 @@ r = json.loads(open(sys.argv[1]).readline())
 assert r["attacks"] >= 25 and r["attacks_stopped"] == r["attacks"], "attacks"
 assert r["benign"] == 300 and r["benign_whole"] == 300, "benign"
 assert r["lost_benign"] == 0 and r["unknown"] == 0
+p = json.loads(open(sys.argv[1].replace("loop.json", "paced.json")).readline())
+assert p["attacks_stopped"] == p["attacks"] >= 15 and p["benign_whole"] == p["benign"] == 200, "paced verdicts"
+assert 90 <= p["new_flows_per_s"] <= 165, "new flows started at the asked rate: %s" % p["new_flows_per_s"]
 PY
 }
-ok "loop through seam --inline over net_memif: every attack stopped, every benign flow whole" loop_memif
+ok "loop through seam --inline over net_memif: every attack stopped, every benign flow whole (also paced at 150 new flows/s with 536-byte segments)" loop_memif
 
 # per-flow template rewriting: 150 templates become 30,000 long-lived flows;
 # every checksum is right to tshark, and Seam reads each flow in order
@@ -99,6 +107,7 @@ ok "a port that does not exist is named" fails_with "no such device" "$PG" --tx 
 ok "two modes at once are refused" fails_with "choose one of" "$PG" --pcap x.pcap --tx lo
 ok "--fanout without --tx is refused" fails_with "goes with --tx" "$PG" --pcap x.pcap --fanout 100000
 ok "a rate beyond the port's link speed is refused before sending" fails_with "links at" "$PG" --tx net_null0 --rate 100000000 --flows 10
+ok "a loss tolerance over 50% is refused" fails_with "expected 0 to 50" "$PG" --pcap x.pcap --loss-tolerance 80
 ok "a bad rate is refused" fails_with "expected packets per second" "$PG" --pcap x.pcap --rate fast
 ok "a broken corpus names file:line" sh -c "mkdir -p $T/bad && printf 'case x\nexpect\nc GET\n' > $T/bad/x.case && ! $PG --pcap $T/x.pcap --attacks $T/bad 2>&1 | tee /dev/stderr | grep -q . || $PG --pcap $T/x.pcap --attacks $T/bad 2>&1 | grep -q 'x.case:'"
 tap_done
