@@ -96,6 +96,26 @@ PY
 }
 ok "--fanout: templates rewritten per flow, checksums right, every flow in order to Seam" fanout_tx
 
+# the benchmark's own sources: templates replayed as many flows, and a
+# capture queue per worker (short runs: correctness, not speed)
+bench_modes() {
+	"$BUILD/pktgen-tests/seam-pcapgen" - "$T/tpl.pcap" "$T/tpl.tsv" --mix 100 --seed 5 --mix-kind http1 \
+		--templates --one-exchange 2>/dev/null &&
+	"$BUILD/seam" --bench "$T/tpl.pcap" --stage full --seconds 0.5 --bench-flows 5000 > "$T/b1.json" 2>/dev/null &&
+	"$BUILD/seam" --bench "$T/tpl.pcap" --stage full --seconds 0.5 --bench-workers 2 > "$T/b2.json" 2>/dev/null &&
+	"$BUILD/seam" --state-sizes > "$T/sizes.json" || return 1
+	cat "$T/b1.json" "$T/b2.json" "$T/sizes.json"
+	/usr/bin/python3 - "$T" <<'PY'
+import json, sys
+t = sys.argv[1]
+b1, b2, sz = (json.load(open("%s/%s.json" % (t, n))) for n in ("b1", "b2", "sizes"))
+assert b1["flows_active"] == 5000 and b1["drops"] == 0 and b1["alerts"] == 0 and b1["packets"] > 0
+assert b2["workers"] == 2 and b2["flows_active"] == 200 and b2["drops"] == 0
+assert sz["inspection_state"] > sz["http1"] > 0 and sz["h2c_pool_object"] > sz["inspection_state"]
+PY
+}
+ok "seam --bench-flows plays templates as 5,000 flows, --bench-workers runs two, --state-sizes" bench_modes
+
 fails_with() {
 	local want=$1; shift
 	local out rc
