@@ -66,6 +66,7 @@ enum vd_action {
 	X(H1_HOST_MISMATCH,      "h1.host_mismatch",       2037, TIER_AMBIGUOUS, R, "Absolute-form target names another host than Host (routing confusion)") \
 	/* --- Content-Length ------------------------------------------------ */ \
 	X(H1_CL_AND_TE,          "h1.cl_and_te",           2050, TIER_SEVERE,    R, "Request has both Content-Length and Transfer-Encoding") \
+	X(H1_CONNECTION_FRAMING, "h1.connection_framing",  2147, TIER_SEVERE,    R, "Connection names Content-Length, Transfer-Encoding or Host: a hop that obeys it strips the framing the next hop reads") \
 	X(H1_CL_DUPLICATE,       "h1.cl_duplicate",        2051, TIER_AMBIGUOUS, R, "Content-Length repeated with the same value") \
 	X(H1_CL_CONFLICT,        "h1.cl_conflict",         2052, TIER_SEVERE,    R, "Content-Length values disagree") \
 	X(H1_CL_LIST,            "h1.cl_list",             2053, TIER_AMBIGUOUS, R, "Content-Length in list form") \
@@ -173,6 +174,7 @@ enum vd_action {
 	X(FWD_CLIENT_IP_UNCHAINED,"fwd.client_ip_unchained",6006,TIER_AMBIGUOUS, R, "Client-IP header names an address found in no forwarding chain of the request") \
 	X(FWD_TOO_LONG,          "fwd.too_long",           6007, TIER_AMBIGUOUS, R, "Forwarding header longer than the inspection limit") \
 	X(FWD_ALIAS,             "fwd.alias",              6008, TIER_AMBIGUOUS, R, "Forwarding header sent under an underscore alias (X_Forwarded_For)") \
+	X(FWD_HOP_BY_HOP,        "fwd.hop_by_hop",         6009, TIER_AMBIGUOUS, R, "Connection names a forwarding header: a proxy that obeys it drops the client address it added") \
 	/* --- TCP / IP evasion ---------------------------------------------- */ \
 	X(TCP_OVERLAP_CONFLICT,  "tcp.overlap_conflict",   3001, TIER_SEVERE,    R, "Retransmitted or overlapping TCP data differs from what was inspected") \
 	X(TCP_DATA_AFTER_FIN,    "tcp.data_after_fin",     3002, TIER_ACCEPTABLE,L, "TCP data beyond the sender's FIN") \

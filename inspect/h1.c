@@ -137,7 +137,7 @@ static void msg_reset(struct h1_dir *d)
 	d->nfields = 0;
 	d->hdr_bytes = 0;
 	d->line_len = 0;
-	d->seen[0] = d->seen[1] = 0;
+	memset(d->seen, 0, sizeof(d->seen));
 	d->cl = 0;
 	d->body_left = 0;
 	d->te_chunked_n = 0;
@@ -423,6 +423,41 @@ static int list_has(const uint8_t *v, uint32_t n, const char *tok)
 			return 1;
 	}
 	return 0;
+}
+
+/* Connection lists the fields the next hop must drop (RFC 9110 §7.6.1).
+ * Naming a framing field makes an obeying proxy forward the body without
+ * its length; naming a forwarding field hides the client it recorded. */
+static void connection_tokens(struct ctx *x, const uint8_t *v, uint32_t n)
+{
+	static const char *const framing[] = { "content-length", "transfer-encoding", "host" };
+	for (unsigned i = 0; i < sizeof(framing) / sizeof(framing[0]); i++)
+		if (list_has(v, n, framing[i])) {
+			raise(x, F_H1_CONNECTION_FRAMING);
+			break;
+		}
+	if (!x->is_req)
+		return;
+	uint32_t i = 0;
+	while (i < n) {
+		while (i < n && (is_ows(v[i]) || v[i] == ','))
+			i++;
+		uint32_t s = i;
+		while (i < n && v[i] != ',')
+			i++;
+		uint32_t e = i;
+		while (e > s && is_ows(v[e - 1]))
+			e--;
+		char tok[H1_NAME_MAX];               /* field names are matched lower-cased */
+		uint32_t k = 0;
+		for (; s + k < e && k < sizeof(tok); k++)
+			tok[k] = lower(v[s + k]);
+		int alias = 0, cip = 0;
+		if (e > s && s + k == e && fwd_kind(tok, k, &alias, &cip) != FWD_NONE) {
+			raise(x, F_FWD_HOP_BY_HOP);
+			return;
+		}
+	}
 }
 
 static void host_value(struct ctx *x)
@@ -824,6 +859,7 @@ static void field_done(struct ctx *x)
 	case HID_CONNECTION:
 		if (list_has(v, d->val_len, "upgrade"))
 			d->flags |= MF_CONN_UPG;
+		connection_tokens(x, v, d->val_len);
 		break;
 	case HID_UPGRADE:
 		if (list_has(v, d->val_len, "websocket"))

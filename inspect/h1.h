@@ -9,6 +9,7 @@
 #define SEAM_H1_H
 
 #include <stdint.h>
+#include "finding.h"
 #include "fwd.h"
 
 enum h1_state {
@@ -108,7 +109,7 @@ struct h1_dir {
 	uint64_t cl;              /* Content-Length value */
 	uint64_t body_left;
 	uint64_t off;             /* stream offset of the next byte */
-	uint64_t seen[2];         /* findings already raised for this message */
+	uint64_t seen[(F__COUNT + 63) / 64];   /* findings already raised for this message */
 	char name[H1_NAME_MAX];
 	char val[H1_VAL_MAX];
 	uint8_t probe[H1_PROBE_MAX];
