@@ -38,6 +38,7 @@ enum vd_action {
 	/* --- HTTP/1 start line ------------------------------------------ */ \
 	X(H1_METHOD_INVALID,     "h1.method_invalid",      2001, TIER_SEVERE,    R, "HTTP/1 request method is empty or not a token") \
 	X(H1_TARGET_INVALID,     "h1.target_invalid",      2002, TIER_AMBIGUOUS, R, "HTTP/1 request target contains control, space or non-ASCII bytes") \
+	X(H1_TARGET_UNESCAPED,   "h1.target_unescaped",    2010, TIER_ACCEPTABLE,L, "Request target holds printable characters RFC 3986 wants escaped (\" < > \\ ^ ` { | }); browsers send some of them raw") \
 	X(H1_VERSION_INVALID,    "h1.version_invalid",     2003, TIER_SEVERE,    R, "HTTP/1 version is malformed or unsupported") \
 	X(H1_HTTP09,             "h1.http09",              2004, TIER_AMBIGUOUS, R, "HTTP/0.9 style request line without a version") \
 	X(H1_SL_WHITESPACE,      "h1.sl_whitespace",       2005, TIER_AMBIGUOUS, R, "Start line separated by something other than one space") \

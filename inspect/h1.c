@@ -25,7 +25,7 @@ enum hid {
 };
 
 /* Start-line findings held until the version proves this is HTTP. */
-enum { SLP_METHOD = 1, SLP_TARGET = 2, SLP_WS = 4 };
+enum { SLP_METHOD = 1, SLP_TARGET = 2, SLP_WS = 4, SLP_TARGET_LAX = 8 };
 
 /* RFC 9110 §5.6.2 tchar. */
 static const uint8_t tchar[256] = {
@@ -1346,6 +1346,8 @@ static void req_line_done(struct ctx *x, int state)
 		raise(x, F_H1_METHOD_INVALID);
 	if (d->sl_bad & SLP_TARGET)
 		raise(x, F_H1_TARGET_INVALID);
+	else if (d->sl_bad & SLP_TARGET_LAX)
+		raise(x, F_H1_TARGET_UNESCAPED);
 	if (d->sl_bad & SLP_WS)
 		raise(x, F_H1_SL_WHITESPACE);
 	if (x->c->ws_refused) {
@@ -1625,9 +1627,11 @@ static void byte_step(struct ctx *x, uint8_t c)
 			d->val_len = 0;
 			return;
 		}
-		if (is_ctl(c) || c >= 0x80 || c == '"' || c == '<' || c == '>' || c == '\\' ||
-		    c == '^' || c == '`' || c == '{' || c == '|' || c == '}')
+		if (is_ctl(c) || c >= 0x80)
 			d->sl_bad |= SLP_TARGET;
+		else if (c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`' ||
+			 c == '{' || c == '|' || c == '}')
+			d->sl_bad |= SLP_TARGET_LAX;   /* no parser splits on these */
 		if (m->uri_len < sizeof(m->uri) - 1) {
 			m->uri[m->uri_len++] = c;
 			m->uri[m->uri_len] = 0;
