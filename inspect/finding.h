@@ -104,6 +104,7 @@ enum vd_action {
 	X(H1_EXPECT_UNKNOWN,     "h1.expect_unknown",      2133, TIER_AMBIGUOUS, R, "Expect with a value other than 100-continue") \
 	X(H1_CONTINUE_TWICE,     "h1.continue_twice",      2134, TIER_AMBIGUOUS, R, "Server sent 100 Continue twice for one request") \
 	X(H1_CONTINUE_UNSOLICITED,"h1.continue_unsolicited",2135,TIER_ACCEPTABLE,L, "100 Continue without Expect") \
+	X(H1_RESP_CL_DUPLICATE,  "h1.resp_cl_duplicate",   2148, TIER_ACCEPTABLE,L, "Response repeats Content-Length with the same value (misconfigured proxies do)") \
 	X(H1_RESP_CL_AND_TE,     "h1.resp_cl_and_te",      2140, TIER_AMBIGUOUS, R, "Response has both Content-Length and Transfer-Encoding") \
 	X(H1_RESP_BODY_FORBIDDEN,"h1.resp_body_forbidden", 2141, TIER_AMBIGUOUS, R, "Body framing on a 1xx/204/304 response") \
 	X(H1_RESP_UNSOLICITED,   "h1.resp_unsolicited",    2142, TIER_AMBIGUOUS, R, "Response with no request outstanding") \

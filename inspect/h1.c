@@ -291,7 +291,9 @@ static void cl_value(struct ctx *x)
 	}
 	if (d->flags & MF_CL) {
 		if (!bad && !(d->flags & MF_CL_BAD) && first == d->cl)
-			raise(x, F_H1_CL_DUPLICATE);
+			/* the same length twice: a request may be read two ways by
+			 * two proxies; a response is read by the client alone */
+			raise(x, x->is_req ? F_H1_CL_DUPLICATE : F_H1_RESP_CL_DUPLICATE);
 		else {
 			raise(x, F_H1_CL_CONFLICT);
 			bad = 1;
