@@ -182,6 +182,15 @@ int corpus_load_dir(struct corpus *c, const char *dir, char *err, size_t errlen)
 			rc = -1;
 		free(names[i]);
 	}
+	/* a name is how manifests and reports point at a case: one each */
+	for (int i = 0; rc == 0 && i < c->n; i++)
+		for (int j = 0; j < i; j++)
+			if (strcmp(c->cases[i].name, c->cases[j].name) == 0) {
+				snprintf(err, errlen, "%s:%d: case %s is already defined at %s:%d", c->cases[i].file,
+					 c->cases[i].line, c->cases[i].name, c->cases[j].file, c->cases[j].line);
+				rc = -1;
+				break;
+			}
 	return rc;
 }
 

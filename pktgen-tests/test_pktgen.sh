@@ -128,6 +128,7 @@ ok "two modes at once are refused" fails_with "choose one of" "$PG" --pcap x.pca
 ok "--fanout without --tx is refused" fails_with "goes with --tx" "$PG" --pcap x.pcap --fanout 100000
 ok "a rate beyond the port's link speed is refused before sending" fails_with "links at" "$PG" --tx net_null0 --rate 100000000 --flows 10
 ok "a loss tolerance over 50% is refused" fails_with "expected 0 to 50" "$PG" --pcap x.pcap --loss-tolerance 80
+ok "a case name defined twice in the corpus is named with both places" sh -c "mkdir -p $T/dup && printf 'case a\\nexpect none\\nc GET / HTTP/1.1\\\\r\\\\n\\\\r\\\\n\\nend\\ncase a\\nexpect none\\nc GET / HTTP/1.1\\\\r\\\\n\\\\r\\\\n\\nend\\n' > $T/dup/x.case && ! $PG --pcap $T/d.pcap --attacks $T/dup > $T/dup.out 2>&1 && grep -q 'x.case:5: case a is already defined at x.case:1' $T/dup.out"
 ok "a bad rate is refused" fails_with "expected packets per second" "$PG" --pcap x.pcap --rate fast
 ok "a broken corpus names file:line" sh -c "mkdir -p $T/bad && printf 'case x\nexpect\nc GET\n' > $T/bad/x.case && ! $PG --pcap $T/x.pcap --attacks $T/bad 2>&1 | tee /dev/stderr | grep -q . || $PG --pcap $T/x.pcap --attacks $T/bad 2>&1 | grep -q 'x.case:'"
 tap_done
