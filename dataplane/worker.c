@@ -783,6 +783,31 @@ static void drop_event(struct worker *w, const struct pkt *p, const char *cause)
 	evt_put(w, e);
 }
 
+/* A tuple's first packet (or a SYN reopening it): refused while its source
+ * is blocked, else a new flow.  -1 when the packet was consumed. */
+static int32_t start_flow(struct worker *w, struct rte_mbuf *m, const struct pkt *p, const struct flow_key *k,
+			  hash_sig_t sig, int src_is_b, uint16_t in_port, int16_t peer)
+{
+	if (unlikely(w->blocks && w->blocks->n) && (p->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN) {
+		struct fwd_addr a = { .ipver = p->ipver };
+		uint32_t bi;
+		memcpy(a.a, p->src, 16);
+		if (block_match(w->blocks, &a, w->wall_now_ns, &bi)) {
+			drop_event(w, p, w->blocks->cause[bi]);
+			fate_drop(w, m, FATE_drop_blocked);
+			return -1;
+		}
+	}
+	int32_t idx = flow_create(w, k, sig, p, src_is_b, in_port);
+	if (idx < 0) {
+		if (w->cfg->flow_fail_open)
+			fate_pass(w, m, peer);
+		else
+			fate_drop(w, m, FATE_drop_flow_cap);
+	}
+	return idx;
+}
+
 static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint16_t in_port,
 		       int16_t peer, int bad_csum)
 {
@@ -801,24 +826,9 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 				fate_pass(w, m, peer);
 			return;
 		}
-		if (unlikely(w->blocks && w->blocks->n) && (p->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN) {
-			struct fwd_addr a = { .ipver = p->ipver };
-			uint32_t bi;
-			memcpy(a.a, p->src, 16);
-			if (block_match(w->blocks, &a, w->wall_now_ns, &bi)) {
-				drop_event(w, p, w->blocks->cause[bi]);
-				fate_drop(w, m, FATE_drop_blocked);
-				return;
-			}
-		}
-		idx = flow_create(w, &k, sig, p, src_is_b, in_port);
-		if (idx < 0) {
-			if (w->cfg->flow_fail_open)
-				fate_pass(w, m, peer);
-			else
-				fate_drop(w, m, FATE_drop_flow_cap);
+		idx = start_flow(w, m, p, &k, sig, src_is_b, in_port, peer);
+		if (idx < 0)
 			return;
-		}
 	}
 	struct flow *f = &w->ft.f[idx];
 	uint8_t dir = src_is_b == f->init_is_b ? 0 : 1;
@@ -831,17 +841,17 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 		return;
 	}
 
-	/* a new SYN on a finished flow's tuple starts a new flow */
+	/* a new SYN on a finished flow's tuple starts a new flow -- also on
+	 * one a verdict stopped: after Seam's RST the client may reuse the
+	 * port at once, and the new connection is judged on its own */
 	if ((p->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN && dir == 0 && f->half[0].syn &&
 	    (f->state == FS_CLOSED ||
-	     (f->half[0].isn != p->seq && (f->state == FS_CLOSING || f->state == FS_NEW)))) {
+	     (f->half[0].isn != p->seq && (f->state == FS_CLOSING || f->state == FS_NEW || f->vd >= VD_DROP)))) {
 		flow_end(w, idx, FLOW_END_CLOSED);
 		w->flowc[FLOWC_restarted]++;
-		idx = flow_create(w, &k, sig, p, src_is_b, in_port);
-		if (idx < 0) {
-			fate_drop(w, m, FATE_drop_flow_cap);
+		idx = start_flow(w, m, p, &k, sig, src_is_b, in_port, peer);
+		if (idx < 0)
 			return;
-		}
 		f = &w->ft.f[idx];
 		dir = 0;
 	}

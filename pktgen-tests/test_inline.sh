@@ -338,4 +338,46 @@ assert p["rx"] == sum(f.values()) + p["held"]
 PY
 }
 ok "inline with a dry hold pool: the oldest holders' segments dropped and counted, traffic still passes" inline_reclaim
+
+# after Seam resets an attack, the client may reuse its port at once: the
+# new connection on the same tuple is a new flow, judged on its own
+port_reuse_after_reset() {
+	seam_start "$BUILD" "$T" > /dev/null 2>&1 || return 1
+	ip netns exec "$NS_C" /usr/bin/python3 - "$SRV_IP" <<'PY'
+import socket, sys, time
+srv = sys.argv[1]
+def conn():
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", 47123))
+    s.settimeout(5)
+    s.connect((srv, 80))
+    return s
+s = conn()
+s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nX")
+try:
+    got = s.recv(100)
+    print("attack answered:", got[:20])
+    sys.exit(1)
+except ConnectionResetError:
+    print("attack reset")
+s.close()
+for i in range(1):   # the same port again, at once
+    s = conn()
+    s.sendall(b"GET /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    got = b""
+    while True:
+        d = s.recv(65536)
+        if not d:
+            break
+        got += d
+    s.close()
+    print("reuse", i, got.split(b"\r\n")[0])
+    assert got.startswith(b"HTTP/1.1 200"), got[:60]
+PY
+	local rc=$?
+	seam_stop
+	return $rc
+}
+ok "a port reused right after a reset opens a new flow that passes" port_reuse_after_reset
 tap_done
