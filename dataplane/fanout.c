@@ -18,6 +18,16 @@ void csum_replace4(uint8_t *field, uint32_t old, uint32_t new)
 	memcpy(field, &c, 2);
 }
 
+void ipv4_set_addr(uint8_t *ip, uint8_t *tcp, uint8_t *which, const uint8_t addr[4])
+{
+	uint32_t old, new;
+	memcpy(&old, which, 4);
+	memcpy(&new, addr, 4);
+	memcpy(which, addr, 4);
+	csum_replace4(ip + 10, old, new);
+	csum_replace4(tcp + 16, old, new);   /* the pseudo-header carries it too */
+}
+
 /* The client is the side with the higher (ephemeral) port. */
 static int from_client(const struct pkt *p)
 {
@@ -109,14 +119,8 @@ void fanout_apply(struct fanout *fo, uint8_t *frame, uint32_t len)
 	if (tcp + 20 > frame + len)
 		return;
 	/* the client's address: 10.64.0.0 + instance */
-	uint8_t *addr = cs ? ip + 12 : ip + 16;
-	uint32_t old_a, new_a;
 	uint8_t na[4] = { 10, (uint8_t)(64 + (inst >> 16)), (uint8_t)(inst >> 8), (uint8_t)inst };
-	memcpy(&old_a, addr, 4);
-	memcpy(&new_a, na, 4);
-	memcpy(addr, na, 4);
-	csum_replace4(ip + 10, old_a, new_a);
-	csum_replace4(tcp + 16, old_a, new_a);   /* the pseudo-header carries it too */
+	ipv4_set_addr(ip, tcp, cs ? ip + 12 : ip + 16, na);
 	/* carry on from the instance's previous exchanges */
 	uint32_t sent = plays * fo->bytes[t][cs ? 0 : 1], got = plays * fo->bytes[t][cs ? 1 : 0];
 	uint32_t old_s, old_k, new_s, new_k;

@@ -36,5 +36,8 @@ void fanout_apply(struct fanout *fo, uint8_t *frame, uint32_t len);
 /* One's-complement checksum field update for a 32-bit word that changed
  * from old to new (both as stored in the packet). */
 void csum_replace4(uint8_t *field, uint32_t old, uint32_t new);
+/* Replace one IPv4 address of a TCP segment (which = ip + 12 source or
+ * ip + 16 destination), keeping the IP and TCP checksums right. */
+void ipv4_set_addr(uint8_t *ip, uint8_t *tcp, uint8_t *which, const uint8_t addr[4]);
 
 #endif

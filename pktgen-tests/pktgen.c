@@ -225,12 +225,8 @@ static void to_run_address(uint8_t *frame, uint32_t len, int from_server)
 		return;
 	uint8_t *ip = frame + 14, *tcp = ip + (ip[0] & 15) * 4;
 	uint8_t *a = from_server ? ip + 16 : ip + 12;
-	uint32_t old, new;
-	memcpy(&old, a, 4);
-	a[1] = run_octet;
-	memcpy(&new, a, 4);
-	csum_replace4(ip + 10, old, new);
-	csum_replace4(tcp + 16, old, new);
+	uint8_t na[4] = { a[0], run_octet, a[2], a[3] };
+	ipv4_set_addr(ip, tcp, a, na);
 }
 
 static uint32_t flow_of(const struct pkt *p)
