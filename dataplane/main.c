@@ -172,6 +172,25 @@ static void pcap_prescan(struct app *a)
 	}
 }
 
+/* One port for EAL: a PCI address is allow-listed, anything else a vdev.
+ * 1 when it was PCI. */
+static int eal_add_port(struct app *a, const char *what, const char *spec, uint32_t idx, char *name,
+			size_t namelen)
+{
+	char dev[512];
+	char kind = port_classify(spec, dev, sizeof(dev), idx, name, namelen);
+	if (kind == 'e')
+		die("%s %s: no such PCI device, DPDK driver or network interface "
+		    "(check `ip link` or `dpdk-devbind.py --status`)", what, spec);
+	if (kind == 'p') {
+		eal_add(a, "-a");
+		eal_add(a, "%s", dev);
+		return 1;
+	}
+	eal_add(a, "--vdev=%s", dev);
+	return 0;
+}
+
 static void build_eal(struct app *a)
 {
 	struct seam_cfg *c = &a->cfg;
@@ -202,35 +221,11 @@ static void build_eal(struct app *a)
 	}
 	eal_add(a, "--log-level=%d", a->verbose ? 7 : 4);
 	int pci = 0;
-	for (uint32_t i = 0; i < c->nports; i++) {
-		char dev[512];
-		char kind = port_classify(c->port_dev[i], dev, sizeof(dev), i, a->port_name[i],
-					  sizeof(a->port_name[i]));
-		if (kind == 'e')
-			die("port %s: no such PCI device, DPDK driver or network interface "
-			    "(check `ip link` or `dpdk-devbind.py --status`)", c->port_dev[i]);
-		if (kind == 'p') {
-			eal_add(a, "-a");
-			eal_add(a, "%s", dev);
-			pci = 1;
-		} else {
-			eal_add(a, "--vdev=%s", dev);
-		}
-	}
-	if (c->mode == MODE_MIRROR && c->inject_port[0]) {
-		char dev[512];
-		char kind = port_classify(c->inject_port, dev, sizeof(dev), CFG_MAX_PORTS - 1, a->inject_name,
-					  sizeof(a->inject_name));
-		if (kind == 'e')
-			die("inject_port %s: no such PCI device, DPDK driver or network interface", c->inject_port);
-		if (kind == 'p') {
-			eal_add(a, "-a");
-			eal_add(a, "%s", dev);
-			pci = 1;
-		} else {
-			eal_add(a, "--vdev=%s", dev);
-		}
-	}
+	for (uint32_t i = 0; i < c->nports; i++)
+		pci |= eal_add_port(a, "port", c->port_dev[i], i, a->port_name[i], sizeof(a->port_name[i]));
+	if (c->mode == MODE_MIRROR && c->inject_port[0])
+		pci |= eal_add_port(a, "inject_port", c->inject_port, CFG_MAX_PORTS - 1, a->inject_name,
+				    sizeof(a->inject_name));
 	if (!pci)
 		eal_add(a, "--no-pci");
 	if (c->eal_extra[0]) {

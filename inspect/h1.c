@@ -409,21 +409,29 @@ static void te_value(struct ctx *x)
 		d->flags &= ~MF_TE_CHUNKED;
 }
 
+/* The next element of a comma-separated list from *i: [*s, *e) with the
+ * whitespace around it trimmed.  0 at the end. */
+static int list_next(const uint8_t *v, uint32_t n, uint32_t *i, uint32_t *s, uint32_t *e)
+{
+	while (*i < n && (is_ows(v[*i]) || v[*i] == ','))
+		(*i)++;
+	if (*i >= n)
+		return 0;
+	*s = *i;
+	while (*i < n && v[*i] != ',')
+		(*i)++;
+	*e = *i;
+	while (*e > *s && is_ows(v[*e - 1]))
+		(*e)--;
+	return 1;
+}
+
 static int list_has(const uint8_t *v, uint32_t n, const char *tok)
 {
-	uint32_t i = 0;
-	while (i < n) {
-		while (i < n && (is_ows(v[i]) || v[i] == ','))
-			i++;
-		uint32_t s = i;
-		while (i < n && v[i] != ',')
-			i++;
-		uint32_t e = i;
-		while (e > s && is_ows(v[e - 1]))
-			e--;
+	uint32_t i = 0, s, e;
+	while (list_next(v, n, &i, &s, &e))
 		if (ieq(v + s, e - s, tok))
 			return 1;
-	}
 	return 0;
 }
 
@@ -440,16 +448,8 @@ static void connection_tokens(struct ctx *x, const uint8_t *v, uint32_t n)
 		}
 	if (!x->is_req)
 		return;
-	uint32_t i = 0;
-	while (i < n) {
-		while (i < n && (is_ows(v[i]) || v[i] == ','))
-			i++;
-		uint32_t s = i;
-		while (i < n && v[i] != ',')
-			i++;
-		uint32_t e = i;
-		while (e > s && is_ows(v[e - 1]))
-			e--;
+	uint32_t i = 0, s, e;
+	while (list_next(v, n, &i, &s, &e)) {
 		char tok[H1_NAME_MAX];               /* field names are matched lower-cased */
 		uint32_t k = 0;
 		for (; s + k < e && k < sizeof(tok); k++)
