@@ -195,11 +195,16 @@ mirror_inject() {
 	for _ in $(seq 100); do grep -q stats "$T/eve.json" 2>/dev/null && break; sleep 0.1; done
 	sleep 1   # let the bridge learn where the hosts are
 	# watch both hosts for RSTs coming from the tap's own MAC
-	ip netns exec "$NS_C" tcpdump -i cli0 -nn -U -w "$T/cli.pcap" 'ether src 02:5e:a3:00:00:01' >/dev/null 2>&1 &
+	ip netns exec "$NS_C" tcpdump -i cli0 -nn -U -w "$T/cli.pcap" 'ether src 02:5e:a3:00:00:01' >"$T/td1.log" 2>&1 &
 	local td1=$!
-	ip netns exec "$NS_S" tcpdump -i srv0 -nn -U -w "$T/srv.pcap" 'ether src 02:5e:a3:00:00:01' >/dev/null 2>&1 &
+	ip netns exec "$NS_S" tcpdump -i srv0 -nn -U -w "$T/srv.pcap" 'ether src 02:5e:a3:00:00:01' >"$T/td2.log" 2>&1 &
 	local td2=$!
-	sleep 1
+	# both captures must be listening before the attacks (a loaded box
+	# can take longer than a fixed pause)
+	for _ in $(seq 100); do
+		grep -q "listening on" "$T/td1.log" 2>/dev/null && grep -q "listening on" "$T/td2.log" 2>/dev/null && break
+		sleep 0.1
+	done
 	play 80 xff_loopback cl0_get_smuggled > "$T/inject.out"
 	local ok_curl
 	ok_curl=$(ip netns exec "$NS_C" curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://$SRV_IP/index.html")
