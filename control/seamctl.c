@@ -1,6 +1,6 @@
 /* seamctl.c — operator's client for a running seam (JSON over the local
  * control socket).  Human output by default, --json for scripts. */
-#include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,56 @@
 
 static const char *sock = "/run/seam/seam.sock";
 static int as_json;
+
+/* The command line, parsed once.  Global options (--socket, --json, --help)
+ * may stand anywhere; each command names the options it takes, and
+ * anything else is an error naming it. */
+struct args {
+	const char *cmd;
+	const char *pos[4];
+	int npos;
+	int help;
+	long long top, port, ttl, flow_id;   /* -1: not given */
+	const char *addr;
+};
+
+struct opt_def {
+	const char *name;
+	int numeric;              /* value is a whole number in [0, max] */
+	long long max;
+};
+
+enum { OPT_TOP, OPT_ADDR, OPT_PORT, OPT_TTL, OPT_FLOW_ID, OPT__COUNT };
+static const struct opt_def opt_defs[OPT__COUNT] = {
+	[OPT_TOP] = { "--top", 1, 100000 },
+	[OPT_ADDR] = { "--addr", 0, 0 },
+	[OPT_PORT] = { "--port", 1, 65535 },
+	[OPT_TTL] = { "--ttl", 1, 100LL * 365 * 86400 },
+	[OPT_FLOW_ID] = { "--flow-id", 1, (long long)(~0ULL >> 1) },
+};
+
+struct cmd_def {
+	const char *name;
+	unsigned opts;            /* bit per OPT_* the command takes */
+	int min_pos, max_pos;
+	const char *help;
+};
+
+static const struct cmd_def cmd_defs[] = {
+	{ "stats", 0, 0, 0, "seamctl stats: all counters, and whether received = sum of fates + held" },
+	{ "flows", 1u << OPT_TOP | 1u << OPT_ADDR | 1u << OPT_PORT, 0, 0,
+	  "seamctl flows [--top N] [--addr ADDR] [--port P]: the N largest flows by bytes,\n"
+	  "across workers, optionally those with ADDR or P at either end" },
+	{ "block", 1u << OPT_TTL, 1, 2,
+	  "seamctl block add ADDR[/LEN] [--ttl SECONDS] | block del ADDR[/LEN] | block list" },
+	{ "reset", 1u << OPT_FLOW_ID, 0, 4,
+	  "seamctl reset SRC SPORT DST DPORT | reset --flow-id ID: reset one TCP flow, RST to both ends" },
+	{ "reload", 0, 0, 0, "seamctl reload: re-read configuration, policy and signatures" },
+	{ "rules", 0, 0, 0, "seamctl rules: hits per finding and per signature" },
+	{ "top", 0, 0, 0, "seamctl top: live per-worker view (Ctrl-C to quit)" },
+	{ "version", 0, 0, 0, "seamctl version: seam's version" },
+	{ "workers", 0, 0, 0, "seamctl workers: per-worker counters" },
+};
 
 static void usage(FILE *f)
 {
@@ -26,7 +76,117 @@ static void usage(FILE *f)
 		"  rules                          hits per finding and per signature\n"
 		"  top                            live per-worker view (q to quit)\n"
 		"  version                        seam's version\n\n"
-		"Every command takes --help.  The socket defaults to /run/seam/seam.sock.\n");
+		"Options may stand before or after the command; every command takes --help.\n"
+		"The socket defaults to /run/seam/seam.sock.\n");
+}
+
+static void bad_args(const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, "seamctl: ");
+	fprintf(stderr, fmt, a, b);
+	fprintf(stderr, " (seamctl --help lists the commands)\n");
+	exit(2);
+}
+
+static long long number(const char *opt, const char *v, long long max)
+{
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (!*v || *end || errno || n < 0 || n > max) {
+		char lim[64];
+		snprintf(lim, sizeof(lim), "%s: expected a whole number from 0 to %lld, got", opt, max);
+		bad_args("%s '%s'", lim, v);
+	}
+	return n;
+}
+
+static const struct cmd_def *parse_args(int argc, char **argv, struct args *a)
+{
+	const char *given[OPT__COUNT] = { 0 };
+	int only_pos = 0;
+	memset(a, 0, sizeof(*a));
+	a->top = a->port = a->ttl = a->flow_id = -1;
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		if (only_pos || s[0] != '-' || !s[1]) {
+			if (!a->cmd)
+				a->cmd = s;
+			else if (a->npos < (int)(sizeof(a->pos) / sizeof(a->pos[0])))
+				a->pos[a->npos++] = s;
+			else
+				bad_args("%s: too many arguments at '%s'", a->cmd, s);
+			continue;
+		}
+		if (strcmp(s, "--") == 0) {
+			only_pos = 1;
+			continue;
+		}
+		/* --name=value or --name value */
+		char name[32];
+		const char *val = strchr(s, '=');
+		size_t nl = val ? (size_t)(val - s) : strlen(s);
+		if (nl >= sizeof(name))
+			bad_args("unknown option %s%s", s, "");
+		memcpy(name, s, nl);
+		name[nl] = 0;
+		if (val)
+			val++;
+		if (!strcmp(name, "--json") || !strcmp(name, "-j") || !strcmp(name, "--help") || !strcmp(name, "-h")) {
+			if (val)
+				bad_args("%s takes no value", name, "");
+			if (name[2] == 'j' || name[1] == 'j')
+				as_json = 1;
+			else
+				a->help = 1;
+			continue;
+		}
+		int k = -1;
+		if (!strcmp(name, "--socket") || !strcmp(name, "-s"))
+			k = OPT__COUNT;
+		for (int j = 0; j < OPT__COUNT && k < 0; j++)
+			if (!strcmp(name, opt_defs[j].name))
+				k = j;
+		if (k < 0)
+			bad_args(a->cmd ? "%s: unknown option %s" : "%s%s: unknown option",
+				 a->cmd ? a->cmd : "", name);
+		if (!val) {
+			if (i + 1 >= argc)
+				bad_args("%s needs a value%s", name, "");
+			val = argv[++i];
+		}
+		if (k == OPT__COUNT) {
+			sock = val;
+			continue;
+		}
+		given[k] = name;
+		if (k == OPT_ADDR)
+			a->addr = val;
+		else {
+			long long n = number(name, val, opt_defs[k].max);
+			*(k == OPT_TOP ? &a->top : k == OPT_PORT ? &a->port : k == OPT_TTL ? &a->ttl : &a->flow_id) = n;
+		}
+	}
+	if (!a->cmd) {
+		usage(a->help ? stdout : stderr);
+		exit(a->help ? 0 : 2);
+	}
+	const struct cmd_def *d = NULL;
+	for (size_t j = 0; j < sizeof(cmd_defs) / sizeof(cmd_defs[0]); j++)
+		if (!strcmp(a->cmd, cmd_defs[j].name))
+			d = &cmd_defs[j];
+	if (!d)
+		bad_args("unknown command %s%s", a->cmd, "");
+	if (a->help) {
+		puts(d->help);
+		exit(0);
+	}
+	for (int j = 0; j < OPT__COUNT; j++)
+		if (given[j] && !(d->opts & (1u << j)))
+			bad_args("%s: unknown option %s", d->name, given[j]);
+	if (a->npos < d->min_pos || a->npos > d->max_pos)
+		bad_args("%s: wrong number of arguments; usage: %s", d->name, d->help);
+	return d;
 }
 
 static json_t *call(json_t *req)
@@ -54,7 +214,7 @@ static void dump(json_t *r)
 	free(t);
 }
 
-static int cmd_stats(int argc, char **argv)
+static int cmd_stats(void)
 {
 	json_t *r = call(json_pack("{s:s}", "cmd", "stats"));
 	if (as_json) {
@@ -115,23 +275,14 @@ static int cmd_rules(void)
 	return 0;
 }
 
-static int cmd_flows(int argc, char **argv)
+static int cmd_flows(const struct args *a)
 {
-	int top = 10;
+	long long top = a->top >= 0 ? a->top : 10;
 	json_t *req = json_pack("{s:s}", "cmd", "flows");
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--top") == 0 && i + 1 < argc)
-			top = atoi(argv[++i]);
-		else if (strcmp(argv[i], "--addr") == 0 && i + 1 < argc)
-			json_object_set_new(req, "addr", json_string(argv[++i]));
-		else if (strcmp(argv[i], "--port") == 0 && i + 1 < argc)
-			json_object_set_new(req, "port", json_integer(atoi(argv[++i])));
-		else if (strcmp(argv[i], "--help") == 0) {
-			puts("seamctl flows [--top N] [--addr ADDR] [--port P]: the N largest flows by bytes,\n"
-			     "across workers, optionally those with ADDR or P at either end");
-			json_decref(req);
-			return 0;
-		}
+	if (a->addr)
+		json_object_set_new(req, "addr", json_string(a->addr));
+	if (a->port >= 0)
+		json_object_set_new(req, "port", json_integer(a->port));
 	json_object_set_new(req, "top", json_integer(top));
 	json_t *r = call(req);
 	if (as_json) {
@@ -156,26 +307,22 @@ static int cmd_flows(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_block(int argc, char **argv)
+static int cmd_block(const struct args *a)
 {
-	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-		puts("seamctl block add ADDR[/LEN] [--ttl SECONDS] | block del ADDR[/LEN] | block list");
-		return argc < 2;
-	}
+	const char *op = a->pos[0];
 	json_t *req;
-	if (strcmp(argv[1], "list") == 0) {
+	if (strcmp(op, "list") == 0 && a->npos == 1 && a->ttl < 0) {
 		req = json_pack("{s:s, s:s}", "cmd", "block", "op", "list");
-	} else if ((strcmp(argv[1], "add") == 0 || strcmp(argv[1], "del") == 0) && argc >= 3) {
-		req = json_pack("{s:s, s:s, s:s}", "cmd", "block", "op", argv[1], "prefix", argv[2]);
-		for (int i = 3; i < argc; i++)
-			if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc)
-				json_object_set_new(req, "ttl", json_integer(atoll(argv[++i])));
+	} else if ((strcmp(op, "add") == 0 || (strcmp(op, "del") == 0 && a->ttl < 0)) && a->npos == 2) {
+		req = json_pack("{s:s, s:s, s:s}", "cmd", "block", "op", op, "prefix", a->pos[1]);
+		if (a->ttl >= 0)
+			json_object_set_new(req, "ttl", json_integer(a->ttl));
 	} else {
 		fprintf(stderr, "seamctl: block add ADDR[/LEN] [--ttl S] | block del ADDR[/LEN] | block list\n");
 		return 2;
 	}
 	json_t *r = call(req);
-	if (as_json || strcmp(argv[1], "list") != 0) {
+	if (as_json || strcmp(op, "list") != 0) {
 		dump(r);
 	} else {
 		size_t i;
@@ -189,20 +336,20 @@ static int cmd_block(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_reset(int argc, char **argv)
+static int cmd_reset(const struct args *a)
 {
-	if (argc == 3 && strcmp(argv[1], "--flow-id") == 0) {
-		json_t *r = call(json_pack("{s:s, s:I}", "cmd", "reset", "flow_id", (json_int_t)atoll(argv[2])));
-		dump(r);
-		json_decref(r);
-		return 0;
+	json_t *req;
+	if (a->flow_id >= 0 && a->npos == 0)
+		req = json_pack("{s:s, s:I}", "cmd", "reset", "flow_id", (json_int_t)a->flow_id);
+	else if (a->flow_id < 0 && a->npos == 4)
+		req = json_pack("{s:s, s:s, s:i, s:s, s:i}", "cmd", "reset", "src", a->pos[0], "sport",
+				(int)number("SPORT", a->pos[1], 65535), "dst", a->pos[2], "dport",
+				(int)number("DPORT", a->pos[3], 65535));
+	else {
+		fprintf(stderr, "seamctl: reset SRC SPORT DST DPORT | reset --flow-id ID\n");
+		return 2;
 	}
-	if (argc != 5) {
-		puts("seamctl reset SRC SPORT DST DPORT | reset --flow-id ID: reset one TCP flow, RST to both ends");
-		return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
-	}
-	json_t *r = call(json_pack("{s:s, s:s, s:i, s:s, s:i}", "cmd", "reset", "src", argv[1], "sport",
-				   atoi(argv[2]), "dst", argv[3], "dport", atoi(argv[4])));
+	json_t *r = call(req);
 	dump(r);
 	json_decref(r);
 	return 0;
@@ -245,40 +392,14 @@ static int cmd_top(void)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "socket", required_argument, 0, 's' }, { "json", no_argument, 0, 'j' },
-		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
-	};
-	int o;
-	while ((o = getopt_long(argc, argv, "+s:jh", opts, NULL)) != -1) {
-		switch (o) {
-		case 's': sock = optarg; break;
-		case 'j': as_json = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (optind >= argc) {
-		usage(stderr);
-		return 2;
-	}
-	char **av = argv + optind;
-	int ac = argc - optind;
-	const char *c = av[0];
-	if (ac > 1 && strcmp(av[1], "--help") == 0 && strcmp(c, "block") && strcmp(c, "reset") &&
-	    strcmp(c, "flows")) {
-		usage(stdout);
-		return 0;
-	}
-	if (strcmp(c, "stats") == 0) return cmd_stats(ac, av);
-	if (strcmp(c, "flows") == 0) return cmd_flows(ac, av);
-	if (strcmp(c, "block") == 0) return cmd_block(ac, av);
-	if (strcmp(c, "reset") == 0) return cmd_reset(ac, av);
+	struct args a;
+	const struct cmd_def *d = parse_args(argc, argv, &a);
+	const char *c = d->name;
+	if (strcmp(c, "stats") == 0) return cmd_stats();
+	if (strcmp(c, "flows") == 0) return cmd_flows(&a);
+	if (strcmp(c, "block") == 0) return cmd_block(&a);
+	if (strcmp(c, "reset") == 0) return cmd_reset(&a);
 	if (strcmp(c, "rules") == 0) return cmd_rules();
 	if (strcmp(c, "top") == 0) return cmd_top();
-	if (strcmp(c, "reload") == 0 || strcmp(c, "version") == 0 || strcmp(c, "workers") == 0)
-		return cmd_simple(c);
-	fprintf(stderr, "seamctl: unknown command %s\n", c);
-	usage(stderr);
-	return 2;
+	return cmd_simple(c);
 }

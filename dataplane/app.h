@@ -39,6 +39,7 @@ struct app {
 	uint32_t bench_workers;     /* --bench-workers: one capture queue each */
 	struct fanout fan;
 	int verbose;
+	int no_huge;                /* EAL runs without hugepages */
 	int eal_argc;
 	char *eal_argv[64];
 	char eal_buf[64][512];

@@ -1,6 +1,7 @@
 /* main.c — `seam`: parses the command line and configuration, builds the
  * EAL arguments, sets up ports and workers, and runs the control loop that
  * turns worker events into EVE JSON and stats. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <getopt.h>
@@ -82,18 +83,48 @@ static void eal_add(struct app *a, const char *fmt, ...)
 	a->eal_argc++;
 }
 
-static int hugepages_free(void)
+/* Megabytes of hugepage memory free now, over every page size. */
+static uint64_t hugepages_free_mb(void)
 {
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	long n = 0;
-	if (!f)
+	DIR *d = opendir("/sys/kernel/mm/hugepages");
+	struct dirent *e;
+	uint64_t mb = 0;
+	if (!d)
 		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "HugePages_Free: %ld", &n) == 1)
-			break;
-	fclose(f);
-	return n > 0;
+	while ((e = readdir(d))) {
+		unsigned long kb, n;
+		char path[512];
+		if (sscanf(e->d_name, "hugepages-%lukB", &kb) != 1)
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/%s/free_hugepages", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (f && fscanf(f, "%lu", &n) == 1)
+			mb += (uint64_t)n * kb / 1024;
+		if (f)
+			fclose(f);
+	}
+	closedir(d);
+	return mb;
+}
+
+/* Hugepages when enough of them are free for memory_mb, otherwise the same
+ * memory without them: Seam starts whenever the machine has the memory.
+ * SEAM_NO_HUGE is set by the retry after EAL refused the hugepages. */
+static int want_no_huge(const struct app *a)
+{
+	const struct seam_cfg *c = &a->cfg;
+	if (c->no_huge || c->mode == MODE_OFFLINE)
+		return 1;
+	if (getenv("SEAM_NO_HUGE"))
+		return 1;
+	uint64_t free_mb = hugepages_free_mb();
+	if (free_mb < c->memory_mb) {
+		fprintf(stderr, "seam: %llu MB of hugepages free, memory_mb is %u: running without hugepages "
+			"(slower; set vm.nr_hugepages to %u or more for full speed)\n",
+			(unsigned long long)free_mb, c->memory_mb, (c->memory_mb + 1) / 2 + 64);
+		return 1;
+	}
+	return 0;
 }
 
 /* Count packets and learn the link type, so the end of file is known and a
@@ -207,8 +238,8 @@ static void build_eal(struct app *a)
 		eal_add(a, "%s", lc);
 	}
 	eal_add(a, "--file-prefix=seam%d", (int)getpid());
-	int nohuge = c->no_huge || c->mode == MODE_OFFLINE || !hugepages_free();
-	if (nohuge) {
+	a->no_huge = want_no_huge(a);
+	if (a->no_huge) {
 		/* --in-memory needs hugetlbfs; without it, share no config files */
 		eal_add(a, "--no-huge");
 		eal_add(a, "--no-shconf");
@@ -703,10 +734,19 @@ int main(int argc, char **argv)
 			fprintf(stderr, " %s", a->eal_argv[i]);
 		fputc('\n', stderr);
 	}
-	if (rte_eal_init(a->eal_argc, a->eal_argv) < 0)
-		die("DPDK could not start (%s). Without hugepages set no_huge = true; "
-		    "check lcores \"%s\" exist and that no other seam uses them", rte_strerror(rte_errno),
-		    a->cfg.lcores);
+	if (rte_eal_init(a->eal_argc, a->eal_argv) < 0) {
+		if (!a->no_huge && !getenv("SEAM_NO_HUGE")) {
+			/* hugepages were free but EAL could not have them (taken
+			 * meanwhile, no hugetlbfs): once more without them */
+			fprintf(stderr, "seam: DPDK could not start on hugepages (%s): running without hugepages\n",
+				rte_strerror(rte_errno));
+			setenv("SEAM_NO_HUGE", "1", 1);
+			execv("/proc/self/exe", argv);
+		}
+		die("DPDK could not start (%s). Check lcores \"%s\" exist, that no other seam uses them "
+		    "and that memory_mb %u MB of memory is available", rte_strerror(rte_errno),
+		    a->cfg.lcores, a->cfg.memory_mb);
+	}
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

@@ -45,6 +45,16 @@ get() {   # source-ip url
 	ip netns exec "$NS_C" curl -s -o /dev/null -w '%{http_code}' --interface "$1" --max-time "${3:-2}" "$2"
 }
 ok "seamctl version and stats answer" sh -c "$CTL version | grep -q seam && $CTL --json stats | grep -q '\"holds\":true'"
+# options stand before or after the command; one a command does not take is named
+ctl_options() {
+	local S=$BUILD/control/seamctl out
+	"$S" stats --json --socket "$T/ctl/seam.sock" | /usr/bin/python3 -c 'import json,sys; assert json.load(sys.stdin)["identity"]["holds"]' &&
+	"$S" --socket="$T/ctl/seam.sock" flows --json --top 2 | /usr/bin/python3 -c 'import json,sys; json.load(sys.stdin)' &&
+	out=$("$S" stats --bogus --socket "$T/ctl/seam.sock" 2>&1); [ $? = 2 ] && echo "$out" | grep -q 'stats: unknown option --bogus' &&
+	out=$("$S" --socket "$T/ctl/seam.sock" stats --top 3 2>&1); [ $? = 2 ] && echo "$out" | grep -q 'stats: unknown option --top' &&
+	out=$("$S" --socket "$T/ctl/seam.sock" flows --top many 2>&1); [ $? = 2 ] && echo "$out" | grep -q -- "--top: expected a whole number"
+}
+ok "seamctl: options before or after the command (stats --json is JSON), an unknown option is named" ctl_options
 ok "traffic passes from both clients" sh -c "[ \"\$(ip netns exec $NS_C curl -s -o /dev/null -w '%{http_code}' --interface $CLI_IP http://$SRV_IP/)\" = 200 ] && [ \"\$(ip netns exec $NS_C curl -s -o /dev/null -w '%{http_code}' --interface $CLI2_IP http://$SRV_IP/)\" = 200 ]"
 
 block() {
