@@ -14,11 +14,16 @@ trap cleanup EXIT
 
 "$BUILD/pktgen-tests/seam-pcapgen" - "$T/tpl.pcap" "$T/tpl.tsv" --mix 20 --seed 3 --mix-kind http1 >/dev/null 2>&1
 
-# inline with the default memory_mb (1,024 MB) on two null ports: up, then
-# stopped by SIGINT; prints the EAL line (-v) and any fallback line
+# inline with the default memory_mb (1,024 MB) on two null ports: up (a
+# loaded machine may take seconds to map the memory), then stopped by
+# SIGINT; prints the EAL line (-v) and any fallback line
 inline_run() {   # out
-	timeout -s INT 3 "$BUILD/seam" -v --inline net_null0,no-rx=1 net_null1,no-rx=1 \
-		--eve "$T/inline.json" --ctl-socket "$T/ctl.sock" > "$1" 2>&1
+	"$BUILD/seam" -v --inline net_null0,no-rx=1 net_null1,no-rx=1 \
+		--eve "$T/inline.json" --ctl-socket "$T/ctl.sock" > "$1" 2>&1 &
+	local pid=$!
+	for _ in $(seq 300); do grep -q 'inline mode on 2 port' "$1" && break; sleep 0.1; done
+	kill -INT $pid 2>/dev/null
+	wait $pid
 	grep -q 'inline mode on 2 port' "$1" && grep -q 'identity rx=0 fates=0 held=0 holds' "$1"
 }
 
