@@ -17,8 +17,11 @@ PY=/usr/bin/python3
 TAG=sc$(( $$ % 100000 ))
 NET_OCTET=$(( 20 + $$ % 50 ))
 T=$(mktemp -d "$BUILD/control.XXXXXX")
+# the socket lives where a user outside the group can reach it, wherever
+# the checkout is (/root is 0700): the refusal must come from seam
+CTLD=$(mktemp -d /tmp/seamctl.XXXXXX)
 PORT=$(( 19000 + $$ % 1000 ))
-cleanup() { seam_stop; cp "$T/seam.out" /tmp/ctl-seam.out 2>/dev/null; tmux kill-session -t "$TAG" 2>/dev/null; net_teardown "$TAG"; rm -rf "$T"; }
+cleanup() { seam_stop; cp "$T/seam.out" /tmp/ctl-seam.out 2>/dev/null; tmux kill-session -t "$TAG" 2>/dev/null; net_teardown "$TAG"; rm -rf "$T" "$CTLD"; }
 trap cleanup EXIT
 net_setup "$TAG"
 CLI2_IP=10.$NET_OCTET.0.3
@@ -35,8 +38,8 @@ seam = {
   control = { prometheus = "127.0.0.1:$PORT"; };
 };
 CONF
-CTL="$BUILD/control/seamctl --socket $T/ctl/seam.sock"
-"$BUILD/seam" -c "$T/seam.conf" --inline "$IF_A" "$IF_B" --eve "$T/eve.json" --ctl-socket "$T/ctl/seam.sock" \
+CTL="$BUILD/control/seamctl --socket $CTLD/seam.sock"
+"$BUILD/seam" -c "$T/seam.conf" --inline "$IF_A" "$IF_B" --eve "$T/eve.json" --ctl-socket "$CTLD/seam.sock" \
 	>"$T/seam.out" 2>&1 &
 SEAM_PID=$!
 for _ in $(seq 100); do grep -q '"stats"' "$T/eve.json" 2>/dev/null && break; sleep 0.1; done
@@ -48,11 +51,11 @@ ok "seamctl version and stats answer" sh -c "$CTL version | grep -q seam && $CTL
 # options stand before or after the command; one a command does not take is named
 ctl_options() {
 	local S=$BUILD/control/seamctl out
-	"$S" stats --json --socket "$T/ctl/seam.sock" | /usr/bin/python3 -c 'import json,sys; assert json.load(sys.stdin)["identity"]["holds"]' &&
-	"$S" --socket="$T/ctl/seam.sock" flows --json --top 2 | /usr/bin/python3 -c 'import json,sys; json.load(sys.stdin)' &&
-	out=$("$S" stats --bogus --socket "$T/ctl/seam.sock" 2>&1); [ $? = 2 ] && echo "$out" | grep -q 'stats: unknown option --bogus' &&
-	out=$("$S" --socket "$T/ctl/seam.sock" stats --top 3 2>&1); [ $? = 2 ] && echo "$out" | grep -q 'stats: unknown option --top' &&
-	out=$("$S" --socket "$T/ctl/seam.sock" flows --top many 2>&1); [ $? = 2 ] && echo "$out" | grep -q -- "--top: expected a whole number"
+	"$S" stats --json --socket "$CTLD/seam.sock" | /usr/bin/python3 -c 'import json,sys; assert json.load(sys.stdin)["identity"]["holds"]' &&
+	"$S" --socket="$CTLD/seam.sock" flows --json --top 2 | /usr/bin/python3 -c 'import json,sys; json.load(sys.stdin)' &&
+	out=$("$S" stats --bogus --socket "$CTLD/seam.sock" 2>&1); [ $? = 2 ] && echo "$out" | grep -q 'stats: unknown option --bogus' &&
+	out=$("$S" --socket "$CTLD/seam.sock" stats --top 3 2>&1); [ $? = 2 ] && echo "$out" | grep -q 'stats: unknown option --top' &&
+	out=$("$S" --socket "$CTLD/seam.sock" flows --top many 2>&1); [ $? = 2 ] && echo "$out" | grep -q -- "--top: expected a whole number"
 }
 ok "seamctl: options before or after the command (stats --json is JSON), an unknown option is named" ctl_options
 ok "traffic passes from both clients" sh -c "[ \"\$(ip netns exec $NS_C curl -s -o /dev/null -w '%{http_code}' --interface $CLI_IP http://$SRV_IP/)\" = 200 ] && [ \"\$(ip netns exec $NS_C curl -s -o /dev/null -w '%{http_code}' --interface $CLI2_IP http://$SRV_IP/)\" = 200 ]"
@@ -183,18 +186,18 @@ ok "flows in progress finish on their generation; new flows get the reloaded sig
 
 refused() {
 	# make the socket reachable, then ask as a user outside the group
-	chmod 0755 "$T" "$T/ctl"
-	chmod 0666 "$T/ctl/seam.sock"
+	chmod 0755 "$CTLD"
+	chmod 0666 "$CTLD/seam.sock"
 	local out
 	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups $CTL version 2>&1)
 	echo "$out"
-	chmod 0750 "$T/ctl"
+	chmod 0700 "$CTLD"
 	echo "$out" | grep -q "permission denied: uid 65534"
 }
 ok "a user outside the group is refused with a clear error" refused
 
 hostile_requests() {
-	$PY - "$T/ctl/seam.sock" <<'PY' || return 1
+	$PY - "$CTLD/seam.sock" <<'PY' || return 1
 import socket, sys, time
 path = sys.argv[1]
 def ask(data, wait=0.5):
@@ -243,7 +246,7 @@ ok "seamctl top runs under tmux and its figures move" top_moves
 
 prometheus() {
 	curl -s --max-time 3 "http://127.0.0.1:$PORT/metrics" > "$T/metrics" || return 1
-	$PY - "$T/metrics" "$T/ctl/seam.sock" "$BUILD/control/seamctl" <<'PY'
+	$PY - "$T/metrics" "$CTLD/seam.sock" "$BUILD/control/seamctl" <<'PY'
 import re, sys, json, subprocess
 text = open(sys.argv[1]).read()
 name = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
