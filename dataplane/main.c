@@ -127,6 +127,37 @@ static int want_no_huge(const struct app *a)
 	return 0;
 }
 
+/* Offline, a capture of N packets holds at most N flows and N held
+ * segments: tables, pools and DPDK's memory are sized for that (never
+ * above the configuration), so a small capture starts at once instead of
+ * clearing a gigabyte first.  Verdicts cannot change: no table smaller
+ * than the capture's flow count results. */
+static void offline_fit(struct app *a)
+{
+	struct seam_cfg *c = &a->cfg;
+	uint64_t n = a->pcap_count < 1024 ? 1024 : a->pcap_count;
+	uint32_t flows = 1024;
+	while (flows < 2 * n && flows < c->max_flows)
+		flows <<= 1;
+	if (flows < c->max_flows)
+		c->max_flows = flows;
+	if (c->max_inspected > c->max_flows)
+		c->max_inspected = c->max_flows;
+	if (c->max_h2 > c->max_flows)
+		c->max_h2 = c->max_flows;
+	if (c->held_max_segs > n + 64)
+		c->held_max_segs = (uint32_t)n + 64;
+	uint64_t bytes = (uint64_t)c->max_flows * (sizeof(struct flow) + 64) +
+			 (uint64_t)c->max_inspected * (sizeof(struct flow_cold) + 2ull * c->retain_bytes) +
+			 (uint64_t)c->max_h2 * sizeof(struct h2_conn);
+	/* the packet-buffer pool takes at most half of memory_mb (see below) */
+	uint64_t mbufs = c->held_max_segs + 2ull * 2048 + 1024 + 4096;
+	bytes += 2 * mbufs * (RTE_MBUF_DEFAULT_BUF_SIZE + 192);
+	uint64_t mb = bytes / (1 << 20) + 96;   /* rings, fragments, Hyperscan, EAL */
+	if (mb < c->memory_mb)
+		c->memory_mb = (uint32_t)mb;
+}
+
 /* Count packets and learn the link type, so the end of file is known and a
  * missing or broken file is reported before EAL starts. */
 /* --state-sizes: bytes of per-flow state, per analyzer (JSON). */
@@ -722,6 +753,8 @@ int main(int argc, char **argv)
 	parse_args(a, argc, argv);
 	if (a->cfg.mode == MODE_OFFLINE || a->bench_file)
 		pcap_prescan(a);
+	if (a->cfg.mode == MODE_OFFLINE && !a->bench_file)
+		offline_fit(a);
 	if (a->bench_flows)
 		load_fanout(a);
 	if (eve_open(&a->eve, a->cfg.eve_file, a->cfg.mode == MODE_OFFLINE, err, sizeof(err)) < 0)
