@@ -2188,6 +2188,7 @@ uint32_t h1_feed(struct insp_sess *s, int is_req, const uint8_t *p, uint32_t n,
 		.s = s, .c = &s->h1, .d = is_req ? &s->h1.req : &s->h1.rsp,
 		.env = env, .is_req = is_req,
 	};
+	h1o_turn(&s->h1, is_req);
 	return feed_dir(&x, p, n);
 }
 

@@ -28,6 +28,8 @@ enum h1_order_bit {
 	ORD_RSP_UNPAIRED = 8,   /* the response being read answers a request Seam never saw */
 	ORD_CLI_CLOSED   = 16,  /* the client closed its side first */
 	ORD_RESET        = 32,  /* a RST cut the connection: messages in flight were cut, not ended */
+	ORD_LAST_REQ     = 64,  /* the last bytes fed were the client's */
+	ORD_LAST_RSP     = 128, /* ... the server's */
 };
 
 /* A request's header block ended and it now waits in pend slot `slot`.
@@ -54,6 +56,13 @@ enum finding h1o_cl_magnitude(uint64_t v);
  * ended, so the response side starts over at a status line here (pairing
  * starts over too).  Returns 1 when it did. */
 int h1o_resync_rsp(struct h1_conn *c);
+
+/* Bytes of one side arrive (called for every span, before it is read).
+ * Where the other side spoke last this is a new turn: without pipelining
+ * a turn starts a message, so a side that lost its place starts over at a
+ * start line (quietly, should it still not be one).  Each side waiting for
+ * the other to show a boundary would wait forever once both are lost. */
+void h1o_turn(struct h1_conn *c, int is_req);
 
 /* A final response was read while the request side had lost its place:
  * the client's next bytes begin a request.  Returns 1 when it resynced. */
