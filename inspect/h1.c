@@ -22,7 +22,7 @@
 enum hid {
 	HID_OTHER = 0, HID_CL, HID_TE, HID_HOST, HID_EXPECT, HID_CONNECTION,
 	HID_UPGRADE, HID_FORBIDDEN_TRAILER, HID_H2SETTINGS, HID_FWD, HID_WS_KEY, HID_WS_VERSION,
-	HID_WS_ACCEPT, HID_WS_EXT, HID_ORIGIN, HID_COOKIE,
+	HID_WS_ACCEPT, HID_WS_EXT, HID_ORIGIN, HID_COOKIE, HID_PROXY_CONN,
 };
 
 /* Start-line findings held until the version proves this is HTTP. */
@@ -572,6 +572,8 @@ static void name_done(struct ctx *x)
 		d->flags |= MF_VIA;
 	else if (ieq(nm, n, "cookie"))
 		d->hid = HID_COOKIE;
+	else if (ieq(nm, n, "proxy-connection"))
+		d->hid = HID_PROXY_CONN;
 	else if (x->is_req) {
 		int alias = 0, cip = 0;
 		enum fwd_kind k = fwd_kind((const char *)nm, n, &alias, &cip);
@@ -961,6 +963,14 @@ static void field_done(struct ctx *x)
 	}
 	case HID_COOKIE:
 		d->flags |= MF_COOKIE;
+		break;
+	case HID_PROXY_CONN:
+		/* old browsers keep an HTTP/1.0 connection to their proxy open
+		 * with it, and proxies honour it */
+		if (list_has(v, d->val_len, "keep-alive"))
+			d->conn_opt |= CO_KEEPALIVE;
+		if (list_has(v, d->val_len, "close"))
+			d->conn_opt |= CO_CLOSE;
 		break;
 	case HID_H2SETTINGS:
 		if (d->flags & MF_H2SETTINGS)
@@ -2002,6 +2012,22 @@ static uint32_t value_run(const uint8_t *p, uint32_t i, uint32_t n)
 	return i;
 }
 
+/* A start or field line over the limit.  A first "request line" whose
+ * method is no method at all is a binary stream that happened to open
+ * with a token and a space: not HTTP, quietly. */
+static void line_too_long(struct ctx *x)
+{
+	struct h1_dir *d = x->d;
+	const struct insp_meta *m = &x->s->meta;
+	if (x->is_req && !d->started && d->state >= H1_SL_METHOD && d->state <= H1_SL_VERSION &&
+	    !known_method_ci(m->method, m->method_len)) {
+		not_http(x);
+		return;
+	}
+	raise(x, F_H1_LINE_TOO_LONG);
+	go_dead(x);
+}
+
 /* Account k bytes of a start or field line read in bulk. */
 static void line_bytes(struct ctx *x, uint32_t k, int field)
 {
@@ -2012,8 +2038,7 @@ static void line_bytes(struct ctx *x, uint32_t k, int field)
 	if (field)
 		d->hdr_bytes += k;
 	if (unlikely(d->line_len > lim->max_line)) {
-		raise(x, F_H1_LINE_TOO_LONG);
-		go_dead(x);
+		line_too_long(x);
 	} else if (field && unlikely(d->hdr_bytes > lim->max_hdr_bytes)) {
 		raise(x, F_H1_HDR_TOO_LARGE);
 		go_dead(x);
@@ -2161,8 +2186,7 @@ static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 		d->off++;
 		if (line_state(d->state)) {
 			if (unlikely(++d->line_len > lim->max_line)) {
-				raise(x, F_H1_LINE_TOO_LONG);
-				go_dead(x);
+				line_too_long(x);
 			} else if (d->state >= H1_HDR_LINE && d->state <= H1_HDR_NOCOLON &&
 				   unlikely(++d->hdr_bytes > lim->max_hdr_bytes)) {
 				raise(x, F_H1_HDR_TOO_LARGE);

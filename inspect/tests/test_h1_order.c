@@ -298,6 +298,40 @@ static void random_binary_is_not_http(void **st)
 	}
 }
 
+/* A binary stream of zeros behind a token and a space, longer than any
+ * line: no request line, no alert; a real method with an endless target
+ * still is one. */
+static void long_binary_line_is_not_http(void **st)
+{
+	static uint8_t buf[40000];
+	for (int mid = 0; mid < 2; mid++) {
+		struct insp_sess s;
+		start(&s, mid);
+		memset(buf, 0, sizeof(buf));
+		memcpy(buf, "Xq 7", 4);
+		insp_feed(&s, INSP_ORIG, buf, sizeof(buf), &env);
+		assert_int_equal(alerts(&got), 0);
+	}
+	struct insp_sess s;
+	start(&s, 0);
+	memset(buf, 'a', sizeof(buf));
+	memcpy(buf, "GET /", 5);
+	insp_feed(&s, INSP_ORIG, buf, sizeof(buf), &env);
+	assert_true(has(&got, F_H1_LINE_TOO_LONG));
+}
+
+/* HTTP/1.0 through a proxy the old way: Proxy-Connection keeps it open. */
+static void http10_proxy_connection_keepalive_is_clean(void **st)
+{
+	struct insp_sess s;
+	start(&s, 0);
+	for (int i = 0; i < 3; i++) {
+		feed(&s, INSP_ORIG, "GET http://www.example.com/ HTTP/1.0\r\nProxy-Connection: Keep-Alive\r\n\r\n");
+		feed(&s, INSP_RESP, "HTTP/1.0 200 OK\r\nProxy-Connection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok");
+	}
+	assert_int_equal(alerts(&got), 0);
+}
+
 int main(void)
 {
 	insp_limits_default(&lim);
@@ -317,6 +351,8 @@ int main(void)
 		cmocka_unit_test(midstream_both_sides_lost_find_their_place),
 		cmocka_unit_test(midstream_unseen_head_answer_does_not_swallow_the_next),
 		cmocka_unit_test(random_binary_is_not_http),
+		cmocka_unit_test(long_binary_line_is_not_http),
+		cmocka_unit_test(http10_proxy_connection_keepalive_is_clean),
 	};
 	return cmocka_run_group_tests_name("h1_order", tests, NULL, NULL);
 }
