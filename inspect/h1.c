@@ -470,6 +470,20 @@ static int list_has(const uint8_t *v, uint32_t n, const char *tok)
 	return 0;
 }
 
+/* The Connection options the analyzer acts on, in one pass. */
+static void connection_options(struct h1_dir *d, const uint8_t *v, uint32_t n)
+{
+	uint32_t i = 0, s, e;
+	while (list_next(v, n, &i, &s, &e)) {
+		if (ieq(v + s, e - s, "keep-alive"))
+			d->conn_opt |= CO_KEEPALIVE;
+		else if (ieq(v + s, e - s, "close"))
+			d->conn_opt |= CO_CLOSE;
+		else if (ieq(v + s, e - s, "upgrade"))
+			d->flags |= MF_CONN_UPG;
+	}
+}
+
 /* Connection lists the fields the next hop must drop (RFC 9110 §7.6.1).
  * Naming a framing field makes an obeying proxy forward the body without
  * its length; naming a forwarding field hides the client it recorded. */
@@ -572,7 +586,7 @@ static void name_done(struct ctx *x)
 		d->flags |= MF_VIA;
 	else if (ieq(nm, n, "cookie"))
 		d->hid = HID_COOKIE;
-	else if (ieq(nm, n, "proxy-connection"))
+	else if (n == 16 && ieq(nm, n, "proxy-connection"))
 		d->hid = HID_PROXY_CONN;
 	else if (x->is_req) {
 		int alias = 0, cip = 0;
@@ -896,12 +910,7 @@ static void field_done(struct ctx *x)
 			raise(x, F_H1_EXPECT_UNKNOWN);
 		break;
 	case HID_CONNECTION:
-		if (list_has(v, d->val_len, "upgrade"))
-			d->flags |= MF_CONN_UPG;
-		if (list_has(v, d->val_len, "keep-alive"))
-			d->conn_opt |= CO_KEEPALIVE;
-		if (list_has(v, d->val_len, "close"))
-			d->conn_opt |= CO_CLOSE;
+		connection_options(d, v, d->val_len);
 		connection_tokens(x, v, d->val_len);
 		break;
 	case HID_UPGRADE:
@@ -967,10 +976,8 @@ static void field_done(struct ctx *x)
 	case HID_PROXY_CONN:
 		/* old browsers keep an HTTP/1.0 connection to their proxy open
 		 * with it, and proxies honour it */
-		if (list_has(v, d->val_len, "keep-alive"))
-			d->conn_opt |= CO_KEEPALIVE;
-		if (list_has(v, d->val_len, "close"))
-			d->conn_opt |= CO_CLOSE;
+		connection_options(d, v, d->val_len);
+		d->flags &= ~MF_CONN_UPG;
 		break;
 	case HID_H2SETTINGS:
 		if (d->flags & MF_H2SETTINGS)

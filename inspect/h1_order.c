@@ -68,11 +68,6 @@ enum finding h1o_cl_magnitude(uint64_t v)
 	return F_H1_CL_LARGE;
 }
 
-static inline int likely_same_turn(uint8_t order, uint8_t mine)
-{
-	return __builtin_expect((order & mine) != 0, 1);
-}
-
 static void rewind_dir(struct h1_dir *d)
 {
 	d->state = H1_SL_START;
@@ -103,11 +98,9 @@ int h1o_resync_rsp(struct h1_conn *c)
 	return 1;
 }
 
-void h1o_turn(struct h1_conn *c, int is_req)
+void h1o_new_turn(struct h1_conn *c, int is_req)
 {
 	uint8_t mine = is_req ? ORD_LAST_REQ : ORD_LAST_RSP, theirs = is_req ? ORD_LAST_RSP : ORD_LAST_REQ;
-	if (likely_same_turn(c->order, mine))
-		return;
 	c->order = (uint8_t)((c->order & ~theirs) | mine);
 	uint8_t lost = is_req ? ORD_REQ_LOST : ORD_RSP_LOST;
 	struct h1_dir *d = is_req ? &c->req : &c->rsp;

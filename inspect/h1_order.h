@@ -62,7 +62,13 @@ int h1o_resync_rsp(struct h1_conn *c);
  * a turn starts a message, so a side that lost its place starts over at a
  * start line (quietly, should it still not be one).  Each side waiting for
  * the other to show a boundary would wait forever once both are lost. */
-void h1o_turn(struct h1_conn *c, int is_req);
+void h1o_new_turn(struct h1_conn *c, int is_req);
+static inline void h1o_turn(struct h1_conn *c, int is_req)
+{
+	if (__builtin_expect((c->order & (is_req ? ORD_LAST_REQ : ORD_LAST_RSP)) != 0, 1))
+		return;            /* the same side goes on: every span but the first of a turn */
+	h1o_new_turn(c, is_req);
+}
 
 /* A final response was read while the request side had lost its place:
  * the client's next bytes begin a request.  Returns 1 when it resynced. */
