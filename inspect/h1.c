@@ -1696,10 +1696,11 @@ static void rsp_no_status(struct ctx *x, uint8_t c)
 		go_dead(x);
 		return;
 	}
-	/* an HTTP/0.9 answer is its body alone; a TLS record (alert or
-	 * handshake) is a server that speaks TLS on this port, no answer */
-	int tls = d->val_len == 0 && c >= 0x14 && c <= 0x17;
-	if (x->c->pend_n && !x->c->midstream && !tls)
+	/* an HTTP/0.9 answer is its body alone, text a lax client shows or
+	 * caches; a binary first byte is a server speaking another protocol
+	 * on this port (a TLS alert, an HTTP/2-only server's SETTINGS) */
+	int binary = d->val_len == 0 && (is_ctl(c) || c >= 0x80);
+	if (x->c->pend_n && !x->c->midstream && !binary)
 		raise(x, F_H1_RESP_HTTP09);
 	not_http(x);
 }
