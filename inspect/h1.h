@@ -124,6 +124,7 @@ struct h1_conn {
 	uint16_t pend_h10;         /* bit per pend slot: an HTTP/1.0 request */
 	uint16_t pend_nobody;      /* bit per pend slot: a request without a body */
 	uint8_t order;             /* ORD_* connection facts (h1_order.h) */
+	uint8_t lost_turns;        /* fruitless turns of a side that lost its place */
 	uint8_t ws_refused;        /* a WebSocket upgrade was answered non-101 */
 	struct fwd_msg fwd;        /* the current request's forwarding chain */
 	char ws_key[28];           /* the WebSocket handshake awaiting its 101 */

@@ -104,10 +104,19 @@ void h1o_new_turn(struct h1_conn *c, int is_req)
 	c->order = (uint8_t)((c->order & ~theirs) | mine);
 	uint8_t lost = is_req ? ORD_REQ_LOST : ORD_RSP_LOST;
 	struct h1_dir *d = is_req ? &c->req : &c->rsp;
-	if ((c->order & lost) && d->state == H1_DEAD) {
-		rewind_dir(d);
-		c->order &= ~lost;
-	}
+	if (!(c->order & lost) || d->state != H1_DEAD)
+		return;
+	/* a flow picked up midway that showed no HTTP message in either
+	 * direction for a while is another protocol (SSH, a database):
+	 * stop trying, it costs nothing more */
+	if (c->req.started || c->rsp.started)
+		c->lost_turns = 0;
+	else if (c->lost_turns >= H1O_LOST_TURNS_MAX)
+		return;
+	else
+		c->lost_turns++;
+	rewind_dir(d);
+	c->order &= ~lost;
 }
 
 int h1o_resync_req(struct h1_conn *c)

@@ -17,6 +17,10 @@
 #include "finding.h"
 #include "h1.h"
 
+/* Turns a side that lost its place gets to find a start line again before
+ * a flow that never showed one is taken for another protocol. */
+#define H1O_LOST_TURNS_MAX 8
+
 /* h1_dir.conn_opt: the Connection options of the message being read. */
 enum { CO_KEEPALIVE = 1, CO_CLOSE = 2 };
 

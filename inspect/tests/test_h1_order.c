@@ -265,6 +265,26 @@ static void midstream_unseen_head_answer_does_not_swallow_the_next(void **st)
 	assert_false(has(&got, F_H1_RESP_TRUNCATED));
 }
 
+/* Picked up midway, a flow that never shows HTTP (SSH, WebSocket frames)
+ * stops being re-read after a few turns; one that shows it goes on. */
+static void midstream_non_http_stops_being_retried(void **st)
+{
+	struct insp_sess s;
+	start(&s, 1);
+	for (int t = 0; t < 3 * H1O_LOST_TURNS_MAX; t++)
+		feed(&s, t & 1, "\x8a\x05 frames of something that is not HTTP");
+	assert_int_equal(s.h1.req.state, H1_DEAD);
+	assert_int_equal(s.h1.rsp.state, H1_DEAD);
+	assert_int_equal(s.h1.lost_turns, H1O_LOST_TURNS_MAX);
+	start(&s, 1);
+	for (int t = 0; t < 3 * H1O_LOST_TURNS_MAX; t++) {
+		feed(&s, INSP_ORIG, get_req);
+		feed(&s, INSP_RESP, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok\x01junk to lose the place");
+	}
+	assert_true(has(&got, F_H1_GARBAGE_AFTER_MSG));
+	assert_int_equal(s.h1.lost_turns, 0);
+}
+
 /* Streams that are not HTTP, seen whole or midway, never alert: a bare CR
  * on what only looks like a request line is judged once it proves HTTP. */
 static void random_binary_is_not_http(void **st)
@@ -350,6 +370,7 @@ int main(void)
 		cmocka_unit_test(gap_in_answers_raises_no_pipeline_overflow),
 		cmocka_unit_test(midstream_both_sides_lost_find_their_place),
 		cmocka_unit_test(midstream_unseen_head_answer_does_not_swallow_the_next),
+		cmocka_unit_test(midstream_non_http_stops_being_retried),
 		cmocka_unit_test(random_binary_is_not_http),
 		cmocka_unit_test(long_binary_line_is_not_http),
 		cmocka_unit_test(http10_proxy_connection_keepalive_is_clean),
