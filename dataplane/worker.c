@@ -958,7 +958,7 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 		h->rst = 1;
 		f->state = FS_CLOSED;
 		if (f->cold)
-			insp_close(&f->cold->insp, dir, env_of(w));
+			insp_abort(&f->cold->insp, dir, env_of(w));
 		if (len)
 			w->tcpc[TCPC_data_after_rst]++;
 		fate_pass(w, m, peer);

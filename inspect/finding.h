@@ -112,6 +112,20 @@ enum vd_action {
 	X(H1_UPGRADE_REFUSED_DATA,"h1.upgrade_refused_data",2144,TIER_SEVERE,    R, "Client kept sending after a refused WebSocket upgrade (WebSocket smuggling)") \
 	X(H1_PIPELINE_OVERFLOW,  "h1.pipeline_overflow",   2145, TIER_AMBIGUOUS, R, "More pipelined requests outstanding than tracked") \
 	X(H1_GARBAGE_AFTER_MSG,  "h1.garbage_after_msg",   2146, TIER_SEVERE,    R, "Bytes after a message that do not start a new message") \
+	/* --- connection order: HTTP/1.0, response framing, midstream --------- */ \
+	X(H1_HTTP10_PIPELINED,   "h1.http10_pipelined",    2170, TIER_SEVERE,    R, "Bytes behind an HTTP/1.0 request before its response: HTTP/1.0 has no pipelining, and a hop that reads a length-less HTTP/1.0 request to the close forwards them as its body (CVE-2026-2836)") \
+	X(H1_HTTP10_AFTER_CLOSE, "h1.http10_after_close",  2171, TIER_AMBIGUOUS, R, "Client bytes after the response to an HTTP/1.0 request without keep-alive, which ends the connection (RFC 9112 §9.3)") \
+	X(H1_CL_WRAPS,           "h1.cl_wraps",            2172, TIER_SEVERE,    R, "Content-Length at or past 2^31 and within 64 KiB of a multiple of 2^31: a parser keeping it in 32 bits reads a small or negative length") \
+	X(H1_CL_LARGE,           "h1.cl_large",            2173, TIER_ACCEPTABLE,L, "Content-Length at or past 2^31 (2 GiB): 32-bit parsers misread it; large downloads and uploads are real, so only noted") \
+	X(H1_JUNK_BEFORE_REQUEST,"h1.junk_before_request", 2174, TIER_AMBIGUOUS, R, "Bytes other than CRLF before a request line (space, tab, bare LF or CR, NUL, control): RFC 9112 §2.2 lets servers skip empty lines only") \
+	X(H1_RESP_HTTP09,        "h1.resp_http09",         2175, TIER_AMBIGUOUS, R, "Answer without a status line (HTTP/0.9 style) to an HTTP/1.x request") \
+	X(H1_RESP_VERSION,       "h1.resp_version",        2176, TIER_AMBIGUOUS, R, "Status line HTTP-version other than exactly HTTP/1.0 or HTTP/1.1 (case and digits matter, RFC 9112 §2.3)") \
+	X(H1_RESP_TRUNCATED,     "h1.resp_truncated",      2177, TIER_AMBIGUOUS, R, "Server closed before the response body reached its Content-Length: a cache or lax client keeps the short body as whole") \
+	X(H1_RESP_EXTRA_CRLF,    "h1.resp_extra_crlf",     2178, TIER_ACCEPTABLE,L, "Empty lines after a complete response with no request outstanding (old servers append one; they carry no message)") \
+	X(H1_CONTINUE_BODYLESS,  "h1.continue_bodyless",   2179, TIER_AMBIGUOUS, R, "100 Continue to a request with neither Expect nor a body: a front end that takes it for the answer pairs the real one with the next request") \
+	X(H1_TRAILER_REQUEST_LINE,"h1.trailer_request_line",2180,TIER_SEVERE,    R, "A request line in the trailer section of a chunked message: a hop that ends the message at the last chunk reads it as the next request") \
+	X(H1_LAST_CHUNK_JUNK,    "h1.last_chunk_junk",     2181, TIER_SEVERE,    R, "After the last chunk, a line that is neither a trailer field nor the final CRLF") \
+	X(H1_PIPELINE_UNTRACKED, "h1.pipeline_untracked",  2182, TIER_ACCEPTABLE,L, "Requests outstanding past the tracking depth on a flow picked up midway or after a gap: the oldest is forgotten, pairing is best effort") \
 	/* --- h2c: cleartext HTTP/2 (RFC 9113) -------------------------------- */ \
 	X(H2C_UPGRADE_ATTEMPT,   "h2c.upgrade_attempt",    5001, TIER_ACCEPTABLE,L, "HTTP/1 request asks to upgrade to h2c") \
 	X(H2C_UPGRADE_ACCEPTED,  "h2c.upgrade_accepted",   5002, TIER_ACCEPTABLE,L, "Server switched the connection to h2c (101)") \

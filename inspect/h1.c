@@ -13,6 +13,7 @@
 #endif
 #include "insp.h"
 #include "h1.h"
+#include "h1_order.h"
 
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -21,11 +22,12 @@
 enum hid {
 	HID_OTHER = 0, HID_CL, HID_TE, HID_HOST, HID_EXPECT, HID_CONNECTION,
 	HID_UPGRADE, HID_FORBIDDEN_TRAILER, HID_H2SETTINGS, HID_FWD, HID_WS_KEY, HID_WS_VERSION,
-	HID_WS_ACCEPT, HID_WS_EXT, HID_ORIGIN, HID_COOKIE,
+	HID_WS_ACCEPT, HID_WS_EXT, HID_ORIGIN, HID_COOKIE, HID_PROXY_CONN,
 };
 
 /* Start-line findings held until the version proves this is HTTP. */
-enum { SLP_METHOD = 1, SLP_TARGET = 2, SLP_WS = 4, SLP_TARGET_LAX = 8 };
+enum { SLP_METHOD = 1, SLP_TARGET = 2, SLP_WS = 4, SLP_TARGET_LAX = 8, SLP_LEAD_JUNK = 16,
+       SLP_BARE_CR = 32 };
 
 /* RFC 9110 §5.6.2 tchar. */
 static const uint8_t tchar[256] = {
@@ -123,10 +125,17 @@ static inline void scan(struct ctx *x, int scope, const void *p, uint32_t n)
 		sig_scan(x->env->sigs, x->env->scratch, scope, p, n, on_sig, x);
 }
 
-/* Quietly give up: the stream is not HTTP/1 (TLS, SSH, SMTP...). */
+/* Quietly give up: the stream is not HTTP/1 (TLS, SSH, SMTP...).  On a
+ * flow picked up midway it is more likely the rest of a message Seam never
+ * saw begin: that side waits for the other to show a boundary
+ * (h1_order.h) and the connection stays HTTP. */
 static void not_http(struct ctx *x)
 {
 	x->d->state = H1_DEAD;
+	if (x->c->midstream) {
+		x->c->order |= x->is_req ? ORD_REQ_LOST : ORD_RSP_LOST;
+		return;
+	}
 	if (!x->d->started && x->s->proto == PROTO_UNKNOWN)
 		x->s->proto = PROTO_OTHER;
 }
@@ -145,6 +154,7 @@ static void msg_reset(struct h1_dir *d)
 	d->val_len = 0;
 	d->name_len = 0;
 	d->status = 0;
+	d->conn_opt = 0;
 }
 
 static const char *const methods[] = {
@@ -159,6 +169,17 @@ static int known_method(const char *m, uint32_t n)
 		if (strlen(methods[i]) == n && memcmp(methods[i], m, n) == 0)
 			return 1;
 	return 0;
+}
+
+/* m (lower-cased, as field names are kept) names a known method. */
+static int known_method_ci(const char *m, uint32_t n)
+{
+	char up[16];
+	if (n == 0 || n >= sizeof(up))
+		return 0;
+	for (uint32_t i = 0; i < n; i++)
+		up[i] = m[i] >= 'a' && m[i] <= 'z' ? m[i] - 32 : m[i];
+	return known_method(up, n);
 }
 
 int h1_looks_like_request(const uint8_t *p, uint32_t n)
@@ -192,15 +213,25 @@ static void req_begin(struct ctx *x)
 	x->c->origin_full = 0;
 }
 
-static void pend_push(struct ctx *x, uint8_t rq)
+/* Queue a request for pairing; returns its slot, -1 when not tracked. */
+static int pend_push(struct ctx *x, uint8_t rq)
 {
 	struct h1_conn *c = x->c;
 	if (c->pend_n == H1_PIPE_MAX) {
-		raise(x, F_H1_PIPELINE_OVERFLOW);
-		return;
+		if (!c->midstream) {
+			raise(x, F_H1_PIPELINE_OVERFLOW);
+			return -1;
+		}
+		/* picked up midway or after a gap: answers Seam never saw
+		 * leave requests queued; the oldest is forgotten */
+		raise(x, F_H1_PIPELINE_UNTRACKED);
+		c->pend_head = (c->pend_head + 1) % H1_PIPE_MAX;
+		c->pend_n--;
 	}
-	c->pend[(c->pend_head + c->pend_n) % H1_PIPE_MAX] = rq;
+	int slot = (c->pend_head + c->pend_n) % H1_PIPE_MAX;
+	c->pend[slot] = rq;
 	c->pend_n++;
+	return slot;
 }
 
 static void msg_done(struct ctx *x)
@@ -300,10 +331,14 @@ static void cl_value(struct ctx *x)
 		}
 	}
 	d->flags |= MF_CL;
-	if (bad)
+	if (bad) {
 		d->flags |= MF_CL_BAD;
-	else
+	} else {
 		d->cl = first;
+		enum finding big = h1o_cl_magnitude(first);
+		if (big != F__COUNT)
+			raise(x, big);
+	}
 }
 
 static int ieq(const uint8_t *a, uint32_t n, const char *lit)
@@ -435,6 +470,20 @@ static int list_has(const uint8_t *v, uint32_t n, const char *tok)
 	return 0;
 }
 
+/* The Connection options the analyzer acts on, in one pass. */
+static void connection_options(struct h1_dir *d, const uint8_t *v, uint32_t n)
+{
+	uint32_t i = 0, s, e;
+	while (list_next(v, n, &i, &s, &e)) {
+		if (ieq(v + s, e - s, "keep-alive"))
+			d->conn_opt |= CO_KEEPALIVE;
+		else if (ieq(v + s, e - s, "close"))
+			d->conn_opt |= CO_CLOSE;
+		else if (ieq(v + s, e - s, "upgrade"))
+			d->flags |= MF_CONN_UPG;
+	}
+}
+
 /* Connection lists the fields the next hop must drop (RFC 9110 §7.6.1).
  * Naming a framing field makes an obeying proxy forward the body without
  * its length; naming a forwarding field hides the client it recorded. */
@@ -537,6 +586,8 @@ static void name_done(struct ctx *x)
 		d->flags |= MF_VIA;
 	else if (ieq(nm, n, "cookie"))
 		d->hid = HID_COOKIE;
+	else if (n == 16 && ieq(nm, n, "proxy-connection"))
+		d->hid = HID_PROXY_CONN;
 	else if (x->is_req) {
 		int alias = 0, cip = 0;
 		enum fwd_kind k = fwd_kind((const char *)nm, n, &alias, &cip);
@@ -859,8 +910,7 @@ static void field_done(struct ctx *x)
 			raise(x, F_H1_EXPECT_UNKNOWN);
 		break;
 	case HID_CONNECTION:
-		if (list_has(v, d->val_len, "upgrade"))
-			d->flags |= MF_CONN_UPG;
+		connection_options(d, v, d->val_len);
 		connection_tokens(x, v, d->val_len);
 		break;
 	case HID_UPGRADE:
@@ -922,6 +972,12 @@ static void field_done(struct ctx *x)
 	}
 	case HID_COOKIE:
 		d->flags |= MF_COOKIE;
+		break;
+	case HID_PROXY_CONN:
+		/* old browsers keep an HTTP/1.0 connection to their proxy open
+		 * with it, and proxies honour it */
+		connection_options(d, v, d->val_len);
+		d->flags &= ~MF_CONN_UPG;
 		break;
 	case HID_H2SETTINGS:
 		if (d->flags & MF_H2SETTINGS)
@@ -1092,7 +1148,11 @@ static void req_hdrs_done(struct ctx *x)
 	if (f & MF_UPG_WS) rq |= RQ_UPG_WS;
 	if (f & MF_UPG_OTHER) rq |= RQ_UPG_OTHER;
 	if (f & MF_EXPECT_100) rq |= RQ_EXPECT;
-	pend_push(x, rq);
+	h1o_resync_rsp(x->c);
+	int slot = pend_push(x, rq);
+	if (slot >= 0)
+		h1o_request_queued(x->c, (unsigned)slot, (f & MF_HTTP10) != 0, d->conn_opt,
+				   !dead && !chunked && len == 0);
 
 	if (dead) {
 		go_dead(x);
@@ -1148,6 +1208,12 @@ static void rsp_hdrs_done(struct ctx *x)
 		rq = c->pend[c->pend_head];
 	else if (!c->midstream)
 		raise(x, F_H1_RESP_UNSOLICITED);
+	/* midway, an answer to a request before the pick-up: its request's
+	 * method (HEAD?) is unknown, so its body length is a guess */
+	if (have)
+		c->order &= ~ORD_RSP_UNPAIRED;
+	else if (c->midstream)
+		c->order |= ORD_RSP_UNPAIRED;
 
 	if (st >= 100 && st < 200) {
 		if ((f & MF_TE) || ((f & MF_CL) && d->cl))
@@ -1200,7 +1266,7 @@ static void rsp_hdrs_done(struct ctx *x)
 		}
 		if (st == 100 && have) {
 			if (!(rq & RQ_EXPECT))
-				raise(x, F_H1_CONTINUE_UNSOLICITED);
+				raise(x, h1o_continue_unasked(c));
 			else if (rq & RQ_GOT_100)
 				raise(x, F_H1_CONTINUE_TWICE);
 			c->pend[c->pend_head] |= RQ_GOT_100;
@@ -1212,6 +1278,7 @@ static void rsp_hdrs_done(struct ctx *x)
 		c->pend_head = (c->pend_head + 1) % H1_PIPE_MAX;
 		c->pend_n--;
 	}
+	h1o_resync_req(c);
 	if (x->env->on_tx)
 		x->env->on_tx(x->env->user, &x->s->meta);
 	if ((rq & RQ_UPG_WS) && st != 101)
@@ -1286,6 +1353,16 @@ static void hdrs_done(struct ctx *x)
 
 /* ---- start lines ------------------------------------------------------ */
 
+/* A request line HTTP enough to judge but not to read: f, and a bare CR
+ * that was held until it was clear this is HTTP. */
+static void sl_refused(struct ctx *x, enum finding f)
+{
+	raise(x, f);
+	if (x->d->sl_bad & SLP_BARE_CR)
+		raise(x, F_H1_BARE_CR);
+	go_dead(x);
+}
+
 /* The request line ended: version in d->val. */
 static void req_line_done(struct ctx *x, int state)
 {
@@ -1301,8 +1378,7 @@ static void req_line_done(struct ctx *x, int state)
 			not_http(x);
 			return;
 		}
-		raise(x, known && state == H1_SL_TARGET ? F_H1_HTTP09 : F_H1_VERSION_INVALID);
-		go_dead(x);
+		sl_refused(x, known && state == H1_SL_TARGET ? F_H1_HTTP09 : F_H1_VERSION_INVALID);
 		return;
 	}
 	if (n >= 5 && memcmp(v, "HTTP/", 5) == 0 && n == 8 && v[5] >= '0' && v[5] <= '9' &&
@@ -1322,8 +1398,7 @@ static void req_line_done(struct ctx *x, int state)
 			return;
 		}
 		if (v[5] != '1') {
-			raise(x, F_H1_VERSION_INVALID);
-			go_dead(x);
+			sl_refused(x, F_H1_VERSION_INVALID);
 			return;
 		}
 		if (v[7] == '0')
@@ -1333,8 +1408,7 @@ static void req_line_done(struct ctx *x, int state)
 			not_http(x);
 			return;
 		}
-		raise(x, F_H1_VERSION_INVALID);
-		go_dead(x);
+		sl_refused(x, F_H1_VERSION_INVALID);
 		return;
 	}
 	/* now it is HTTP: release held start-line findings */
@@ -1352,6 +1426,10 @@ static void req_line_done(struct ctx *x, int state)
 		raise(x, F_H1_TARGET_UNESCAPED);
 	if (d->sl_bad & SLP_WS)
 		raise(x, F_H1_SL_WHITESPACE);
+	if (d->sl_bad & SLP_LEAD_JUNK)
+		raise(x, F_H1_JUNK_BEFORE_REQUEST);
+	if (d->sl_bad & SLP_BARE_CR)
+		raise(x, F_H1_BARE_CR);
 	if (x->c->ws_refused) {
 		raise(x, F_H1_UPGRADE_REFUSED_DATA);
 		x->c->ws_refused = 0;
@@ -1374,11 +1452,6 @@ static void req_line_done(struct ctx *x, int state)
 	d->state = H1_HDR_LINE;
 }
 
-static int version_ok(const uint8_t *v, uint32_t n)
-{
-	return n == 8 && memcmp(v, "HTTP/1.", 7) == 0 && v[7] >= '0' && v[7] <= '9';
-}
-
 /* ---- the byte loop ------------------------------------------------------ */
 
 static void line_end(struct ctx *x, int crlf)
@@ -1396,6 +1469,12 @@ static void line_end(struct ctx *x, int crlf)
 			raise(x, F_H1_CHK_EXT_LF);
 		else
 			raise(x, F_H1_CHK_LINE_BARE_LF);
+	} else if (st == H1_SL_START && x->is_req && d->lead_junk < 8) {
+		d->lead_junk++;           /* a bare LF where only CRLFs may come */
+		if (d->started) {
+			d->flags |= MF_BARE_LF;
+			raise(x, F_H1_BARE_LF);
+		}
 	} else if (st != H1_SL_START || d->started) {
 		d->flags |= MF_BARE_LF;
 		/* on a request line it is raised once the version says HTTP */
@@ -1411,7 +1490,8 @@ static void line_end(struct ctx *x, int crlf)
 		/* an empty line before a start line: RFC 9112 §2.2 lets
 		 * recipients skip it */
 		if (d->started)
-			raise(x, F_H1_LEADING_EMPTY_LINE);
+			raise(x, !x->is_req && x->c->pend_n == 0 ? F_H1_RESP_EXTRA_CRLF
+								   : F_H1_LEADING_EMPTY_LINE);
 		break;
 	case H1_SL_METHOD:
 	case H1_SL_TARGET:
@@ -1421,7 +1501,9 @@ static void line_end(struct ctx *x, int crlf)
 			raise(x, F_H1_BARE_LF);
 		break;
 	case H1_SL_RVERSION:
-		if (!d->started) {
+		/* "HTTP/1.1" and the line ends: a broken status line where one
+		 * is due; before any, and with nothing asked, not HTTP */
+		if (!d->started && (!x->c->pend_n || x->c->midstream)) {
 			not_http(x);
 			break;
 		}
@@ -1447,6 +1529,8 @@ static void line_end(struct ctx *x, int crlf)
 	case H1_HDR_NOCOLON:
 		if (st != H1_HDR_NOCOLON)
 			raise(x, F_H1_NO_COLON);
+		if (d->flags & MF_TRAILERS)
+			raise(x, F_H1_LAST_CHUNK_JUNK);
 		d->state = H1_HDR_LINE;
 		break;
 	case H1_HDR_VALUE:
@@ -1553,6 +1637,137 @@ static void chk_ext_byte(struct ctx *x, uint8_t c)
 		raise(x, F_H1_CHK_EXT_INVALID);
 }
 
+/* ---- where a message may start ---------------------------------------- */
+
+/* A byte before or at the start of a request line.  RFC 9112 §2.2 lets a
+ * server skip empty lines (CRLF) there, nothing else: whitespace, a bare
+ * LF or CR, NUL and other controls are skipped by some servers and refused
+ * by others.  Before the first request a few of them may still precede
+ * HTTP (judged once the version proves it); a TLS record or more junk is
+ * another protocol. */
+static void req_start_byte(struct ctx *x, uint8_t c)
+{
+	struct h1_dir *d = x->d;
+	if (is_ows(c) && d->lead_ws < 16) {
+		d->lead_ws++;
+		return;
+	}
+	if (!tchar[c]) {
+		if (d->started) {
+			enum finding f = h1o_request_follows(x->c);
+			if (f != F__COUNT)
+				raise(x, f);
+			raise(x, F_H1_GARBAGE_AFTER_MSG);
+			go_dead(x);
+		} else if (is_ctl(c) && (c < 0x14 || c > 0x17) && d->lead_junk < 8) {
+			d->lead_junk++;
+		} else {
+			not_http(x);
+		}
+		return;
+	}
+	if (d->started) {
+		/* what came before this request lets nothing follow it yet */
+		enum finding f = h1o_request_follows(x->c);
+		if (f != F__COUNT)
+			raise(x, f);
+	}
+	int lead = d->lead_ws || d->lead_junk;
+	req_begin(x);
+	/* picked up midway, the first bytes may end a body Seam never saw */
+	if (lead && !(x->c->midstream && !d->started)) {
+		d->sl_bad |= SLP_LEAD_JUNK;
+		if (d->lead_ws)
+			d->sl_bad |= SLP_WS;
+	}
+	d->lead_ws = 0;
+	d->lead_junk = 0;
+	d->state = H1_SL_METHOD;
+	x->s->meta.method[0] = c;
+	x->s->meta.method_len = 1;
+}
+
+/* The response stream does not begin with a status line where one is due. */
+static void rsp_no_status(struct ctx *x, uint8_t c)
+{
+	struct h1_dir *d = x->d;
+	if (d->started) {
+		raise(x, F_H1_GARBAGE_AFTER_MSG);
+		go_dead(x);
+		return;
+	}
+	/* an HTTP/0.9 answer is its body alone, text a lax client shows or
+	 * caches; a binary first byte is a server speaking another protocol
+	 * on this port (a TLS alert, an HTTP/2-only server's SETTINGS) */
+	int binary = d->val_len == 0 && (is_ctl(c) || c >= 0x80);
+	if (x->c->pend_n && !x->c->midstream && !binary)
+		raise(x, F_H1_RESP_HTTP09);
+	not_http(x);
+}
+
+static void rsp_start_byte(struct ctx *x, uint8_t c)
+{
+	struct h1_dir *d = x->d;
+	d->val_len = 0;
+	/* "HTTP/", any case (judged with the version), or SHOUTcast's "ICY"
+	 * answer to a media player, before any HTTP answer */
+	if (c != 'H' && c != 'h' && !(c == 'I' && !d->started)) {
+		rsp_no_status(x, c);
+		return;
+	}
+	msg_reset(d);
+	d->state = H1_SL_RVERSION;
+	d->val[0] = c;
+	d->val_len = 1;
+}
+
+/* c may extend the status line's first word: a prefix of "HTTP/" in any
+ * case, or of "ICY". */
+static int rsp_prefix_ok(const struct h1_dir *d, uint8_t c)
+{
+	uint32_t n = d->val_len;
+	if (d->val[0] == 'I')
+		return n < 3 && c == (uint8_t)"ICY"[n];
+	return n >= 5 || lower(c) == (uint8_t)"http/"[n];
+}
+
+/* The space after the status line's HTTP-version (RFC 9112 §4). */
+static void rsp_version_done(struct ctx *x)
+{
+	struct h1_dir *d = x->d;
+	const uint8_t *v = (const uint8_t *)d->val;
+	uint32_t n = d->val_len;
+	if (n == 3 && v[0] == 'I') {
+		/* SHOUTcast: a stream follows, not HTTP; nothing to judge */
+		go_dead(x);
+		return;
+	}
+	if (n < 5) {                 /* "HTTP 200": no version at all */
+		if (!d->started && (!x->c->pend_n || x->c->midstream)) {
+			not_http(x);
+			return;
+		}
+		raise(x, F_H1_STATUS_INVALID);
+		go_dead(x);
+		return;
+	}
+	int exact = n == 8 && memcmp(v, "HTTP/1.", 7) == 0 && (v[7] == '0' || v[7] == '1');
+	if (!exact) {
+		/* http/1.1, HTTP/1.2, HTTP/2.0, HTTP/1.10: clients disagree on
+		 * them; an HTTP/1 minor version is still read as HTTP/1.1 */
+		raise(x, F_H1_RESP_VERSION);
+		if (!(n == 8 && ieq(v, 7, "http/1.") && v[7] >= '0' && v[7] <= '9')) {
+			go_dead(x);
+			return;
+		}
+	}
+	if (v[7] == '0')
+		d->flags |= MF_HTTP10;
+	d->state = H1_SL_STATUS;
+	d->chk_digits = 0;
+	d->status = 0;
+}
+
 static void byte_step(struct ctx *x, uint8_t c)
 {
 	struct h1_dir *d = x->d;
@@ -1560,43 +1775,10 @@ static void byte_step(struct ctx *x, uint8_t c)
 
 	switch (d->state) {
 	case H1_SL_START:
-		if (x->is_req) {
-			if (is_ows(c) && d->lead_ws < 16) {
-				/* whitespace before a request line: some servers skip it */
-				d->lead_ws++;
-				return;
-			}
-			if (!tchar[c]) {
-				if (!d->started)
-					not_http(x);
-				else {
-					raise(x, F_H1_GARBAGE_AFTER_MSG);
-					go_dead(x);
-				}
-				return;
-			}
-			req_begin(x);
-			if (d->lead_ws)
-				d->sl_bad |= SLP_WS;
-			d->lead_ws = 0;
-			d->state = H1_SL_METHOD;
-			m->method[0] = c;
-			m->method_len = 1;
-		} else {
-			if (c != 'H') {
-				if (!d->started)
-					not_http(x);
-				else {
-					raise(x, F_H1_GARBAGE_AFTER_MSG);
-					go_dead(x);
-				}
-				return;
-			}
-			msg_reset(d);
-			d->state = H1_SL_RVERSION;
-			d->val[0] = c;
-			d->val_len = 1;
-		}
+		if (x->is_req)
+			req_start_byte(x, c);
+		else
+			rsp_start_byte(x, c);
 		return;
 	case H1_SL_METHOD:
 		if (c == ' ' || c == '\t') {
@@ -1652,29 +1834,11 @@ static void byte_step(struct ctx *x, uint8_t c)
 		return;
 	case H1_SL_RVERSION:
 		if (c == ' ') {
-			if (!version_ok((const uint8_t *)d->val, d->val_len)) {
-				if (!d->started && memcmp(d->val, "HTTP/", d->val_len < 5 ? d->val_len : 5) != 0) {
-					not_http(x);
-					return;
-				}
-				raise(x, F_H1_STATUS_INVALID);
-				go_dead(x);
-				return;
-			}
-			if (d->val[7] == '0')
-				d->flags |= MF_HTTP10;
-			d->state = H1_SL_STATUS;
-			d->chk_digits = 0;
-			d->status = 0;
+			rsp_version_done(x);
 			return;
 		}
-		if (d->val_len < 5 && c != (uint8_t)"HTTP/"[d->val_len]) {
-			if (!d->started)
-				not_http(x);
-			else {
-				raise(x, F_H1_GARBAGE_AFTER_MSG);
-				go_dead(x);
-			}
+		if (!rsp_prefix_ok(d, c)) {
+			rsp_no_status(x, c);
 			return;
 		}
 		if (d->val_len >= 12) {
@@ -1710,6 +1874,8 @@ static void byte_step(struct ctx *x, uint8_t c)
 		if (is_ows(c)) {
 			/* obs-fold, or whitespace before the first field */
 			raise(x, (d->flags & MF_LAST_FRAMING) ? F_H1_OBS_FOLD_FRAMING : F_H1_OBS_FOLD);
+			if (d->flags & MF_TRAILERS)
+				raise(x, F_H1_LAST_CHUNK_JUNK);
 			d->state = H1_HDR_VALUE;
 			d->hid = HID_OTHER;
 			d->val_len = 0;
@@ -1725,6 +1891,8 @@ static void byte_step(struct ctx *x, uint8_t c)
 		d->name_bad = 0;
 		if (c == ':') {
 			raise(x, F_H1_NAME_EMPTY);
+			if (d->flags & MF_TRAILERS)
+				raise(x, F_H1_LAST_CHUNK_JUNK);
 			name_done(x);
 			d->state = H1_HDR_VALUE;
 			return;
@@ -1759,6 +1927,11 @@ static void byte_step(struct ctx *x, uint8_t c)
 			d->state = H1_HDR_VALUE;
 			return;
 		}
+		/* "GET /admin" after the last chunk: the next request to a hop
+		 * that ends the message at the last chunk */
+		if ((d->flags & MF_TRAILERS) && x->is_req && (c == '/' || c == '*' || lower(c) == 'h') &&
+		    known_method_ci(d->name, d->name_len))
+			raise(x, F_H1_TRAILER_REQUEST_LINE);
 		/* "Transfer Encoding:": a space inside the name */
 		raise(x, F_H1_NAME_INVALID);
 		d->name_bad = 1;
@@ -1847,6 +2020,22 @@ static uint32_t value_run(const uint8_t *p, uint32_t i, uint32_t n)
 	return i;
 }
 
+/* A start or field line over the limit.  A first "request line" whose
+ * method is no method at all is a binary stream that happened to open
+ * with a token and a space: not HTTP, quietly. */
+static void line_too_long(struct ctx *x)
+{
+	struct h1_dir *d = x->d;
+	const struct insp_meta *m = &x->s->meta;
+	if (x->is_req && !d->started && d->state >= H1_SL_METHOD && d->state <= H1_SL_VERSION &&
+	    !known_method_ci(m->method, m->method_len)) {
+		not_http(x);
+		return;
+	}
+	raise(x, F_H1_LINE_TOO_LONG);
+	go_dead(x);
+}
+
 /* Account k bytes of a start or field line read in bulk. */
 static void line_bytes(struct ctx *x, uint32_t k, int field)
 {
@@ -1857,8 +2046,7 @@ static void line_bytes(struct ctx *x, uint32_t k, int field)
 	if (field)
 		d->hdr_bytes += k;
 	if (unlikely(d->line_len > lim->max_line)) {
-		raise(x, F_H1_LINE_TOO_LONG);
-		go_dead(x);
+		line_too_long(x);
 	} else if (field && unlikely(d->hdr_bytes > lim->max_hdr_bytes)) {
 		raise(x, F_H1_HDR_TOO_LARGE);
 		go_dead(x);
@@ -1983,7 +2171,14 @@ static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 				raise(x, d->ext_st >= 2 && st == H1_CHK_EXT ? F_H1_CHK_EXT_LF : F_H1_CHK_LINE_BARE_LF);
 			else if (st == H1_CHK_DATA_END)
 				raise(x, F_H1_CHK_DATA_TERM);
-			else if (st != H1_SL_START || d->started)
+			else if (x->is_req && !d->started && st >= H1_SL_METHOD && st <= H1_SL_VERSION)
+				d->sl_bad |= SLP_BARE_CR;   /* judged once the version says HTTP */
+			else if (x->is_req && st == H1_SL_START) {
+				if (d->lead_junk < 8)
+					d->lead_junk++;
+				if (d->started)
+					raise(x, F_H1_BARE_CR);
+			} else if (st != H1_SL_START || d->started)
 				raise(x, F_H1_BARE_CR);
 			if (d->state == H1_DEAD)
 				continue;
@@ -1999,8 +2194,7 @@ static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 		d->off++;
 		if (line_state(d->state)) {
 			if (unlikely(++d->line_len > lim->max_line)) {
-				raise(x, F_H1_LINE_TOO_LONG);
-				go_dead(x);
+				line_too_long(x);
 			} else if (d->state >= H1_HDR_LINE && d->state <= H1_HDR_NOCOLON &&
 				   unlikely(++d->hdr_bytes > lim->max_hdr_bytes)) {
 				raise(x, F_H1_HDR_TOO_LARGE);
@@ -2026,12 +2220,18 @@ uint32_t h1_feed(struct insp_sess *s, int is_req, const uint8_t *p, uint32_t n,
 		.s = s, .c = &s->h1, .d = is_req ? &s->h1.req : &s->h1.rsp,
 		.env = env, .is_req = is_req,
 	};
+	h1o_turn(&s->h1, is_req);
 	return feed_dir(&x, p, n);
 }
 
 void h1_close(struct insp_sess *s, int is_req, const struct insp_env *env)
 {
 	struct h1_dir *d = is_req ? &s->h1.req : &s->h1.rsp;
+	enum finding f = h1o_closed(&s->h1, is_req);
+	if (f != F__COUNT) {
+		struct ctx x = { .s = s, .c = &s->h1, .d = d, .env = env, .is_req = is_req };
+		raise(&x, f);
+	}
 	if (d->state == H1_BODY_EOF) {
 		msg_reset(d);
 		d->state = H1_SL_START;

@@ -99,6 +99,8 @@ struct h1_dir {
 	uint8_t hex_zero;         /* chunk size so far is a single 0 */
 	uint8_t fwd_kind, fwd_cip, fwd_alias;   /* the forwarding header being read */
 	uint8_t lead_ws;          /* whitespace skipped before a request line */
+	uint8_t lead_junk;        /* ... other bytes (bare LF/CR, NUL, controls) */
+	uint8_t conn_opt;         /* CO_* Connection options (h1_order.h) */
 	uint16_t nfields;
 	uint16_t status;
 	uint32_t flags;           /* enum h1_msg_flag */
@@ -119,6 +121,10 @@ struct h1_conn {
 	struct h1_dir req, rsp;
 	uint8_t pend[H1_PIPE_MAX]; /* enum h1_req_flag per outstanding request */
 	uint8_t pend_head, pend_n;
+	uint16_t pend_h10;         /* bit per pend slot: an HTTP/1.0 request */
+	uint16_t pend_nobody;      /* bit per pend slot: a request without a body */
+	uint8_t order;             /* ORD_* connection facts (h1_order.h) */
+	uint8_t lost_turns;        /* fruitless turns of a side that lost its place */
 	uint8_t ws_refused;        /* a WebSocket upgrade was answered non-101 */
 	struct fwd_msg fwd;        /* the current request's forwarding chain */
 	char ws_key[28];           /* the WebSocket handshake awaiting its 101 */

@@ -2,6 +2,7 @@
  * and routes each direction's bytes to the analyzer that reads them. */
 #include <string.h>
 #include "insp.h"
+#include "h1_order.h"
 
 void insp_limits_default(struct insp_limits *l)
 {
@@ -165,14 +166,22 @@ void insp_close(struct insp_sess *s, int dir, const struct insp_env *env)
 	h1_close(s, dir == s->client_dir, env);
 }
 
+void insp_abort(struct insp_sess *s, int dir, const struct insp_env *env)
+{
+	s->h1.order |= ORD_RESET;
+	insp_close(s, dir, env);
+}
+
 void insp_gap(struct insp_sess *s, int dir)
 {
 	struct h1_dir *d = dir == s->client_dir ? &s->h1.req : &s->h1.rsp;
 	d->state = H1_DEAD;
 	if (s->h2)
 		s->h2->d[dir == s->client_dir ? 0 : 1].st = H2S_DEAD;
-	/* requests may have been lost with the gap: stop pairing strictly */
+	/* requests may have been lost with the gap: stop pairing strictly,
+	 * and let the side find its place again at the next boundary */
 	s->h1.midstream = 1;
+	s->h1.order |= dir == s->client_dir ? ORD_REQ_LOST : ORD_RSP_LOST;
 }
 
 void insp_sess_addrs(struct insp_sess *s, int ipver, const uint8_t *orig, const uint8_t *resp)

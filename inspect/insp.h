@@ -144,4 +144,8 @@ void insp_sess_release(struct insp_sess *s, const struct insp_env *env);
  * close body and notice truncated messages. */
 void insp_close(struct insp_sess *s, int dir, const struct insp_env *env);
 
+/* The direction was reset (RST): what was in flight was cut off, not
+ * ended, so no message is judged truncated from here on. */
+void insp_abort(struct insp_sess *s, int dir, const struct insp_env *env);
+
 #endif

@@ -251,6 +251,15 @@ void conv_close(struct conv *c, int rst)
 	conv_packet(c, 0, 0x10, c->cseq, NULL, 0);
 }
 
+void conv_close_server(struct conv *c)
+{
+	conv_packet(c, 1, 0x11, c->sseq, NULL, 0);
+	c->sseq++;
+	conv_packet(c, 0, 0x11, c->cseq, NULL, 0);
+	c->cseq++;
+	conv_packet(c, 1, 0x10, c->sseq, NULL, 0);
+}
+
 void conv_play(struct conv *c, const struct corpus_case *k, enum conv_variant v)
 {
 	if (v == CV_SUPER) {
@@ -265,10 +274,16 @@ void conv_play(struct conv *c, const struct corpus_case *k, enum conv_variant v)
 	int inject = v == CV_RST_INJECT;
 	if (inject)
 		v = CV_WHOLE;
-	conv_handshake(c);
-	if (inject)
+	/* midstream: the capture begins with the first data; an injected RST
+	 * first would open the flow as already reset */
+	if (!k->midstream)
+		conv_handshake(c);
+	if (inject && !k->midstream)
 		conv_packet(c, 0, 0x04, c->cseq + 50000000u, NULL, 0);
 	for (int i = 0; i < k->nchunks; i++)
 		conv_send(c, k->chunk[i].dir, k->chunk[i].data, k->chunk[i].len, v);
-	conv_close(c, 0);
+	if (k->close == CORPUS_CLOSE_SERVER)
+		conv_close_server(c);
+	else
+		conv_close(c, k->close == CORPUS_CLOSE_RESET);
 }

@@ -53,13 +53,16 @@ struct conv {
 
 void conv_init(struct conv *c, const struct conv_ep *cli, const struct conv_ep *srv, uint64_t ts_us,
 	       unsigned seed, conv_out_fn out, void *ctx);
-/* A whole conversation: handshake, the case's chunks in the variant,
- * FIN close. */
+/* A whole conversation: handshake (none for a midstream case), the
+ * case's chunks in the variant, and the case's close (FIN from the client
+ * first, from the server first, or a client RST). */
 void conv_play(struct conv *c, const struct corpus_case *k, enum conv_variant v);
 /* Building blocks for other generators. */
 void conv_handshake(struct conv *c);
 void conv_send(struct conv *c, int from_srv, const uint8_t *data, uint32_t len, enum conv_variant v);
 void conv_close(struct conv *c, int rst);
+/* The server closes first: its FIN, the client's, the last ACK. */
+void conv_close_server(struct conv *c);
 void conv_packet(struct conv *c, int from_srv, uint8_t flags, uint32_t seq, const uint8_t *data,
 		 uint32_t len);
 

@@ -112,6 +112,26 @@ int corpus_load_file(struct corpus *c, const char *path, char *err, size_t errle
 			k = NULL;
 			continue;
 		}
+		if (strcmp(l, "midstream\n") == 0 || strcmp(l, "midstream") == 0) {
+			k->midstream = 1;
+			continue;
+		}
+		if (strncmp(l, "close ", 6) == 0) {
+			char *w = l + 6;
+			w[strcspn(w, "\n")] = 0;
+			if (strcmp(w, "client") == 0)
+				k->close = CORPUS_CLOSE_CLIENT;
+			else if (strcmp(w, "server") == 0)
+				k->close = CORPUS_CLOSE_SERVER;
+			else if (strcmp(w, "reset") == 0)
+				k->close = CORPUS_CLOSE_RESET;
+			else {
+				snprintf(err, errlen, "%s:%d: close takes client, server or reset", base, lineno);
+				rc = -1;
+				break;
+			}
+			continue;
+		}
 		if (strncmp(l, "expect ", 7) == 0) {
 			char *tok = strtok(l + 7, " \n");
 			for (; tok; tok = strtok(NULL, " \n")) {

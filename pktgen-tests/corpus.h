@@ -9,14 +9,20 @@
  *   end
  *
  * Consecutive lines of one side join into one chunk; chunks keep their
- * order, so pairing of requests and responses is part of the case. */
+ * order, so pairing of requests and responses is part of the case.
+ *
+ * Optional lines say how the capture saw the connection:
+ *   midstream            the capture starts after the handshake (the
+ *                        first chunk may be the rest of a message)
+ *   close client|server|reset   who ends it: the client's FIN first (the
+ *                        default), the server's FIN first, or a client RST */
 #ifndef SEAM_CORPUS_H
 #define SEAM_CORPUS_H
 
 #include <stdint.h>
 #include <stddef.h>
 
-#define CORPUS_MAX_CHUNKS 32
+#define CORPUS_MAX_CHUNKS 64
 #define CORPUS_MAX_EXPECT 8
 
 struct corpus_chunk {
@@ -25,11 +31,15 @@ struct corpus_chunk {
 	uint32_t len;
 };
 
+enum corpus_close { CORPUS_CLOSE_CLIENT = 0, CORPUS_CLOSE_SERVER, CORPUS_CLOSE_RESET };
+
 struct corpus_case {
 	char name[96];
 	char file[64];
 	int line;
 	int benign;               /* expect none */
+	int midstream;            /* no handshake: picked up midway */
+	int close;                /* enum corpus_close */
 	int nexpect;
 	char expect[CORPUS_MAX_EXPECT][48];
 	int nchunks;

@@ -2,7 +2,8 @@
  *
  * Input: client bytes, then optionally 0xFF 0xFE and server bytes.  The
  * first byte seeds how the streams are cut and interleaved, so the
- * fuzzer explores resumption at every boundary.  Any crash, sanitizer
+ * fuzzer explores resumption at every boundary; it also decides where a
+ * capture gap falls and whether the flow ends by FIN or RST.  Any crash, sanitizer
  * report or read outside a span is a bug. */
 #include <stddef.h>
 #include <stdint.h>
@@ -25,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	unsigned seed = data[0];
+	unsigned seed = data[0], how = data[0];
 	data++;
 	size--;
 	const uint8_t *cli = data, *srv = NULL;
@@ -51,6 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		seed = seed * 1103515245u + 12345u;
 		size_t step = 1 + (seed >> 16) % 67;
 		int dir = (seed >> 8) & 1;
+		if ((how & 4) && ((seed >> 20) & 31) == 0)
+			insp_gap(&s, dir);          /* bytes lost for good, reading resumes */
 		if (dir == 0 && oc < ncli) {
 			size_t n = ncli - oc < step ? ncli - oc : step;
 			insp_feed(&s, 0, cli + oc, n, &env);
@@ -65,8 +68,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			oc += n;
 		}
 	}
-	insp_close(&s, 0, &env);
-	insp_close(&s, 1, &env);
+	if (how & 2) {
+		insp_abort(&s, 0, &env);
+	} else {
+		insp_close(&s, 1, &env);
+		insp_close(&s, 0, &env);
+	}
 	insp_sess_release(&s, &env);
 	return 0;
 }

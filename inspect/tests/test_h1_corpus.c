@@ -36,7 +36,7 @@ static void deliver(const struct corpus_case *k, int mode, uint32_t at, uint32_t
 	struct insp_env env = { .lim = &lim, .emit = on_hit, .user = out, .h2_get = h2_get,
 				.h2_put = h2_put };
 	memset(out, 0, sizeof(*out));
-	insp_sess_init(&s, 0);
+	insp_sess_init(&s, k->midstream);
 	for (int i = 0; i < k->nchunks; i++) {
 		const struct corpus_chunk *c = &k->chunk[i];
 		uint32_t off = 0;
@@ -55,8 +55,16 @@ static void deliver(const struct corpus_case *k, int mode, uint32_t at, uint32_t
 			off += n;
 		}
 	}
-	insp_close(&s, INSP_ORIG, &env);
-	insp_close(&s, INSP_RESP, &env);
+	/* the case's close, in the order its packets go on the wire */
+	if (k->close == CORPUS_CLOSE_RESET) {
+		insp_abort(&s, INSP_ORIG, &env);
+	} else if (k->close == CORPUS_CLOSE_SERVER) {
+		insp_close(&s, INSP_RESP, &env);
+		insp_close(&s, INSP_ORIG, &env);
+	} else {
+		insp_close(&s, INSP_ORIG, &env);
+		insp_close(&s, INSP_RESP, &env);
+	}
 	insp_sess_release(&s, &env);
 }
 
