@@ -107,8 +107,8 @@ void h1_early_await(struct insp_sess *s, int connect, int dir)
 {
 	struct h1_early *e = &s->ahead;
 	e->st = EARLY_WAIT;
-	e->connect = connect;
-	e->dir = dir;
+	e->connect = connect != 0;
+	e->dir = dir & 1;
 	e->decided = 0;
 	e->flagged = 0;
 	e->lost = 0;
@@ -148,7 +148,7 @@ void h1_early_answered(struct insp_sess *s, uint64_t end)
 	struct h1_early *e = &s->ahead;
 	if (e->st != EARLY_WAIT)
 		return;
-	e->ans_end = end;
+	e->ans_end = (uint32_t)end;
 	e->have_ack = 0;
 	if (e->connect && !e->decided && e->len && !e->lost) {
 		/* a few bytes that do not show yet what they are: the next
@@ -175,7 +175,7 @@ int h1_early_gate(struct insp_sess *s, const uint8_t *p, uint32_t n, const struc
 	uint64_t at = s->fed[dir] - n;        /* where these bytes begin */
 	if (e->st == EARLY_ANSWERED) {
 		/* read after the answer; sent before it arrived? */
-		int early = e->have_ack && !e->no_ack && e->acked < e->ans_end;
+		int early = e->have_ack && !e->no_ack && (int32_t)(e->acked - e->ans_end) < 0;
 		e->have_ack = 0;
 		e->st = EARLY_IDLE;
 		if (likely(!early))

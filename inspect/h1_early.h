@@ -39,18 +39,20 @@ enum h1_early_state {
 
 struct h1_early {
 	uint8_t st;              /* enum h1_early_state */
-	uint8_t connect;         /* the request waiting is a CONNECT (else an Upgrade) */
-	uint8_t dir;             /* TCP direction of that request's client */
-	uint8_t decided;         /* CONNECT: the early bytes showed what they are */
-	uint8_t flagged;         /* the finding was raised for this wait */
-	uint8_t lost;            /* bytes beyond what could be held */
-	uint8_t replay;          /* the answer is read: held bytes are due */
-	uint8_t have_ack;        /* acked holds the ACK sent with the client's next bytes */
-	uint8_t no_ack;          /* the server's stream had a gap: offsets from ACKs are not trusted */
+	uint8_t dir : 1;         /* TCP direction of the waiting request's client */
+	uint8_t connect : 1;     /* that request is a CONNECT (else an Upgrade) */
+	uint8_t decided : 1;     /* CONNECT: the early bytes showed what they are */
+	uint8_t lost : 1;        /* bytes beyond what could be held */
+	uint8_t replay : 1;      /* the answer is read: held bytes are due */
+	uint8_t have_ack : 1;    /* acked holds the ACK sent with the client's next bytes */
+	uint8_t no_ack : 1;      /* the server's stream had a gap: offsets from ACKs are not trusted */
+	uint8_t flagged;         /* findings raised for this wait (FLAGGED_* in h1_early.c) */
 	uint16_t len;            /* bytes in buf */
+	/* server stream offsets, low 32 bits (compared as TCP sequence
+	 * numbers are: the two are never 2 GB apart) */
+	uint32_t ans_end;        /* just past the answer's header block */
+	uint32_t acked;          /* what the client had received (its ACK) */
 	uint8_t *buf;            /* H1_EARLY_MAX bytes from env->early_get, NULL when none held */
-	uint64_t ans_end;        /* server stream offset just past the answer's header block */
-	uint64_t acked;          /* server bytes the client had received (its ACK) */
 };
 
 struct insp_sess;

@@ -160,7 +160,7 @@ void insp_ack(struct insp_sess *s, int dir, uint64_t acked)
 {
 	if (dir != s->ahead.dir)
 		return;
-	s->ahead.acked = acked;
+	s->ahead.acked = (uint32_t)acked;
 	s->ahead.have_ack = 1;
 }
 
