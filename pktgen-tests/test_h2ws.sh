@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_h2ws.sh — beyond HTTP/1 with real peers, Seam inline in front:
 # nginx serving h2c (prior knowledge) and proxying WebSocket to a python3
-# websockets server, nghttpd accepting Upgrade: h2c.  curl, h2load, nghttp
+# websockets server, nghttpd (prior knowledge) and a python3-h2 backend
+# accepting Upgrade: h2c (a listed h2c origin).  curl, h2load, nghttp
 # and a websockets client complete untouched with no alert; h2c, WebSocket
 # and forwarding-header attacks are reset; and h2c smuggling through haproxy
 # (which passes Upgrade: h2c on by default) to a backend that accepts it is
@@ -116,12 +117,14 @@ upgrade() {
 ok "nghttp to nghttpd, and curl's h2c upgrade offer declined by nginx" upgrade
 
 upgrade_accepted() {
-	# nghttp -u: Upgrade: h2c accepted (101) by nghttpd, a listed h2c origin;
-	# the client waits for the 101 before its preface
-	ip netns exec "$NS_C" nghttp -u "http://$SRV_IP:8082/index.html" > "$T/nghttp-u.out" 2>&1 &&
-	grep -q "hello h2" "$T/nghttp-u.out"
+	# curl --http2 and nghttp -u to the python3-h2 backend, which accepts
+	# Upgrade: h2c (101) and is a listed h2c origin; both clients wait for
+	# the 101 before their preface
+	[ "$(ip netns exec "$NS_C" curl -s --max-time 5 --http2 "http://$SRV_IP:8083/index.html")" = "hello over h2c" ] &&
+	ip netns exec "$NS_C" nghttp -u "http://$SRV_IP:8083/index.html" > "$T/nghttp-u.out" 2>&1 &&
+	grep -q "hello over h2c" "$T/nghttp-u.out"
 }
-ok "nghttp -u: an h2c upgrade accepted by a listed h2c origin" upgrade_accepted
+ok "curl --http2 and nghttp -u: h2c upgrades accepted by a listed h2c origin" upgrade_accepted
 
 ws_client() {
 	ip netns exec "$NS_C" $PY - "$SRV_IP" <<'PY'
@@ -178,6 +181,18 @@ fwd_attacks() {
 }
 ok "spoofed forwarding headers are reset before nginx sees them" fwd_attacks
 
+EARLY="early_h2c_request_answered_200 early_ws_request_answered_400 early_connect_request_answered_407
+early_upgrade_token_foo"
+early_attacks() {
+	# a request written behind an Upgrade or CONNECT, before the answer:
+	# stopped with the segment that carries it, so nginx never reads it
+	play 80 $EARLY > "$T/early"
+	cat "$T/early"
+	[ "$(wc -l < "$T/early")" -ge 4 ] && ! awk -F'\t' '$2 != "reset"' "$T/early" | grep -q . &&
+		! grep -q 'GET /admin' "$T/access.log" && grep -q '"finding":"h1.upgrade_early_data"' "$T/eve.json"
+}
+ok "requests behind an Upgrade or CONNECT are reset before nginx reads them (CVE-2026-2833)" early_attacks
+
 h2c_smuggling() {
 	# the proxy's rule holds for plain requests, and ordinary traffic passes
 	local code plain
@@ -213,7 +228,7 @@ assert not bad, bad
 flows = [e for e in ev if e["event_type"] == "flow"]
 clean = [f for f in flows if not f["flow"]["alerted"]]
 print(len(flows), "flows,", len(clean), "without alerts")
-assert len(flows) - len(clean) <= 12 + 6 + 5 + 2 + 1
+assert len(flows) - len(clean) <= 12 + 6 + 5 + 4 + 2 + 1
 PY
 }
 ok "seam exits cleanly" sh -c "[ \"\$(cat $T/stop.rc)\" = 0 ]" 
