@@ -1947,8 +1947,10 @@ static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 		if (st == H1_AWAIT) {
 			/* bytes before the CONNECT/Upgrade answer: judged now,
 			 * read once the answer says how (h1_early.c) */
-			h1_early_take(x->s, p + i, n - i, x->env);
-			return n;
+			if (likely(h1_early_take(x->s, p + i, n - i, x->env)))
+				return n;
+			d->state = H1_SL_START;     /* no wait open: read on */
+			continue;
 		}
 
 		if (st == H1_HDR_VALUE && !d->cr) {

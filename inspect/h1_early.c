@@ -116,16 +116,18 @@ void h1_early_await(struct insp_sess *s, int connect, int dir)
 	e->have_ack = 0;
 }
 
-void h1_early_take(struct insp_sess *s, const uint8_t *p, uint32_t n, const struct insp_env *env)
+int h1_early_take(struct insp_sess *s, const uint8_t *p, uint32_t n, const struct insp_env *env)
 {
 	struct h1_early *e = &s->ahead;
+	if (unlikely(e->st != EARLY_WAIT))
+		return 0;
 	/* the HTTP/1 reader stops counting at H1_AWAIT: the early bytes
 	 * begin at its offset */
 	uint64_t start = s->h1.req.off;
 	if (e->connect && !e->decided) {
 		int r = connect_bytes(s, p, n, env, start);
 		if (r < 0)
-			return;
+			return 1;
 		if (r == 0) {
 			/* a TLS hello (or other tunnel bytes) sent before the 200:
 			 * the optimistic tunnel, opaque as after the answer */
@@ -135,12 +137,13 @@ void h1_early_take(struct insp_sess *s, const uint8_t *p, uint32_t n, const stru
 			e->buf = NULL;
 			e->len = 0;
 			e->st = EARLY_IDLE;
-			return;
+			return 1;
 		}
 	} else if (!e->connect) {
 		flag_early(s, env, start);
 	}
 	hold(s, p, n, env, start + e->len);
+	return 1;
 }
 
 void h1_early_answered(struct insp_sess *s, uint64_t end)

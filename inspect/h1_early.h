@@ -64,8 +64,9 @@ void h1_early_await(struct insp_sess *s, int connect, int dir);
 
 /* The HTTP/1 request side is waiting (H1_AWAIT) and n bytes arrived: they
  * are judged and held (or, behind a CONNECT, found not to be HTTP and left
- * opaque: the request side then goes H1_TUNNEL).  Consumes all n. */
-void h1_early_take(struct insp_sess *s, const uint8_t *p, uint32_t n, const struct insp_env *env);
+ * opaque: the request side then goes H1_TUNNEL).  Returns 1 when they were
+ * taken, 0 when no wait is open (the caller reads them as HTTP/1). */
+int h1_early_take(struct insp_sess *s, const uint8_t *p, uint32_t n, const struct insp_env *env);
 
 /* The answer's header block ended at server offset end and the connection
  * already turned into what it answered.  Held bytes become due
