@@ -493,23 +493,29 @@ static inline void use_generation(struct worker *w, const struct flow *f)
 	w->env.scratch = g->scratch[w->id];
 }
 
+/* The bytes about to be read come right after an Upgrade/CONNECT answer:
+ * tell the analyzer what their sender had received of the other side
+ * (its ACK, counted like the bytes inspected) -- sent before the answer
+ * arrived, they are early whatever the capture order. */
+static __attribute__((noinline, cold)) void pass_ack(struct flow *f, uint8_t dir)
+{
+	struct insp_sess *is = &f->cold->insp;
+	const struct reasm_dir *prd = &f->cold->rd[!dir];
+	if (!prd->started)
+		return;
+	int64_t a = (int64_t)is->fed[!dir] + (int32_t)(f->half[dir].last_ack - prd->next);
+	insp_ack(is, dir, a > 0 ? (uint64_t)a : 0);
+}
+
 static void inspect_span(struct worker *w, struct flow *f, uint8_t dir, const uint8_t *p, uint32_t n)
 {
 	if (!n || unlikely(w->stage < STAGE_FULL))
 		return;
 	if (unlikely(w->cfg->stream_digest))
 		f->cold->digest[dir] = crc32(f->cold->digest[dir], p, n);
-	struct insp_sess *is = &f->cold->insp;
-	if (unlikely(insp_wants_ack(is, dir))) {
-		/* what the sender had received of the other side when it sent
-		 * these bytes: its ACK, counted like the bytes inspected */
-		const struct reasm_dir *prd = &f->cold->rd[!dir];
-		if (prd->started) {
-			int64_t a = (int64_t)is->fed[!dir] + (int32_t)(f->half[dir].last_ack - prd->next);
-			insp_ack(is, dir, a > 0 ? (uint64_t)a : 0);
-		}
-	}
-	insp_feed(is, dir, p, n, env_of(w));
+	if (unlikely(insp_wants_ack(&f->cold->insp, dir)))
+		pass_ack(f, dir);
+	insp_feed(&f->cold->insp, dir, p, n, env_of(w));
 }
 
 /* ---- TCP ------------------------------------------------------------------ */
