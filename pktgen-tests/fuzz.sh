@@ -14,8 +14,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(sys.argv[1]), ""))
 sys.path.insert(0, os.path.dirname(os.path.abspath(sys.argv[1])))
 from rawclient import load
 for i, c in enumerate(load(sys.argv[1])):
-    cli = b"".join(d for w, d, *_ in c["chunks"] if w == "c")
-    srv = b"".join(d for w, d, *_ in c["chunks"] if w == "s")
+    cli = b"".join(d for w, d in c["chunks"] if w == "c")
+    srv = b"".join(d for w, d in c["chunks"] if w == "s")
     open(os.path.join(sys.argv[2], "%04d" % i), "wb").write(bytes([i & 255]) + cli + b"\xff\xfe" + srv)
 PY
 fi

@@ -54,15 +54,15 @@ def load(dirname):
                 d = line[0].lower()
                 data = unescape(line[2:])
                 ch = cur["chunks"]
-                if line[0] in "CS" and ch and ch[-1][0] != d and not ch[-1][2]:
+                if line[0] in "CS" and ch and ch[-1][0] != d:
                     if len(ch) > 1 and ch[-2][0] == d:
                         ch[-2][1] += data
                     else:
-                        ch.insert(len(ch) - 1, [d, data, True])
+                        ch.insert(len(ch) - 1, [d, data])
                 elif ch and ch[-1][0] == d:
                     ch[-1][1] += data
                 else:
-                    ch.append([d, data, False])
+                    ch.append([d, data])
     return cases
 
 
@@ -71,7 +71,7 @@ def play(host, port, case):
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     got = b""
     try:
-        for d, data, _ in case["chunks"]:
+        for d, data in case["chunks"]:
             if d == "c":
                 s.sendall(data)
                 time.sleep(0.05)
