@@ -55,6 +55,7 @@ void cfg_defaults(struct seam_cfg *c)
 	c->max_flows = 262144;
 	c->max_inspected = 65536;
 	c->max_h2 = 512;
+	c->max_early = 1024;
 	c->embryonic_timeout = 30;
 	c->established_timeout = 600;
 	c->closed_timeout = 10;
@@ -429,7 +430,7 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	static const char *const keys[] = { "mode", "lcores", "memory_mb", "no_huge", "eal_args", "ports",
-		"eve", "flow", "reasm", "http", "fwd", "websocket", "rhttp", "policy", "signatures", "control", "burst",
+		"eve", "flow", "reasm", "http", "fwd", "websocket", "rhttp", "h2c", "policy", "signatures", "control", "burst",
 		"inject_port", NULL };
 	only_keys(&l, s, keys);
 
@@ -483,12 +484,13 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	get_u32(&l, g, "blocked_pcap_files", &c->blocked_pcap_files, 1, 100000);
 
 	g = group(&l, s, "flow");
-	static const char *const flow_keys[] = { "max_flows", "max_inspected", "max_h2", "embryonic_timeout",
+	static const char *const flow_keys[] = { "max_flows", "max_inspected", "max_h2", "max_early", "embryonic_timeout",
 		"established_timeout", "closed_timeout", "midstream", "fail_open", NULL };
 	only_keys(&l, g, flow_keys);
 	get_u32(&l, g, "max_flows", &c->max_flows, 64, 1u << 26);
 	get_u32(&l, g, "max_inspected", &c->max_inspected, 64, 1u << 26);
 	get_u32(&l, g, "max_h2", &c->max_h2, 1, 1u << 20);
+	get_u32(&l, g, "max_early", &c->max_early, 1, 1u << 20);
 	get_u32(&l, g, "embryonic_timeout", &c->embryonic_timeout, 1, 3600);
 	get_u32(&l, g, "established_timeout", &c->established_timeout, 1, 86400);
 	get_u32(&l, g, "closed_timeout", &c->closed_timeout, 0, 3600);
@@ -541,6 +543,11 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	static const char *const rhttp_keys[] = { "allow", NULL };
 	only_keys(&l, g, rhttp_keys);
 	load_prefixes(&l, g, "allow", c->rhttp_allow, &c->nrhttp_allow);
+
+	g = group(&l, s, "h2c");
+	static const char *const h2c_keys[] = { "origins", NULL };
+	only_keys(&l, g, h2c_keys);
+	load_prefixes(&l, g, "origins", c->h2c_origins, &c->nh2c_origins);
 
 	load_policy(&l, c, group(&l, s, "policy"));
 

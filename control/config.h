@@ -49,6 +49,7 @@ struct seam_cfg {
 	uint32_t max_flows;
 	uint32_t max_inspected;    /* flows with inspection state at once */
 	uint32_t max_h2;           /* of those, HTTP/2 connections at once */
+	uint32_t max_early;        /* ... flows holding bytes sent ahead of an Upgrade/CONNECT answer */
 	uint32_t embryonic_timeout, established_timeout, closed_timeout;
 	int midstream;
 	int flow_fail_open;        /* table full and nothing to evict: pass or drop */
@@ -66,6 +67,8 @@ struct seam_cfg {
 	uint32_t nrhttp_allow;
 	struct fwd_prefix rhttp_allow[FWD_TRUST_MAX];
 	struct ws_origin_policy ws_origins;
+	uint32_t nh2c_origins;     /* servers allowed to switch to h2c by Upgrade */
+	struct fwd_prefix h2c_origins[FWD_TRUST_MAX];
 	struct policy policy;
 
 	char sig_file[512];

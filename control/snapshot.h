@@ -32,6 +32,8 @@ struct policy_gen {
 	uint32_t nrhttp_allow;
 	struct fwd_prefix rhttp_allow[FWD_TRUST_MAX];
 	struct ws_origin_policy ws_origins;
+	uint32_t nh2c_origins;
+	struct fwd_prefix h2c_origins[FWD_TRUST_MAX];
 	struct sig_set sigs;
 	void *scratch[SNAP_MAX_WORKERS];   /* hs_scratch_t per worker */
 };

@@ -87,6 +87,8 @@ int app_publish_gen(struct app *a, const struct seam_cfg *cfg, struct sig_set *s
 	g->nrhttp_allow = cfg->nrhttp_allow;
 	memcpy(g->rhttp_allow, cfg->rhttp_allow, sizeof(g->rhttp_allow));
 	g->ws_origins = cfg->ws_origins;
+	g->nh2c_origins = cfg->nh2c_origins;
+	memcpy(g->h2c_origins, cfg->h2c_origins, sizeof(g->h2c_origins));
 	g->sigs = *sigs;
 	memset(sigs, 0, sizeof(*sigs));
 	for (uint32_t i = 0; i < a->nworkers && g->sigs.n; i++) {

@@ -145,11 +145,13 @@ static void offline_fit(struct app *a)
 		c->max_inspected = c->max_flows;
 	if (c->max_h2 > c->max_flows)
 		c->max_h2 = c->max_flows;
+	if (c->max_early > c->max_flows)
+		c->max_early = c->max_flows;
 	if (c->held_max_segs > n + 64)
 		c->held_max_segs = (uint32_t)n + 64;
 	uint64_t bytes = (uint64_t)c->max_flows * (sizeof(struct flow) + 64) +
 			 (uint64_t)c->max_inspected * (sizeof(struct flow_cold) + 2ull * c->retain_bytes) +
-			 (uint64_t)c->max_h2 * sizeof(struct h2_conn);
+			 (uint64_t)c->max_h2 * sizeof(struct h2_conn) + (uint64_t)c->max_early * (H1_EARLY_MAX + 64);
 	/* the packet-buffer pool takes at most half of memory_mb (see below) */
 	uint64_t mbufs = c->held_max_segs + 2ull * 2048 + 1024 + 4096;
 	bytes += 2 * mbufs * (RTE_MBUF_DEFAULT_BUF_SIZE + 192);

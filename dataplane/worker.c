@@ -487,8 +487,24 @@ static inline void use_generation(struct worker *w, const struct flow *f)
 	w->env.rhttp_allow = g->rhttp_allow;
 	w->env.nrhttp_allow = g->nrhttp_allow;
 	w->env.ws_origins = &g->ws_origins;
+	w->env.h2c_origins = g->h2c_origins;
+	w->env.nh2c_origins = g->nh2c_origins;
 	w->env.sigs = g->sigs.n ? &g->sigs : NULL;
 	w->env.scratch = g->scratch[w->id];
+}
+
+/* The bytes about to be read come right after an Upgrade/CONNECT answer:
+ * tell the analyzer what their sender had received of the other side
+ * (its ACK, counted like the bytes inspected) -- sent before the answer
+ * arrived, they are early whatever the capture order. */
+static __attribute__((noinline, cold)) void pass_ack(struct flow *f, uint8_t dir)
+{
+	struct insp_sess *is = &f->cold->insp;
+	const struct reasm_dir *prd = &f->cold->rd[!dir];
+	if (!prd->started)
+		return;
+	int64_t a = (int64_t)is->fed[!dir] + (int32_t)(f->half[dir].last_ack - prd->next);
+	insp_ack(is, dir, a > 0 ? (uint64_t)a : 0);
 }
 
 static void inspect_span(struct worker *w, struct flow *f, uint8_t dir, const uint8_t *p, uint32_t n)
@@ -497,6 +513,8 @@ static void inspect_span(struct worker *w, struct flow *f, uint8_t dir, const ui
 		return;
 	if (unlikely(w->cfg->stream_digest))
 		f->cold->digest[dir] = crc32(f->cold->digest[dir], p, n);
+	if (unlikely(insp_wants_ack(&f->cold->insp, dir)))
+		pass_ack(f, dir);
 	insp_feed(&f->cold->insp, dir, p, n, env_of(w));
 }
 
@@ -1336,6 +1354,8 @@ static inline void control_point(struct worker *w)
 		w->env.rhttp_allow = g->rhttp_allow;
 		w->env.nrhttp_allow = g->nrhttp_allow;
 		w->env.ws_origins = &g->ws_origins;
+		w->env.h2c_origins = g->h2c_origins;
+		w->env.nh2c_origins = g->nh2c_origins;
 		w->env.sigs = g->sigs.n ? &g->sigs : NULL;
 		w->env.scratch = g->scratch[w->id];
 		memset(w->sig_hits, 0, sizeof(w->sig_hits));
@@ -1437,6 +1457,21 @@ static void h2_put(void *user, void *p)
 	rte_mempool_put(w->h2pool, p);
 }
 
+/* Bytes a client sent ahead of an Upgrade/CONNECT answer wait here; an
+ * empty pool is h1.early_data_unread (the strict verdict). */
+static void *early_get(void *user)
+{
+	struct worker *w = user;
+	void *p;
+	return rte_mempool_get(w->earlypool, &p) < 0 ? NULL : p;
+}
+
+static void early_put(void *user, void *p)
+{
+	struct worker *w = user;
+	rte_mempool_put(w->earlypool, p);
+}
+
 int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int socket,
 		struct rte_mempool *pktpool, const struct sig_set *sigs, char *err, size_t errlen)
 {
@@ -1457,6 +1492,10 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->env.rhttp_allow = cfg->rhttp_allow;
 	w->env.nrhttp_allow = cfg->nrhttp_allow;
 	w->env.ws_origins = &cfg->ws_origins;
+	w->env.h2c_origins = cfg->h2c_origins;
+	w->env.nh2c_origins = cfg->nh2c_origins;
+	w->env.early_get = early_get;
+	w->env.early_put = early_put;
 	w->env.now_ns = &w->now_ns;
 	w->env.h2_put = h2_put;
 	if (sigs && sigs->n) {
@@ -1507,6 +1546,15 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 			 cfg->max_h2);
 		return -1;
 	}
+	snprintf(name, sizeof(name), "early%u", id);
+	w->earlypool = rte_mempool_create(name, cfg->max_early, H1_EARLY_MAX, 0, 0, NULL, NULL, NULL,
+					  NULL, socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET |
+					  RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	if (!w->earlypool) {
+		snprintf(err, errlen, "early-bytes buffers for %u flows: out of memory (lower flow.max_early)",
+			 cfg->max_early);
+		return -1;
+	}
 	snprintf(name, sizeof(name), "evq%u", id);
 	w->evq = rte_ring_create(name, 4096, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "evp%u", id);
@@ -1528,5 +1576,6 @@ void worker_free(struct worker *w)
 	if (w->evq) rte_ring_free(w->evq);
 	if (w->evpool) rte_mempool_free(w->evpool);
 	if (w->h2pool) rte_mempool_free(w->h2pool);
+	if (w->earlypool) rte_mempool_free(w->earlypool);
 	frag_free(&w->frag);
 }

@@ -71,6 +71,7 @@ struct worker {
 	struct wk_holder { int32_t idx; uint32_t tag; uint8_t dir; } *holders;
 	uint32_t hold_head, hold_n, hold_cap;
 	struct rte_mempool *h2pool;   /* HTTP/2 analyzer state */
+	struct rte_mempool *earlypool; /* bytes held ahead of an Upgrade/CONNECT answer */
 	struct frag_stage frag;
 	/* published by the control thread; read once per loop iteration */
 	struct policy_gen *const *gen_src;

@@ -126,10 +126,15 @@ enum vd_action {
 	X(H1_TRAILER_REQUEST_LINE,"h1.trailer_request_line",2180,TIER_SEVERE,    R, "A request line in the trailer section of a chunked message: a hop that ends the message at the last chunk reads it as the next request") \
 	X(H1_LAST_CHUNK_JUNK,    "h1.last_chunk_junk",     2181, TIER_SEVERE,    R, "After the last chunk, a line that is neither a trailer field nor the final CRLF") \
 	X(H1_PIPELINE_UNTRACKED, "h1.pipeline_untracked",  2182, TIER_ACCEPTABLE,L, "Requests outstanding past the tracking depth on a flow picked up midway or after a gap: the oldest is forgotten, pairing is best effort") \
+	/* --- bytes ahead of an Upgrade/CONNECT answer (h1_early.c) ---------- */ \
+	X(H1_UPGRADE_EARLY_DATA, "h1.upgrade_early_data",  2160, TIER_AMBIGUOUS, R, "Client sent bytes after an Upgrade request before the answer (RFC 9110 7.8, RFC 6455 4.1): a proxy that tunnels on the request passes them on as a smuggled request (CVE-2026-2833)") \
+	X(H1_CONNECT_EARLY_REQUEST,"h1.connect_early_request",2161,TIER_AMBIGUOUS,R, "HTTP request written behind a CONNECT before its answer: a proxy that refuses the tunnel reads it as its own next request") \
+	X(H1_EARLY_DATA_UNREAD,  "h1.early_data_unread",   2162, TIER_AMBIGUOUS, R, "Bytes sent ahead of an Upgrade/CONNECT answer beyond what Seam holds (per flow or in all): not read, judged strictly") \
 	/* --- h2c: cleartext HTTP/2 (RFC 9113) -------------------------------- */ \
 	X(H2C_UPGRADE_ATTEMPT,   "h2c.upgrade_attempt",    5001, TIER_ACCEPTABLE,L, "HTTP/1 request asks to upgrade to h2c") \
 	X(H2C_UPGRADE_ACCEPTED,  "h2c.upgrade_accepted",   5002, TIER_ACCEPTABLE,L, "Server switched the connection to h2c (101)") \
 	X(H2C_UPGRADE_NO_SETTINGS,"h2c.upgrade_no_settings",5003,TIER_AMBIGUOUS, R, "h2c upgrade without exactly one HTTP2-Settings (h2c smuggling probe)") \
+	X(H2C_UPGRADE_UNLISTED,  "h2c.upgrade_unlisted",   5040, TIER_AMBIGUOUS, R, "Server switched to h2c by Upgrade and is not listed in h2c.origins (RFC 9113 3.1 deprecates the upgrade; h2c smuggling tunnels through it)") \
 	X(H2C_UPGRADE_VIA_PROXY, "h2c.upgrade_via_proxy",  5031, TIER_SEVERE,    R, "h2c upgrade accepted for a request that came through a proxy (h2c smuggling: the tunnel bypasses the proxy's rules)") \
 	X(H2C_PREFACE_AFTER_H1,  "h2c.preface_after_h1",   5004, TIER_AMBIGUOUS, R, "HTTP/2 preface after an HTTP/1 request on the same connection") \
 	X(H2C_BAD_PREFACE,       "h2c.bad_preface",        5005, TIER_AMBIGUOUS, R, "Client connection preface malformed") \

@@ -195,6 +195,16 @@ int h1_looks_like_request(const uint8_t *p, uint32_t n)
 	return t == '/' || t == '*' || t == 'h' || t == 'H';
 }
 
+int h1_request_prefix(const uint8_t *p, uint32_t n)
+{
+	uint32_t i = 0;
+	while (i < n && p[i] >= 'A' && p[i] <= 'Z')
+		i++;
+	if (i == n || (i + 1 == n && p[i] == ' '))
+		return n < 16 ? -1 : 0;
+	return h1_looks_like_request(p, n);
+}
+
 /* ---- start of a message ------------------------------------------------ */
 
 static void req_begin(struct ctx *x)
@@ -241,8 +251,11 @@ static void msg_done(struct ctx *x)
 	uint32_t f = d->flags;
 	msg_reset(d);
 	d->state = H1_SL_START;
-	if (x->is_req && (f & (MF_CONNECT | MF_UPG_WS | MF_UPG_OTHER)))
+	if (x->is_req && (f & (MF_CONNECT | MF_UPG_WS | MF_UPG_OTHER))) {
+		/* nothing but this request is the client's until the answer */
 		d->state = H1_AWAIT;
+		h1_early_await(x->s, (f & MF_CONNECT) != 0, x->s->client_dir);
+	}
 }
 
 /* ---- field values -------------------------------------------------------- */
@@ -1195,6 +1208,17 @@ static void restart_h1(struct ctx *x)
 	x->s->switched = 1;
 }
 
+/* Is the server a configured h2c origin (h2c.origins)? */
+static int h2c_origin_listed(struct ctx *x)
+{
+	const struct insp_env *env = x->env;
+	if (!x->s->ipver || !env->h2c_origins || !env->nh2c_origins)
+		return 0;
+	struct fwd_addr a = { .ipver = x->s->ipver };
+	memcpy(a.a, x->s->addr[!x->s->client_dir], 16);
+	return fwd_in_prefixes(env->h2c_origins, env->nh2c_origins, &a);
+}
+
 static void rsp_hdrs_done(struct ctx *x)
 {
 	struct h1_dir *d = x->d;
@@ -1203,6 +1227,7 @@ static void rsp_hdrs_done(struct ctx *x)
 	uint16_t st = d->status;
 	uint8_t rq = 0;
 	int have = c->pend_n > 0;
+	uint64_t end = d->off + 1;      /* just past this header block's last LF */
 
 	if (have)
 		rq = c->pend[c->pend_head];
@@ -1223,6 +1248,10 @@ static void rsp_hdrs_done(struct ctx *x)
 				/* h2c: the server speaks HTTP/2 from the next byte, the
 				 * client opens with the full preface */
 				raise(x, F_H2C_UPGRADE_ACCEPTED);
+				/* RFC 9113 §3.1 deprecates the upgrade: only servers
+				 * known to speak h2c that way may take it */
+				if (!h2c_origin_listed(x))
+					raise(x, F_H2C_UPGRADE_UNLISTED);
 				if (c->h2c_proxied || (f & MF_VIA))
 					raise(x, F_H2C_UPGRADE_VIA_PROXY);
 				c->pend_head = (c->pend_head + 1) % H1_PIPE_MAX;
@@ -1231,6 +1260,7 @@ static void rsp_hdrs_done(struct ctx *x)
 				x->s->h2_preface_got = 0;
 				c->req.state = H1_TUNNEL;
 				d->state = H1_TUNNEL;
+				h1_early_answered(x->s, end);
 				return;
 			}
 			if (rq & RQ_UPG_WS) {
@@ -1246,6 +1276,7 @@ static void rsp_hdrs_done(struct ctx *x)
 				ws_conn_init(&x->s->ws, (f & MF_WS_DEFLATE) != 0, c->req.off, d->off);
 				c->req.state = H1_TUNNEL;
 				d->state = H1_TUNNEL;
+				h1_early_answered(x->s, end);
 				return;
 			}
 			if (rq & RQ_UPG_PTTH) {
@@ -1253,15 +1284,18 @@ static void rsp_hdrs_done(struct ctx *x)
 				raise(x, F_RHTTP_PTTH_UPGRADE);
 				restart_h1(x);
 				x->s->client_dir = !x->s->client_dir;
+				h1_early_answered(x->s, end);
 				return;
 			}
 			if (rq & RQ_UPG_OTHER) {
 				tunnel_both(x);
+				h1_early_answered(x->s, end);
 				return;
 			}
 			if (have || !c->midstream)
 				raise(x, F_H1_RESP_101_UNSOLICITED);
 			tunnel_both(x);
+			h1_early_answered(x->s, end);
 			return;
 		}
 		if (st == 100 && have) {
@@ -1290,9 +1324,11 @@ static void rsp_hdrs_done(struct ctx *x)
 			restart_h1(x);
 			x->s->fresh = 1;
 			x->s->deciding = 1;
+			h1_early_answered(x->s, end);
 			return;
 		}
 		q->state = H1_SL_START;
+		h1_early_answered(x->s, end);
 	}
 	if ((f & MF_TE) && (f & MF_CL))
 		raise(x, F_H1_RESP_CL_AND_TE);
@@ -2097,16 +2133,11 @@ static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 			return n;
 		}
 		if (st == H1_AWAIT) {
-			/* Data before the CONNECT/Upgrade answer: a TLS hello or
-			 * frames mean the tunnel; an HTTP request here was never
-			 * meant for the upgraded protocol. */
-			if (!tchar[p[i]]) {
-				d->state = H1_TUNNEL;
-				continue;
-			}
-			if (x->c->pend_n && (x->c->pend[(x->c->pend_head + x->c->pend_n - 1) % H1_PIPE_MAX] & RQ_UPG_WS))
-				x->c->ws_refused = 1;
-			d->state = H1_SL_START;
+			/* bytes before the CONNECT/Upgrade answer: judged now,
+			 * read once the answer says how (h1_early.c) */
+			if (likely(h1_early_take(x->s, p + i, n - i, x->env)))
+				return n;
+			d->state = H1_SL_START;     /* no wait open: read on */
 			continue;
 		}
 

@@ -152,5 +152,8 @@ void h1_close(struct insp_sess *s, int is_req, const struct insp_env *env);
 
 /* 1 when p[0..n) could begin an HTTP/1 request (method token then SP). */
 int h1_looks_like_request(const uint8_t *p, uint32_t n);
+/* 1 when p[0..n) begins a request line, 0 when it cannot, -1 when it is
+ * too early to say (capital letters so far, fewer than 16 bytes). */
+int h1_request_prefix(const uint8_t *p, uint32_t n);
 
 #endif

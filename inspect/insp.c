@@ -41,17 +41,6 @@ static void role_inversion(struct insp_sess *s, const struct insp_env *env, enum
 	env->emit(env->user, &hit, &s->meta);
 }
 
-/* 1 a request line, 0 not, -1 too early to say (capital letters so far). */
-static int request_prefix(const uint8_t *p, uint32_t n)
-{
-	uint32_t i = 0;
-	while (i < n && p[i] >= 'A' && p[i] <= 'Z')
-		i++;
-	if (i == n || (i + 1 == n && p[i] == ' '))
-		return n < 16 ? -1 : 0;
-	return h1_looks_like_request(p, n);
-}
-
 /* Who sends requests: normally the initiator.  When the other side speaks
  * first (at the start, or first inside a CONNECT tunnel) its opening bytes
  * are held in early[] until they show whether they are a request. */
@@ -72,7 +61,7 @@ static int decide_roles(struct insp_sess *s, int dir, const uint8_t **p, uint32_
 		*p += k;
 		*n -= k;
 	}
-	int r = request_prefix(s->early, s->early_len);
+	int r = h1_request_prefix(s->early, s->early_len);
 	if (r < 0 && !other)
 		r = 0;                    /* the client spoke meanwhile */
 	if (r < 0 && s->early_len < sizeof(s->early))
@@ -115,16 +104,10 @@ static int h2_begin(struct insp_sess *s, const struct insp_env *env)
 	return 0;
 }
 
-void insp_feed(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
-	       const struct insp_env *env)
+/* Hand n counted bytes of dir to the analyzer the connection speaks. */
+static void route(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
+		  const struct insp_env *env)
 {
-	if (n == 0)
-		return;
-	if (s->deciding && !decide_roles(s, dir, &p, &n, env))
-		return;
-	if (n == 0)
-		return;
-	s->fed[dir] += n;
 	if (s->proto == PROTO_OTHER || s->proto == PROTO_TUNNEL)
 		return;
 	int is_client = dir == s->client_dir;
@@ -139,6 +122,10 @@ void insp_feed(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
 	}
 	uint32_t used = h1_feed(s, is_client, p, n, env);
 	s->switched = 0;
+	/* an answer came: the bytes the client sent ahead of it are read
+	 * now, before whatever follows the answer */
+	if (__builtin_expect(s->ahead.replay, 0))
+		h1_early_replay(s, env);
 	if (used >= n)
 		return;
 	/* the rest of this span already speaks what the connection turned into */
@@ -152,8 +139,35 @@ void insp_feed(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
 	}
 }
 
+void insp_feed(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
+	       const struct insp_env *env)
+{
+	if (n == 0)
+		return;
+	if (s->deciding && !decide_roles(s, dir, &p, &n, env))
+		return;
+	if (n == 0)
+		return;
+	s->fed[dir] += n;
+	/* the client's first bytes after an Upgrade/CONNECT answer: sent
+	 * before it arrived? (h1_early.c) */
+	if (__builtin_expect(s->ahead.st >= EARLY_ANSWERED, 0) && dir == s->ahead.dir &&
+	    h1_early_gate(s, p, n, env))
+		return;
+	route(s, dir, p, n, env);
+}
+
+void insp_ack(struct insp_sess *s, int dir, uint64_t acked)
+{
+	if (dir != s->ahead.dir)
+		return;
+	s->ahead.acked = (uint32_t)acked;
+	s->ahead.have_ack = 1;
+}
+
 void insp_sess_release(struct insp_sess *s, const struct insp_env *env)
 {
+	h1_early_release(s, env);
 	if (s->h2 && env->h2_put)
 		env->h2_put(env->user, s->h2);
 	s->h2 = NULL;
@@ -178,6 +192,12 @@ void insp_gap(struct insp_sess *s, int dir)
 	d->state = H1_DEAD;
 	if (s->h2)
 		s->h2->d[dir == s->client_dir ? 0 : 1].st = H2S_DEAD;
+	if (s->proto == PROTO_WS)
+		s->ws.d[dir == s->client_dir ? 0 : 1].st = 4;   /* dead */
+	/* the server's bytes no longer count from its stream's start: an
+	 * ACK cannot be placed against them */
+	if (dir != s->client_dir)
+		s->ahead.no_ack = 1;
 	/* requests may have been lost with the gap: stop pairing strictly,
 	 * and let the side find its place again at the next boundary */
 	s->h1.midstream = 1;

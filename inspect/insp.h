@@ -21,6 +21,7 @@
 #include "h2.h"
 #include "fwd.h"
 #include "ws.h"
+#include "h1_early.h"
 
 enum { INSP_ORIG = 0, INSP_RESP = 1 };
 
@@ -89,6 +90,15 @@ struct insp_env {
 	const uint64_t *now_ns;
 	/* optional: per-host WebSocket Origin rules; NULL = same-site rule only */
 	const struct ws_origin_policy *ws_origins;
+	/* servers allowed to switch to h2c by Upgrade (config h2c.origins);
+	 * any other that accepts raises h2c.upgrade_unlisted */
+	const struct fwd_prefix *h2c_origins;
+	uint32_t nh2c_origins;
+	/* optional: H1_EARLY_MAX-byte buffers for bytes a client sends ahead
+	 * of an Upgrade/CONNECT answer (h1_early.h), from the caller's pool;
+	 * NULL or none left: those bytes are judged strictly and not read */
+	void *(*early_get)(void *user);
+	void (*early_put)(void *user, void *p);
 };
 
 enum insp_proto {
@@ -116,6 +126,7 @@ struct insp_sess {
 	uint8_t deciding;         /* roles not known yet: the acceptor's first bytes wait */
 	uint8_t early_len;
 	uint8_t early[16];
+	struct h1_early ahead;    /* bytes a client sent ahead of an Upgrade/CONNECT answer */
 	struct ws_conn ws;
 };
 
@@ -137,7 +148,20 @@ void insp_gap(struct insp_sess *s, int dir);
 /* Tell the session the TCP endpoints (for forwarding-header checks). */
 void insp_sess_addrs(struct insp_sess *s, int ipver, const uint8_t *orig, const uint8_t *resp);
 
-/* Give back what the session took from the caller (HTTP/2 state). */
+/* Optional: the sender of direction dir had received `acked` bytes of the
+ * other direction (its TCP acknowledgement, counted like the bytes fed)
+ * when it sent the bytes fed next.  Lets bytes sent before an Upgrade or
+ * CONNECT answer be told from bytes sent after it when the capture shows
+ * the answer first.  Only wanted while insp_wants_ack() says so; without
+ * it, bytes count as sent in the order they are fed. */
+void insp_ack(struct insp_sess *s, int dir, uint64_t acked);
+static inline int insp_wants_ack(const struct insp_sess *s, int dir)
+{
+	return s->ahead.st == EARLY_ANSWERED && dir == s->ahead.dir;
+}
+
+/* Give back what the session took from the caller (HTTP/2 state, held
+ * early bytes). */
 void insp_sess_release(struct insp_sess *s, const struct insp_env *env);
 
 /* The direction closed (FIN/RST); lets the analyzer finish a read-until-

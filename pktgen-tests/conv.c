@@ -44,6 +44,7 @@ void conv_init(struct conv *c, const struct conv_ep *cli, const struct conv_ep *
 	c->ipid = rnd(c) * 3u;
 	c->frag = 0;
 	c->offload = 0;
+	c->lag[0] = c->lag[1] = 0;
 }
 
 /* Cut the IP payload of frame f (L4 bytes at 14+iplen, tl long) into
@@ -148,7 +149,7 @@ void conv_packet(struct conv *c, int from_srv, uint8_t flags, uint32_t seq, cons
 	wr16(t, s->port);
 	wr16(t + 2, d->port);
 	wr32(t + 4, seq);
-	wr32(t + 8, (flags & 0x10) ? (from_srv ? c->cseq : c->sseq) : 0);
+	wr32(t + 8, (flags & 0x10) ? (from_srv ? c->cseq - c->lag[1] : c->sseq - c->lag[0]) : 0);
 	t[12] = 5 << 4;
 	t[13] = flags;
 	wr16(t + 14, 65535);
@@ -176,7 +177,18 @@ void conv_handshake(struct conv *c)
 
 struct piece { uint32_t off, len; };
 
+static void send_chunk(struct conv *c, int from_srv, const uint8_t *data, uint32_t len,
+		       enum conv_variant v, int peer_acks);
+
 void conv_send(struct conv *c, int from_srv, const uint8_t *data, uint32_t len, enum conv_variant v)
+{
+	send_chunk(c, from_srv, data, len, v, 1);
+}
+
+/* peer_acks = 0: the peer sends before this chunk reaches it (a crossed
+ * chunk follows), so no ACK for it yet */
+static void send_chunk(struct conv *c, int from_srv, const uint8_t *data, uint32_t len,
+		       enum conv_variant v, int peer_acks)
 {
 	uint32_t *seq = from_srv ? &c->sseq : &c->cseq;
 	uint32_t base = *seq;
@@ -235,7 +247,8 @@ void conv_send(struct conv *c, int from_srv, const uint8_t *data, uint32_t len, 
 	free(pc);
 	*seq = base + len;
 	/* the peer acknowledges */
-	conv_packet(c, !from_srv, 0x10, from_srv ? c->cseq : c->sseq, NULL, 0);
+	if (peer_acks)
+		conv_packet(c, !from_srv, 0x10, from_srv ? c->cseq : c->sseq, NULL, 0);
 }
 
 void conv_close(struct conv *c, int rst)
@@ -280,8 +293,18 @@ void conv_play(struct conv *c, const struct corpus_case *k, enum conv_variant v)
 		conv_handshake(c);
 	if (inject && !k->midstream)
 		conv_packet(c, 0, 0x04, c->cseq + 50000000u, NULL, 0);
-	for (int i = 0; i < k->nchunks; i++)
-		conv_send(c, k->chunk[i].dir, k->chunk[i].data, k->chunk[i].len, v);
+	for (int i = 0; i < k->nchunks; i++) {
+		const struct corpus_chunk *ch = &k->chunk[i];
+		int crossed_next = i + 1 < k->nchunks && k->chunk[i + 1].crossed;
+		send_chunk(c, ch->dir, ch->data, ch->len, v, !crossed_next);
+		if (crossed_next)
+			c->lag[!ch->dir] = ch->len;     /* still on its way to the peer */
+		if (ch->crossed) {
+			/* now the chunk before it arrives, and is acknowledged */
+			c->lag[ch->dir] = 0;
+			conv_packet(c, ch->dir, 0x10, ch->dir ? c->sseq : c->cseq, NULL, 0);
+		}
+	}
 	if (k->close == CORPUS_CLOSE_SERVER)
 		conv_close_server(c);
 	else

@@ -40,6 +40,8 @@ typedef void (*conv_out_fn)(void *ctx, const uint8_t *frame, uint32_t len, uint6
 struct conv {
 	struct conv_ep cli, srv;
 	uint32_t cseq, sseq;      /* next seq of each side */
+	uint32_t lag[2];          /* bytes of the other side each side has not received yet
+				     ([0] client, [1] server): its ACKs stay behind */
 	uint64_t ts_us;
 	uint16_t mss;
 	uint8_t frag;             /* 0 none, else an enum conv_variant of the CV_FRAG family */

@@ -40,16 +40,18 @@ static int unescape(const char *s, uint8_t *out, uint32_t *olen)
 	return 0;
 }
 
-static int add_bytes(struct corpus_case *k, int dir, const uint8_t *b, uint32_t n)
+static int add_bytes(struct corpus_case *k, int dir, int crossed, const uint8_t *b, uint32_t n)
 {
 	struct corpus_chunk *ch;
-	if (k->nchunks && k->chunk[k->nchunks - 1].dir == dir) {
+	if (k->nchunks && k->chunk[k->nchunks - 1].dir == dir &&
+	    k->chunk[k->nchunks - 1].crossed == crossed) {
 		ch = &k->chunk[k->nchunks - 1];
 	} else {
 		if (k->nchunks == CORPUS_MAX_CHUNKS)
 			return -1;
 		ch = &k->chunk[k->nchunks++];
 		ch->dir = dir;
+		ch->crossed = crossed;
 		ch->data = NULL;
 		ch->len = 0;
 	}
@@ -142,7 +144,7 @@ int corpus_load_file(struct corpus *c, const char *path, char *err, size_t errle
 			}
 			continue;
 		}
-		if ((l[0] == 'c' || l[0] == 's') && (l[1] == ' ' || l[1] == '\n')) {
+		if ((l[0] == 'c' || l[0] == 's' || l[0] == 'C' || l[0] == 'S') && (l[1] == ' ' || l[1] == '\n')) {
 			size_t len = strlen(l);
 			buf = realloc(buf, len + 1);
 			uint32_t n;
@@ -151,7 +153,13 @@ int corpus_load_file(struct corpus *c, const char *path, char *err, size_t errle
 				rc = -1;
 				break;
 			}
-			if (add_bytes(k, l[0] == 's', buf, n) < 0) {
+			int crossed = l[0] == 'C' || l[0] == 'S';
+			if (crossed && (k->nchunks == 0 || k->chunk[k->nchunks - 1].dir == (l[0] == 'S'))) {
+				snprintf(err, errlen, "%s:%d: a crossed chunk follows a chunk of the other side", base, lineno);
+				rc = -1;
+				break;
+			}
+			if (add_bytes(k, l[0] == 's' || l[0] == 'S', crossed, buf, n) < 0) {
 				snprintf(err, errlen, "%s:%d: too many chunks", base, lineno);
 				rc = -1;
 				break;

@@ -6,10 +6,15 @@
  *   expect h1.cl_and_te            (findings that must be raised; "none" = benign)
  *   c POST / HTTP/1.1\r\nHost: a\r\n     client bytes, C escapes (\r \n \t \\ \xHH)
  *   s HTTP/1.1 200 OK\r\n                server bytes
+ *   C GET /next HTTP/1.1\r\n             client bytes sent before the chunk
+ *                                      above reached the client (crossed)
  *   end
  *
  * Consecutive lines of one side join into one chunk; chunks keep their
- * order, so pairing of requests and responses is part of the case.
+ * order, so pairing of requests and responses is part of the case.  A
+ * crossed chunk (C or S) is seen after the other side's chunk before it,
+ * but its sender's ACK does not cover that chunk: the two crossed in
+ * flight, as a capture near the receiver shows them.
  *
  * Optional lines say how the capture saw the connection:
  *   midstream            the capture starts after the handshake (the
@@ -27,6 +32,7 @@
 
 struct corpus_chunk {
 	int dir;                  /* 0 client (initiator), 1 server */
+	int crossed;              /* sent before the previous chunk arrived (C / S) */
 	uint8_t *data;
 	uint32_t len;
 };

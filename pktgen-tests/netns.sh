@@ -80,7 +80,7 @@ NGX
 }
 
 # seam inline between the two veth ends; EVE to DIR/eve.json
-seam_start() {   # BUILD DIR [extra args...]
+seam_start() {   # BUILD DIR [extra args...]; SEAM_CONF_EXTRA: more config lines
 	local b=$1 d=$2; shift 2
 	cat > "$d/seam.conf" <<CONF
 seam = {
@@ -88,6 +88,7 @@ seam = {
   memory_mb = 512;
   eve = { stats_interval = 1; };
   flow = { max_flows = 16384; max_inspected = 4096; };
+  ${SEAM_CONF_EXTRA:-}
 };
 CONF
 	"$b/seam" -c "$d/seam.conf" --inline "$IF_A" "$IF_B" --eve "$d/eve.json" --ctl-socket "$d/ctl/seam.sock" "$@" \

@@ -48,13 +48,21 @@ def load(dirname):
                 cur["benign"] = line.split()[1] == "none"
             elif line == "end":
                 cases.append(cur)
-            elif line[:2] in ("c ", "s "):
-                d = line[0]
+            elif line[:2] in ("c ", "s ", "C ", "S "):
+                # C / S: sent before the other side's chunk above arrived;
+                # a peer on a socket does that by sending it first
+                d = line[0].lower()
                 data = unescape(line[2:])
-                if cur["chunks"] and cur["chunks"][-1][0] == d:
-                    cur["chunks"][-1][1] += data
+                ch = cur["chunks"]
+                if line[0] in "CS" and ch and ch[-1][0] != d:
+                    if len(ch) > 1 and ch[-2][0] == d:
+                        ch[-2][1] += data
+                    else:
+                        ch.insert(len(ch) - 1, [d, data])
+                elif ch and ch[-1][0] == d:
+                    ch[-1][1] += data
                 else:
-                    cur["chunks"].append([d, data])
+                    ch.append([d, data])
     return cases
 
 

@@ -141,6 +141,28 @@ static void websocket_limits_and_origin_rules(void **st)
 	assert_non_null(strstr(err, "cfg:2: max_frame: 0 is out of range"));
 }
 
+static void h2c_origins_and_early_pool(void **st)
+{
+	struct seam_cfg c;
+	char err[512] = "";
+	assert_int_equal(load_text("seam = { flow = { max_early = 64; };\n"
+				   "  h2c = { origins = [ \"10.0.0.0/8\", \"2001:db8::/32\" ]; }; };\n",
+				   &c, err, sizeof(err)), 0);
+	assert_int_equal(c.max_early, 64);
+	assert_int_equal(c.nh2c_origins, 2);
+	assert_int_equal(c.h2c_origins[0].ipver, 4);
+	assert_int_equal(c.h2c_origins[1].ipver, 6);
+	cfg_defaults(&c);
+	assert_int_equal(c.nh2c_origins, 0);      /* by default no server may switch to h2c quietly */
+	assert_int_equal(load_text("seam = { h2c = {\n origins = [ \"10.0.0.300/8\" ]; }; };\n",
+				   &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: origins: not an address prefix"));
+	assert_int_equal(load_text("seam = { h2c = {\n allow = [ ]; }; };\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: allow: unknown key (known: origins)"));
+	assert_int_equal(load_text("seam = { flow = {\n max_early = 0; }; };\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: max_early: 0 is out of range"));
+}
+
 static void syntax_error_names_the_line(void **st)
 {
 	struct seam_cfg c;
@@ -227,6 +249,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(syntax_error_names_the_line),
 		cmocka_unit_test(overlap_policies_by_longest_prefix),
 		cmocka_unit_test(websocket_limits_and_origin_rules),
+		cmocka_unit_test(h2c_origins_and_early_pool),
 		cmocka_unit_test(unknown_mode_and_action_are_rejected),
 		cmocka_unit_test(unknown_finding_override_is_rejected),
 		cmocka_unit_test(overrides_change_one_finding),

@@ -22,6 +22,24 @@ static struct h2_conn h2state;
 static void *h2_get(void *user) { return &h2state; }
 static void h2_put(void *user, void *p) { }
 
+/* two buffers for bytes held ahead of an Upgrade/CONNECT answer: nested
+ * waits and an empty pool are both reached */
+static uint8_t early_buf[2][H1_EARLY_MAX];
+static uint8_t early_used[2];
+static void *early_get(void *user)
+{
+	for (int i = 0; i < 2; i++)
+		if (!early_used[i]) {
+			early_used[i] = 1;
+			return early_buf[i];
+		}
+	return NULL;
+}
+static void early_put(void *user, void *p)
+{
+	early_used[(uint8_t *)p == early_buf[1]] = 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
@@ -44,7 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lim.max_hdr_bytes = 2048;
 	lim.max_fields = 16;
 	lim.max_chk_ext = 64;
-	struct insp_env env = { .lim = &lim, .emit = on_hit, .h2_get = h2_get, .h2_put = h2_put };
+	struct insp_env env = { .lim = &lim, .emit = on_hit, .h2_get = h2_get, .h2_put = h2_put,
+				.early_get = early_get, .early_put = early_put };
 	struct insp_sess s;
 	insp_sess_init(&s, seed & 1);
 	size_t oc = 0, os = 0;
@@ -54,6 +73,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int dir = (seed >> 8) & 1;
 		if ((how & 4) && ((seed >> 20) & 31) == 0)
 			insp_gap(&s, dir);          /* bytes lost for good, reading resumes */
+		if (insp_wants_ack(&s, 0))
+			insp_ack(&s, 0, (seed >> 4) & 1 ? os : os - (os ? (seed >> 5) % os : 0));
+		if (insp_wants_ack(&s, 1))
+			insp_ack(&s, 1, oc);
 		if (dir == 0 && oc < ncli) {
 			size_t n = ncli - oc < step ? ncli - oc : step;
 			insp_feed(&s, 0, cli + oc, n, &env);
@@ -75,5 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		insp_close(&s, 0, &env);
 	}
 	insp_sess_release(&s, &env);
+	if (early_used[0] || early_used[1])
+		__builtin_trap();          /* a held buffer was not given back */
 	return 0;
 }

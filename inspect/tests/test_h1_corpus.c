@@ -26,19 +26,37 @@ static struct insp_limits lim;
 
 static void *h2_get(void *user) { return malloc(sizeof(struct h2_conn)); }
 static void h2_put(void *user, void *p) { free(p); }
+static void *early_get(void *user) { return malloc(H1_EARLY_MAX); }
+static void early_put(void *user, void *p) { free(p); }
 
-/* Deliver a case; cut[] gives, per chunk, the segment sizes to use
- * (0 = whole, 1 = byte by byte, 2 = split at `at`, 3 = random). */
-static void deliver(const struct corpus_case *k, int mode, uint32_t at, uint32_t which,
-		    unsigned seed, struct fset *out)
+/* Deliver a case; mode gives the segment sizes to use (0 = whole, 1 = byte
+ * by byte, 2 = split at `at`, 3 = random).  ACKs are passed on as the
+ * dataplane passes them: a crossed chunk's sender had not received the
+ * chunk before it.  uncross: deliver each crossed chunk before the chunk it
+ * crossed instead (the other order a capture may show). */
+static void deliver_order(const struct corpus_case *k, int mode, uint32_t at, uint32_t which,
+			  unsigned seed, int uncross, struct fset *out)
 {
 	struct insp_sess s;
 	struct insp_env env = { .lim = &lim, .emit = on_hit, .user = out, .h2_get = h2_get,
-				.h2_put = h2_put };
+				.h2_put = h2_put, .early_get = early_get, .early_put = early_put };
+	int order[CORPUS_MAX_CHUNKS];
+	uint64_t fed[2] = { 0, 0 };
+	for (int i = 0; i < k->nchunks; i++)
+		order[i] = i;
+	for (int i = 1; uncross && i < k->nchunks; i++)
+		if (k->chunk[i].crossed) {
+			order[i - 1] = i;
+			order[i] = i - 1;
+		}
 	memset(out, 0, sizeof(*out));
 	insp_sess_init(&s, k->midstream);
-	for (int i = 0; i < k->nchunks; i++) {
+	for (int oi = 0; oi < k->nchunks; oi++) {
+		int i = order[oi];
 		const struct corpus_chunk *c = &k->chunk[i];
+		uint64_t acked = fed[!c->dir];
+		if (c->crossed && !uncross)
+			acked -= k->chunk[i - 1].len;
 		uint32_t off = 0;
 		while (off < c->len) {
 			uint32_t n = c->len - off;
@@ -51,9 +69,12 @@ static void deliver(const struct corpus_case *k, int mode, uint32_t at, uint32_t
 				uint32_t r = 1 + (seed >> 16) % 97;
 				n = n < r ? n : r;
 			}
+			if (insp_wants_ack(&s, c->dir))
+				insp_ack(&s, c->dir, acked);
 			insp_feed(&s, c->dir, c->data + off, n, &env);
 			off += n;
 		}
+		fed[c->dir] += c->len;
 	}
 	/* the case's close, in the order its packets go on the wire */
 	if (k->close == CORPUS_CLOSE_RESET) {
@@ -66,6 +87,12 @@ static void deliver(const struct corpus_case *k, int mode, uint32_t at, uint32_t
 		insp_close(&s, INSP_RESP, &env);
 	}
 	insp_sess_release(&s, &env);
+}
+
+static void deliver(const struct corpus_case *k, int mode, uint32_t at, uint32_t which,
+		    unsigned seed, struct fset *out)
+{
+	deliver_order(k, mode, at, which, seed, 0, out);
 }
 
 static void describe(const struct fset *f, char *buf, size_t len)
@@ -132,6 +159,16 @@ static void run_case(void **state)
 		snprintf(how, sizeof(how), "random split seed %u", seed);
 		check_set(k, &f, &whole, how);
 	}
+	/* crossed chunks: the verdict must not depend on which direction the
+	 * capture shows first */
+	for (int i = 1; i < k->nchunks; i++)
+		if (k->chunk[i].crossed) {
+			deliver_order(k, 0, 0, 0, 0, 1, &f);
+			check_set(k, &f, &whole, "crossed chunks seen in the other order");
+			deliver_order(k, 1, 0, 0, 0, 1, &f);
+			check_set(k, &f, &whole, "crossed chunks in the other order, byte by byte");
+			break;
+		}
 }
 
 int main(int argc, char **argv)
