@@ -1229,9 +1229,14 @@ static void rsp_hdrs_done(struct ctx *x)
 	int have = c->pend_n > 0;
 	uint64_t end = d->off + 1;      /* just past this header block's last LF */
 
+	/* A server answers a request it rejected or gave up reading (400, 408,
+	 * 414, 431...) before that request ever completed: no desync.  Only
+	 * an answer while the client is idle between messages is unsolicited. */
+	uint8_t qst = c->req.state;
+	int rejected = qst == H1_DEAD || (qst != H1_SL_START && st >= 400);
 	if (have)
 		rq = c->pend[c->pend_head];
-	else if (!c->midstream)
+	else if (!c->midstream && !rejected)
 		raise(x, F_H1_RESP_UNSOLICITED);
 	/* midway, an answer to a request before the pick-up: its request's
 	 * method (HEAD?) is unknown, so its body length is a guess */
