@@ -167,6 +167,7 @@ enum vd_action {
 	X(RHTTP_ALLOWED,         "rhttp.allowed",          8002, TIER_ACCEPTABLE,L, "Reverse HTTP from an allow-listed intermediary") \
 	X(RHTTP_TUNNEL_INBOUND,  "rhttp.tunnel_inbound",   8003, TIER_AMBIGUOUS, R, "HTTP requests from the far end of a CONNECT tunnel") \
 	X(RHTTP_PTTH_UPGRADE,    "rhttp.ptth_upgrade",     8004, TIER_AMBIGUOUS, R, "Upgrade to reverse HTTP (PTTH) accepted") \
+	X(RHTTP_ROLE_TURN,       "rhttp.role_turn",        8010, TIER_AMBIGUOUS, R, "Roles turned on a keep-alive connection with no Upgrade or CONNECT: the TCP acceptor sends requests after answering them (reverse tunnel)") \
 	/* --- forwarding headers (RFC 7239, X-Forwarded-For family) ----------- */ \
 	X(FWD_FORWARDED_INVALID, "fwd.forwarded_invalid",  6001, TIER_AMBIGUOUS, R, "Forwarded header does not follow RFC 7239") \
 	X(FWD_XFF_INVALID,       "fwd.xff_invalid",        6002, TIER_AMBIGUOUS, R, "X-Forwarded-For or a client-IP header holds something that is not an address") \

@@ -215,6 +215,10 @@ static void msg_done(struct ctx *x)
 	d->state = H1_SL_START;
 	if (x->is_req && (f & (MF_CONNECT | MF_UPG_WS | MF_UPG_OTHER)))
 		d->state = H1_AWAIT;
+	/* an answer that leaves nothing outstanding: what the server says
+	 * next may turn the roles (insp.c reads it first) */
+	if (!x->is_req && !x->c->pend_n)
+		x->s->switched = 1;
 }
 
 /* ---- field values -------------------------------------------------------- */
