@@ -68,18 +68,29 @@ enum { IDX_CFG = 64, IDX_PREFIX = 128 };
 
 _Static_assert(NEXACT < IDX_CFG, "identity table index range");
 
-/* The first letters of every built-in name: most field names are turned
- * away on one byte. */
-static int builtin_first(char c)
+/* Could a lower-cased name be a built-in one?  The starts of every
+ * listed name ("x-", "rem", "cf-", "tel", "tai", "ssl", '_' for '-'):
+ * the fields browsers send are turned away on two or three bytes. */
+static int builtin_may(const char *n, uint32_t len)
 {
-	return c == 'x' || c == 'r' || c == 'c' || c == 't' || c == 's';
+	if (len < 8)
+		return 0;
+	int dash2 = n[2] == '-' || n[2] == '_';
+	switch (n[0]) {
+	case 'x': return n[1] == '-' || n[1] == '_';
+	case 'r': return n[1] == 'e' && n[2] == 'm';
+	case 'c': return n[1] == 'f' && dash2;
+	case 't': return (n[1] == 'e' && n[2] == 'l') || (n[1] == 'a' && n[2] == 'i');
+	case 's': return n[1] == 's' && n[2] == 'l';
+	default: return 0;
+	}
 }
 
 int fwd_ident_match(const struct fwd_cfg *cfg, const char *name, uint32_t len, int *alias)
 {
 	char n[FWD_IDENT_NAME_MAX + 8];
 	int has_cfg = cfg && (cfg->nident || cfg->nident_prefix);
-	if (len == 0 || (!has_cfg && !builtin_first(name[0])))
+	if (len == 0 || (!has_cfg && !builtin_may(name, len)))
 		return -1;
 	/* names longer than any listed are compared on their start (prefixes) */
 	uint32_t k = len < sizeof(n) ? len : sizeof(n) - 1;

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "insp.h"
 
+#define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 void insp_limits_default(struct insp_limits *l)
@@ -203,28 +204,34 @@ static int decide_roles(struct insp_sess *s, int dir, const uint8_t **p, uint32_
 	return 1;
 }
 
-/* Is dir at a point where its next bytes may take the other role?  Only
- * read where either side may speak: the common case costs a few loads. */
-static int at_turn(const struct insp_sess *s, int dir, const uint8_t *p, uint32_t n)
+/* Is dir at a point where its next bytes may take the other role?  Read
+ * on every span: the common cases (inside a message, a request starting
+ * while the last answer came) cost a few loads. */
+static inline int at_turn(const struct insp_sess *s, int dir, const uint8_t *p, uint32_t n)
 {
-	if (s->midstream || s->h1.midstream)
-		return 0;
 	const struct h1_conn *c = &s->h1;
+	if (likely(s->proto == PROTO_HTTP1)) {
+		if (dir != s->client_dir) {
+			/* the answering side's first message, or its next one
+			 * with nothing asked of it */
+			if (likely(c->rsp.state != H1_SL_START) || !may_be_request(p, n))
+				return 0;
+			if (c->rsp.started && (c->pend_n || c->req.state != H1_SL_START))
+				return 0;
+		} else {
+			/* the asking side, idle after a whole exchange, opening
+			 * with an answer */
+			if (likely(c->req.state != H1_SL_START) || likely(!may_be_status(p, n)) ||
+			    c->pend_n || !c->req.started || !c->rsp.started || c->rsp.state != H1_SL_START)
+				return 0;
+		}
+		return !s->midstream && !c->midstream;
+	}
 	if (s->proto == PROTO_OTHER || s->proto == PROTO_UNKNOWN)
 		/* the initiator opened with something that is no request (yet) */
 		return dir != s->client_dir && s->client_dir == INSP_ORIG && s->fed[dir] == 0 &&
-		       may_be_request(p, n);
-	if (s->proto != PROTO_HTTP1)
-		return 0;
-	if (dir != s->client_dir)
-		/* the answering side's first message, or its next one with
-		 * nothing asked of it */
-		return c->rsp.state == H1_SL_START &&
-		       (!c->rsp.started || (!c->pend_n && c->req.state == H1_SL_START)) &&
-		       may_be_request(p, n);
-	/* the asking side, idle after a whole exchange, opening with an answer */
-	return c->req.state == H1_SL_START && c->req.started && c->rsp.started && !c->pend_n &&
-	       c->rsp.state == H1_SL_START && may_be_status(p, n);
+		       !s->midstream && may_be_request(p, n);
+	return 0;
 }
 
 /* At a turn point (or holding one): 0 while waiting for more bytes. */
@@ -298,13 +305,15 @@ void insp_feed(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
 	       const struct insp_env *env)
 {
 	while (n) {
-		if (unlikely(s->deciding) && !decide_roles(s, dir, &p, &n, env))
-			return;
-		if (n && unlikely(s->early_len || at_turn(s, dir, p, n)) &&
-		    !turn_point(s, dir, &p, &n, env))
-			return;
-		if (!n)
-			return;
+		if (unlikely(s->deciding || s->early_len || at_turn(s, dir, p, n))) {
+			if (s->deciding && !decide_roles(s, dir, &p, &n, env))
+				return;
+			if (n && (s->early_len || at_turn(s, dir, p, n)) &&
+			    !turn_point(s, dir, &p, &n, env))
+				return;
+			if (!n)
+				return;
+		}
 		uint32_t used = route(s, dir, p, n, env);
 		p += used;
 		n -= used;
