@@ -226,6 +226,34 @@ static void load_prefixes(struct loader *l, const config_setting_t *g, const cha
 	}
 }
 
+/* Identity header names (or prefixes) only the trusted proxies may send,
+ * added to the built-in list: [ "X-Company-User" ]. */
+static void load_ident_names(struct loader *l, const config_setting_t *g, const char *key,
+			     char out[][FWD_IDENT_NAME_MAX], uint8_t *n)
+{
+	const config_setting_t *a = g ? config_setting_get_member(g, key) : NULL;
+	if (!a)
+		return;
+	if (config_setting_type(a) != CONFIG_TYPE_ARRAY && config_setting_type(a) != CONFIG_TYPE_LIST) {
+		fail(l, a, key, "expected a list of field names like [ \"X-Company-User\" ]");
+		return;
+	}
+	*n = 0;
+	for (int i = 0; i < config_setting_length(a); i++) {
+		const config_setting_t *e = config_setting_get_elem(a, i);
+		if (*n == FWD_IDENT_MAX) {
+			fail(l, e, key, "too many names (at most 16)");
+			return;
+		}
+		if (config_setting_type(e) != CONFIG_TYPE_STRING ||
+		    fwd_ident_name_parse(config_setting_get_string(e), out[*n]) < 0) {
+			fail(l, e, key, "not a field name of 1 to 39 token characters");
+			return;
+		}
+		(*n)++;
+	}
+}
+
 static int overlap_name(struct loader *l, const config_setting_t *s, const char *key)
 {
 	int p = -1;
@@ -524,10 +552,13 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	get_u32(&l, g, "cl_max_digits", &c->lim.cl_max_digits, 1, 19);
 
 	g = group(&l, s, "fwd");
-	static const char *const fwd_keys[] = { "trusted", "internal", NULL };
+	static const char *const fwd_keys[] = { "trusted", "internal", "identity_headers",
+		"identity_prefixes", NULL };
 	only_keys(&l, g, fwd_keys);
 	load_prefixes(&l, g, "trusted", c->fwd.trusted, &c->fwd.ntrusted);
 	load_prefixes(&l, g, "internal", c->fwd.internal, &c->fwd.ninternal);
+	load_ident_names(&l, g, "identity_headers", c->fwd.ident, &c->fwd.nident);
+	load_ident_names(&l, g, "identity_prefixes", c->fwd.ident_prefix, &c->fwd.nident_prefix);
 
 	g = group(&l, s, "websocket");
 	static const char *const ws_keys[] = { "max_frame", "max_message", "max_frames_per_s", "max_bytes_per_s",

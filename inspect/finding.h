@@ -186,6 +186,7 @@ enum vd_action {
 	X(RHTTP_ALLOWED,         "rhttp.allowed",          8002, TIER_ACCEPTABLE,L, "Reverse HTTP from an allow-listed intermediary") \
 	X(RHTTP_TUNNEL_INBOUND,  "rhttp.tunnel_inbound",   8003, TIER_AMBIGUOUS, R, "HTTP requests from the far end of a CONNECT tunnel") \
 	X(RHTTP_PTTH_UPGRADE,    "rhttp.ptth_upgrade",     8004, TIER_AMBIGUOUS, R, "Upgrade to reverse HTTP (PTTH) accepted") \
+	X(RHTTP_ROLE_TURN,       "rhttp.role_turn",        8010, TIER_AMBIGUOUS, R, "Roles turned on a keep-alive connection with no Upgrade or CONNECT: the TCP acceptor sends requests after answering them (reverse tunnel)") \
 	/* --- forwarding headers (RFC 7239, X-Forwarded-For family) ----------- */ \
 	X(FWD_FORWARDED_INVALID, "fwd.forwarded_invalid",  6001, TIER_AMBIGUOUS, R, "Forwarded header does not follow RFC 7239") \
 	X(FWD_XFF_INVALID,       "fwd.xff_invalid",        6002, TIER_AMBIGUOUS, R, "X-Forwarded-For or a client-IP header holds something that is not an address") \
@@ -196,6 +197,10 @@ enum vd_action {
 	X(FWD_TOO_LONG,          "fwd.too_long",           6007, TIER_AMBIGUOUS, R, "Forwarding header longer than the inspection limit") \
 	X(FWD_ALIAS,             "fwd.alias",              6008, TIER_AMBIGUOUS, R, "Forwarding header sent under an underscore alias (X_Forwarded_For)") \
 	X(FWD_HOP_BY_HOP,        "fwd.hop_by_hop",         6009, TIER_AMBIGUOUS, R, "Connection names a forwarding header: a proxy that obeys it drops the client address it added") \
+	X(FWD_IDENTITY_SPOOFED,  "fwd.identity_spoofed",   6010, TIER_SEVERE,    R, "Request from outside the trusted proxies carries an identity header only an authenticating proxy sets (X-Forwarded-User, Remote-User, X-Auth-Request-User, X-Internal-*): back ends believe it") \
+	X(FWD_IDENTITY_ALIAS,    "fwd.identity_alias",     6011, TIER_AMBIGUOUS, R, "Identity header under an underscore alias (Remote_User): a proxy that strips the dashed name passes it, CGI and WSGI back ends read both as one variable") \
+	X(FWD_IDENTITY_REPEATED, "fwd.identity_repeated",  6012, TIER_AMBIGUOUS, R, "Single-valued identity header repeated: a proxy added its own and passed the client's, back ends disagree on who the user is") \
+	X(FWD_IDENTITY_HOP_BY_HOP,"fwd.identity_hop_by_hop",6013,TIER_AMBIGUOUS, R, "Connection names an identity header: a proxy that obeys it drops the user it vouched for") \
 	/* --- TCP / IP evasion ---------------------------------------------- */ \
 	X(TCP_OVERLAP_CONFLICT,  "tcp.overlap_conflict",   3001, TIER_SEVERE,    R, "Retransmitted or overlapping TCP data differs from what was inspected") \
 	X(TCP_DATA_AFTER_FIN,    "tcp.data_after_fin",     3002, TIER_ACCEPTABLE,L, "TCP data beyond the sender's FIN") \

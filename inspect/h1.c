@@ -23,6 +23,7 @@ enum hid {
 	HID_OTHER = 0, HID_CL, HID_TE, HID_HOST, HID_EXPECT, HID_CONNECTION,
 	HID_UPGRADE, HID_FORBIDDEN_TRAILER, HID_H2SETTINGS, HID_FWD, HID_WS_KEY, HID_WS_VERSION,
 	HID_WS_ACCEPT, HID_WS_EXT, HID_ORIGIN, HID_COOKIE, HID_PROXY_CONN,
+	HID_IDENT,        /* an identity header (fwd_ident.c): judged by name */
 };
 
 /* Start-line findings held until the version proves this is HTTP. */
@@ -219,6 +220,8 @@ static void req_begin(struct ctx *x)
 	m->client_ipver = 0;
 	x->c->fwd.nchain = x->c->fwd.ncip = 0;
 	x->c->fwd.cip_seen = 0;
+	x->c->fwd.ident = 0;
+	memset(x->c->fwd.ident_seen, 0, sizeof(x->c->fwd.ident_seen));
 	x->c->origin_len = 0;
 	x->c->origin_full = 0;
 }
@@ -256,6 +259,10 @@ static void msg_done(struct ctx *x)
 		d->state = H1_AWAIT;
 		h1_early_await(x->s, (f & MF_CONNECT) != 0, x->s->client_dir);
 	}
+	/* an answer that leaves nothing outstanding: what the server says
+	 * next may turn the roles (insp.c reads it first) */
+	if (!x->is_req && !x->c->pend_n)
+		x->s->switched = 1;
 }
 
 /* ---- field values -------------------------------------------------------- */
@@ -499,7 +506,8 @@ static void connection_options(struct h1_dir *d, const uint8_t *v, uint32_t n)
 
 /* Connection lists the fields the next hop must drop (RFC 9110 §7.6.1).
  * Naming a framing field makes an obeying proxy forward the body without
- * its length; naming a forwarding field hides the client it recorded. */
+ * its length; naming a forwarding field hides the client it recorded, an
+ * identity field the user it vouched for. */
 static void connection_tokens(struct ctx *x, const uint8_t *v, uint32_t n)
 {
 	static const char *const framing[] = { "content-length", "transfer-encoding", "host" };
@@ -517,10 +525,10 @@ static void connection_tokens(struct ctx *x, const uint8_t *v, uint32_t n)
 		for (; s + k < e && k < sizeof(tok); k++)
 			tok[k] = lower(v[s + k]);
 		int alias = 0, cip = 0;
-		if (e > s && s + k == e && fwd_kind(tok, k, &alias, &cip) != FWD_NONE) {
+		if (e > s && s + k == e && fwd_ident_match(x->env->fwd, tok, k, &alias) >= 0)
+			raise(x, F_FWD_IDENTITY_HOP_BY_HOP);
+		else if (e > s && s + k == e && fwd_kind(tok, k, &alias, &cip) != FWD_NONE)
 			raise(x, F_FWD_HOP_BY_HOP);
-			return;
-		}
 	}
 }
 
@@ -609,6 +617,10 @@ static void name_done(struct ctx *x)
 			d->fwd_kind = k;
 			d->fwd_cip = cip;
 			d->fwd_alias = alias;
+		} else if ((cip = fwd_ident_match(x->env->fwd, (const char *)nm, n, &alias)) >= 0) {
+			/* judged by name at the end of the block (fwd_judge) */
+			fwd_ident_seen(&x->c->fwd, cip, alias);
+			d->hid = HID_IDENT;
 		}
 	}
 
@@ -835,7 +847,7 @@ static void fwd_judge(struct ctx *x)
 	struct fwd_msg *f = &x->c->fwd;
 	struct insp_sess *s = x->s;
 	const struct fwd_cfg *cfg = x->env->fwd;
-	if (!f->nchain && !f->ncip)
+	if (!f->nchain && !f->ncip && !f->ident)
 		return;
 	struct fwd_addr peer = { 0 };
 	int have_peer = s->ipver != 0;
@@ -861,6 +873,13 @@ static void fwd_judge(struct ctx *x)
 		m->client_ipver = peer.ipver;
 		memcpy(m->client_addr, peer.a, 16);
 	}
+	/* who the user is: only a trusted proxy may say, once, by its name */
+	if (f->ident && !trusted)
+		raise(x, F_FWD_IDENTITY_SPOOFED);
+	if (f->ident & FWD_ID_ALIAS)
+		raise(x, F_FWD_IDENTITY_ALIAS);
+	if (f->ident & FWD_ID_REPEATED)
+		raise(x, F_FWD_IDENTITY_REPEATED);
 	/* what the outside party claimed: everything when the peer is not a
 	 * trusted proxy, else what lies behind the attributed client */
 	int upto = trusted ? first_client : (int)f->nchain - 1;

@@ -4,6 +4,9 @@
 #include "insp.h"
 #include "h1_order.h"
 
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
 void insp_limits_default(struct insp_limits *l)
 {
 	l->max_line = 16384;
@@ -26,10 +29,27 @@ void insp_sess_init(struct insp_sess *s, int midstream)
 	h1_conn_init(&s->h1, midstream);
 }
 
-/* The first bytes of a connection decide roles: normally the initiator
- * sends the request, but if the acceptor speaks first with a request line
- * it is the HTTP client (reverse HTTP).  A server that greets first with
- * anything else (SMTP, FTP, SSH) is not HTTP. */
+/* ---- who is the client -------------------------------------------------
+ *
+ * Roles come from the protocol (DESIGN.md invariant 6).  Wherever either
+ * side may open the next message, the opening bytes of the side that
+ * speaks are held in early[] until they show which role it takes:
+ *   - the start of the connection, or of a CONNECT tunnel (decide_roles):
+ *     a request line from the acceptor, or a status line from the
+ *     initiator, makes the acceptor the client;
+ *   - the acceptor's first bytes after an opening of the initiator that
+ *     was no HTTP request, or that is still waiting for its answer;
+ *   - a keep-alive connection with nothing outstanding: a request line
+ *     from the side that answered so far, or a status line from the side
+ *     that asked.
+ * Roles that turn with no Upgrade or CONNECT in between make the
+ * acceptor a client the inside never called (reverse HTTP, a reverse
+ * tunnel), judged against rhttp's allow-list.  A flow picked up midway
+ * has only a guessed initiator: its roles are read from its first bytes
+ * all the same, but never judged, and they do not turn later. */
+
+/* The acceptor became the client: report it, as allowed when it is a
+ * listed intermediary. */
 static void role_inversion(struct insp_sess *s, const struct insp_env *env, enum finding f)
 {
 	struct fwd_addr a = { .ipver = s->ipver };
@@ -41,49 +61,180 @@ static void role_inversion(struct insp_sess *s, const struct insp_env *env, enum
 	env->emit(env->user, &hit, &s->meta);
 }
 
-/* Who sends requests: normally the initiator.  When the other side speaks
- * first (at the start, or first inside a CONNECT tunnel) its opening bytes
- * are held in early[] until they show whether they are a request. */
+/* 1 an HTTP/1 status line ("HTTP/1.1 200"), 0 not, -1 too early to say. */
+static int status_prefix(const uint8_t *p, uint32_t n)
+{
+	static const char want[] = "HTTP/1.d ddd";
+	for (uint32_t i = 0; i < n && i < sizeof(want) - 1; i++)
+		if (want[i] == 'd' ? p[i] < '0' || p[i] > '9' : p[i] != (uint8_t)want[i])
+			return 0;
+	return n >= sizeof(want) - 1 ? 1 : -1;
+}
+
+/* Cheap first looks, on the bytes at hand: could they open a request, or
+ * a status line?  (HEAD is told from HTTP/ on its second byte.) */
+static int may_be_request(const uint8_t *p, uint32_t n)
+{
+	return p[0] >= 'A' && p[0] <= 'Z' && !(p[0] == 'H' && n > 1 && p[1] == 'T');
+}
+
+static int may_be_status(const uint8_t *p, uint32_t n)
+{
+	return p[0] == 'H' && (n == 1 || p[1] == 'T');
+}
+
+/* An echo service sends the client's request line back: no request of
+ * its own.  1 the held bytes repeat the last request's method and target,
+ * 0 they differ, -1 too early to say. */
+static int held_echo(const struct insp_sess *s)
+{
+	const struct insp_meta *m = &s->meta;
+	uint32_t ml = m->method_len, whole = ml + 1 + m->uri_len;
+	if (!ml)
+		return 0;
+	for (uint32_t i = 0; i < s->early_len && i < whole; i++) {
+		uint8_t want = i < ml ? m->method[i] : i == ml ? ' ' : m->uri[i - ml - 1];
+		if (s->early[i] != want)
+			return 0;
+	}
+	return s->early_len >= whole || s->early_len == sizeof(s->early) ? 1 : -1;
+}
+
+/* What the held opening shows: 1 the side takes the other role, 0 not,
+ * -1 too early to say.  A server that has not answered yet may be an
+ * echo of the client's request. */
+static int held_turns(const struct insp_sess *s)
+{
+	if (s->held_dir == s->client_dir)
+		return status_prefix(s->early, s->early_len);
+	int r = h1_request_prefix(s->early, s->early_len);
+	if (r != 1 || s->deciding || (s->proto == PROTO_HTTP1 && s->h1.rsp.started))
+		return r;
+	int e = held_echo(s);
+	return e < 0 ? -1 : !e;
+}
+
+/* Hold dir's opening bytes until they decide (*r: 1 the roles turn, 0
+ * not).  Returns 0 while waiting for more.  Bytes of the other side end
+ * the wait: that side spoke, so the held ones were no opening. */
+static int hold(struct insp_sess *s, int dir, const uint8_t **p, uint32_t *n, int *r)
+{
+	if (s->early_len && dir != s->held_dir) {
+		*r = held_turns(s) == 1;
+		return 1;
+	}
+	s->held_dir = dir;
+	uint32_t room = sizeof(s->early) - s->early_len, k = *n < room ? *n : room;
+	memcpy(s->early + s->early_len, *p, k);
+	s->early_len += k;
+	*p += k;
+	*n -= k;
+	int t = held_turns(s);
+	if (t < 0 && s->early_len < sizeof(s->early))
+		return 0;
+	*r = t == 1;
+	return 1;
+}
+
+static uint32_t route(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
+		      const struct insp_env *env);
+
+/* The held bytes go to the reader of their side's (possibly new) role. */
+static void flush(struct insp_sess *s, const struct insp_env *env)
+{
+	uint8_t held[sizeof(s->early)];
+	uint32_t hn = s->early_len;
+	const uint8_t *p = held;
+	memcpy(held, s->early, hn);
+	s->early_len = 0;
+	while (hn) {
+		uint32_t used = route(s, s->held_dir, p, hn, env);
+		p += used;
+		hn -= used;
+	}
+}
+
+/* The roles turn: the HTTP/1 reading starts over with the other side as
+ * the client, each direction where its stream stands. */
+static void turn_roles(struct insp_sess *s, const struct insp_env *env, enum finding f)
+{
+	int client = !s->client_dir;
+	h1_conn_init(&s->h1, s->h1.midstream);
+	s->h1.req.off = s->fed[client];
+	s->h1.rsp.off = s->fed[!client];
+	s->client_dir = client;
+	if (s->proto == PROTO_OTHER)
+		s->proto = PROTO_UNKNOWN;
+	/* picked up midway, the initiator was only guessed: no judgement */
+	if (client == INSP_RESP && !s->midstream)
+		role_inversion(s, env, s->tunnel ? F_RHTTP_TUNNEL_INBOUND : f);
+}
+
+/* Start of the connection or of a CONNECT tunnel: the first bytes decide. */
 static int decide_roles(struct insp_sess *s, int dir, const uint8_t **p, uint32_t *n,
 			const struct insp_env *env)
 {
-	if (!s->deciding)
-		return 1;
-	int other = dir != s->client_dir;
-	if (!other && !s->early_len) {
+	if (s->fresh)
+		s->tunnel = 1;
+	if (!s->early_len && dir == s->client_dir && !may_be_status(*p, *n)) {
 		s->deciding = 0;          /* the usual client spoke first */
+		s->fresh = 0;
 		return 1;
 	}
-	if (other) {
-		uint32_t k = *n < sizeof(s->early) - s->early_len ? *n : sizeof(s->early) - s->early_len;
-		memcpy(s->early + s->early_len, *p, k);
-		s->early_len += k;
-		*p += k;
-		*n -= k;
-	}
-	int r = h1_request_prefix(s->early, s->early_len);
-	if (r < 0 && !other)
-		r = 0;                    /* the client spoke meanwhile */
-	if (r < 0 && s->early_len < sizeof(s->early))
-		return 0;                 /* wait for more */
+	int r;
+	if (!hold(s, dir, p, n, &r))
+		return 0;
 	s->deciding = 0;
-	int edir = s->client_dir == INSP_ORIG ? INSP_RESP : INSP_ORIG;
-	if (r == 1) {
-		int was_orig = s->client_dir == INSP_ORIG;
-		s->client_dir = edir;
-		if (was_orig)
-			role_inversion(s, env, s->h1.req.started || s->fresh ? F_RHTTP_TUNNEL_INBOUND
-									    : F_RHTTP_ROLE_INVERSION);
-	} else if (!s->fresh && !s->midstream && s->proto == PROTO_UNKNOWN) {
+	if (r)
+		turn_roles(s, env, F_RHTTP_ROLE_INVERSION);
+	else if (s->held_dir != s->client_dir && !s->fresh && !s->midstream && s->proto == PROTO_UNKNOWN)
 		s->proto = PROTO_OTHER;   /* a server that greets first is not HTTP */
-	}
 	s->fresh = 0;
-	/* the held bytes go first */
-	uint8_t held[16];
-	uint32_t hn = s->early_len;
-	memcpy(held, s->early, hn);
-	s->early_len = 0;
-	insp_feed(s, edir, held, hn, env);
+	flush(s, env);
+	return 1;
+}
+
+/* Is dir at a point where its next bytes may take the other role?  Read
+ * on every span: the common cases (inside a message, a request starting
+ * while the last answer came) cost a few loads. */
+static inline int at_turn(const struct insp_sess *s, int dir, const uint8_t *p, uint32_t n)
+{
+	const struct h1_conn *c = &s->h1;
+	if (likely(s->proto == PROTO_HTTP1)) {
+		if (dir != s->client_dir) {
+			/* the answering side's first message, or its next one
+			 * with nothing asked of it */
+			if (likely(c->rsp.state != H1_SL_START) || !may_be_request(p, n))
+				return 0;
+			if (c->rsp.started && (c->pend_n || c->req.state != H1_SL_START))
+				return 0;
+		} else {
+			/* the asking side, idle after a whole exchange, opening
+			 * with an answer */
+			if (likely(c->req.state != H1_SL_START) || likely(!may_be_status(p, n)) ||
+			    c->pend_n || !c->req.started || !c->rsp.started || c->rsp.state != H1_SL_START)
+				return 0;
+		}
+		return !s->midstream && !c->midstream;
+	}
+	if (s->proto == PROTO_OTHER || s->proto == PROTO_UNKNOWN)
+		/* the initiator opened with something that is no request (yet) */
+		return dir != s->client_dir && s->client_dir == INSP_ORIG && s->fed[dir] == 0 &&
+		       !s->midstream && may_be_request(p, n);
+	return 0;
+}
+
+/* At a turn point (or holding one): 0 while waiting for more bytes. */
+static int turn_point(struct insp_sess *s, int dir, const uint8_t **p, uint32_t *n,
+		      const struct insp_env *env)
+{
+	int r;
+	if (!hold(s, dir, p, n, &r))
+		return 0;
+	int answered = s->proto == PROTO_HTTP1 && s->h1.rsp.started;
+	if (r)
+		turn_roles(s, env, answered ? F_RHTTP_ROLE_TURN : F_RHTTP_ROLE_INVERSION);
+	flush(s, env);
 	return 1;
 }
 
@@ -104,57 +255,74 @@ static int h2_begin(struct insp_sess *s, const struct insp_env *env)
 	return 0;
 }
 
-/* Hand n counted bytes of dir to the analyzer the connection speaks. */
-static void route(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
-		  const struct insp_env *env)
+/* Hand n bytes of dir to the analyzer that reads them now.  Returns the
+ * bytes it took: fewer than n when the HTTP/1 reader stopped where the
+ * roles may change (PTTH, CONNECT, a message that leaves nothing
+ * outstanding); the rest is read again from insp_feed's loop. */
+static uint32_t route(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
+		      const struct insp_env *env)
 {
+	s->fed[dir] += n;
 	if (s->proto == PROTO_OTHER || s->proto == PROTO_TUNNEL)
-		return;
+		return n;
 	int is_client = dir == s->client_dir;
 	if (s->proto == PROTO_H2) {
 		if (h2_begin(s, env) == 0)
 			h2_feed(s, is_client, p, n, env);
-		return;
+		return n;
 	}
 	if (s->proto == PROTO_WS) {
 		ws_feed(s, is_client, p, n, env);
-		return;
+		return n;
 	}
 	uint32_t used = h1_feed(s, is_client, p, n, env);
 	s->switched = 0;
 	/* an answer came: the bytes the client sent ahead of it are read
 	 * now, before whatever follows the answer */
-	if (__builtin_expect(s->ahead.replay, 0))
+	if (unlikely(s->ahead.replay))
 		h1_early_replay(s, env);
 	if (used >= n)
-		return;
+		return n;
 	/* the rest of this span already speaks what the connection turned into */
 	if (s->proto == PROTO_H2 && h2_begin(s, env) == 0)
 		h2_feed(s, is_client, p + used, n - used, env);
 	else if (s->proto == PROTO_WS)
 		ws_feed(s, is_client, p + used, n - used, env);
-	else if (s->proto == PROTO_HTTP1 || s->proto == PROTO_UNKNOWN) {
+	else if ((s->proto == PROTO_HTTP1 || s->proto == PROTO_UNKNOWN) && used) {
 		s->fed[dir] -= n - used;
-		insp_feed(s, dir, p + used, n - used, env);   /* roles swapped (PTTH, CONNECT) */
+		return used;
 	}
+	return n;
 }
 
 void insp_feed(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
 	       const struct insp_env *env)
 {
-	if (n == 0)
-		return;
-	if (s->deciding && !decide_roles(s, dir, &p, &n, env))
-		return;
-	if (n == 0)
-		return;
-	s->fed[dir] += n;
-	/* the client's first bytes after an Upgrade/CONNECT answer: sent
-	 * before it arrived? (h1_early.c) */
-	if (__builtin_expect(s->ahead.st >= EARLY_ANSWERED, 0) && dir == s->ahead.dir &&
-	    h1_early_gate(s, p, n, env))
-		return;
-	route(s, dir, p, n, env);
+	while (n) {
+		if (unlikely(s->deciding || s->early_len || at_turn(s, dir, p, n))) {
+			if (s->deciding && !decide_roles(s, dir, &p, &n, env))
+				return;
+			if (n && (s->early_len || at_turn(s, dir, p, n)) &&
+			    !turn_point(s, dir, &p, &n, env))
+				return;
+			if (!n)
+				return;
+		}
+		/* the client's first bytes after an Upgrade/CONNECT answer:
+		 * sent before it arrived? (h1_early.c; it counts what it holds) */
+		if (unlikely(s->ahead.st >= EARLY_ANSWERED) && dir == s->ahead.dir) {
+			s->fed[dir] += n;
+			int held = h1_early_gate(s, p, n, env);
+			s->fed[dir] -= n;
+			if (held) {
+				s->fed[dir] += n;
+				return;
+			}
+		}
+		uint32_t used = route(s, dir, p, n, env);
+		p += used;
+		n -= used;
+	}
 }
 
 void insp_ack(struct insp_sess *s, int dir, uint64_t acked)
@@ -175,6 +343,10 @@ void insp_sess_release(struct insp_sess *s, const struct insp_env *env)
 
 void insp_close(struct insp_sess *s, int dir, const struct insp_env *env)
 {
+	if (s->early_len && s->held_dir == dir) {
+		s->deciding = 0;          /* no more bytes: the held ones turned nothing */
+		flush(s, env);
+	}
 	if (s->proto != PROTO_HTTP1 && s->proto != PROTO_UNKNOWN)
 		return;
 	h1_close(s, dir == s->client_dir, env);
@@ -188,6 +360,8 @@ void insp_abort(struct insp_sess *s, int dir, const struct insp_env *env)
 
 void insp_gap(struct insp_sess *s, int dir)
 {
+	if (s->early_len && s->held_dir == dir)
+		s->early_len = 0;         /* what followed them is lost */
 	struct h1_dir *d = dir == s->client_dir ? &s->h1.req : &s->h1.rsp;
 	d->state = H1_DEAD;
 	if (s->h2)

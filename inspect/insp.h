@@ -121,11 +121,13 @@ struct insp_sess {
 	uint8_t ipver;            /* the TCP endpoints, when the caller knows them */
 	uint8_t addr[2][16];      /* [INSP_ORIG], [INSP_RESP] */
 	uint32_t h2_preface_got;  /* preface bytes the HTTP/1 reader consumed */
-	uint8_t fresh;            /* a CONNECT tunnel opened: who speaks first decides roles */
-	uint8_t switched;         /* the HTTP/1 reader handed the rest of a span over */
-	uint8_t deciding;         /* roles not known yet: the acceptor's first bytes wait */
+	uint8_t fresh : 1;        /* a CONNECT tunnel opened: who speaks first decides roles */
+	uint8_t switched : 1;     /* the HTTP/1 reader handed the rest of a span over */
+	uint8_t deciding : 1;     /* roles not known yet: the first bytes wait */
+	uint8_t tunnel : 1;       /* the roles are read inside a CONNECT tunnel */
+	uint8_t held_dir : 1;     /* whose opening bytes early[] holds */
 	uint8_t early_len;
-	uint8_t early[16];
+	uint8_t early[16];        /* a side's opening bytes while they may turn the roles */
 	struct h1_early ahead;    /* bytes a client sent ahead of an Upgrade/CONNECT answer */
 	struct ws_conn ws;
 };

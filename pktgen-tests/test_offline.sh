@@ -39,6 +39,34 @@ target_policies() {
 }
 ok "overlaps settled per destination: first, last, bsd, linux, windows, solaris, default" target_policies
 
+# identity headers only the edge may set (X-Forwarded-User, Remote-User,
+# X-Auth-Request-*, ...): the corpus clients sending them alert above; the
+# same capture with those clients listed as trusted proxies raises no
+# fwd.identity_spoofed (the benign twin of every fwd_identity case)
+identity_from_trusted_proxies() {
+	"$GEN" "$SRC/pktgen-tests/corpus" "$T/ident.pcap" "$T/ident.tsv" --filter ident_ --variants whole,ooo &&
+	printf 'seam = {\n  fwd = { trusted = [ "10.1.0.0/16" ]; };\n};\n' > "$T/ident.conf" &&
+	"$SEAM" --pcap "$T/ident.pcap" --eve "$T/ident-outside.json" &&
+	"$SEAM" -c "$T/ident.conf" --pcap "$T/ident.pcap" --eve "$T/ident-trusted.json" &&
+	[ "$(grep -c '"finding":"fwd.identity_spoofed"' "$T/ident-outside.json")" -ge 80 ] &&
+	! grep -q '"finding":"fwd.identity_spoofed"' "$T/ident-trusted.json" &&
+	grep -q '"finding":"fwd.identity_alias"' "$T/ident-trusted.json"
+}
+ok "identity headers: alerts from clients, none from trusted proxies (aliases still)" identity_from_trusted_proxies
+
+# roles that turn (rhttp_roles cases): alerts from any acceptor; from an
+# acceptor on rhttp's allow-list only rhttp.allowed anomalies
+roles_from_allowed_intermediary() {
+	"$GEN" "$SRC/pktgen-tests/corpus" "$T/roles.pcap" "$T/roles.tsv" --filter roles_ --variants whole,bytes &&
+	printf 'seam = {\n  rhttp = { allow = [ "10.2.0.0/16" ]; };\n};\n' > "$T/roles.conf" &&
+	"$SEAM" --pcap "$T/roles.pcap" --eve "$T/roles-any.json" &&
+	"$SEAM" -c "$T/roles.conf" --pcap "$T/roles.pcap" --eve "$T/roles-allowed.json" &&
+	[ "$(grep '"event_type":"alert"' "$T/roles-any.json" | grep -c '"finding":"rhttp\.')" -ge 28 ] &&
+	! grep '"event_type":"alert"' "$T/roles-allowed.json" | grep -q '"finding":"rhttp\.' &&
+	[ "$(grep -c '"event":"rhttp.allowed"' "$T/roles-allowed.json")" -ge 28 ]
+}
+ok "roles that turn: alerts, or rhttp.allowed anomalies from an allow-listed acceptor" roles_from_allowed_intermediary
+
 # ... and the linux policy is what this kernel does: the same segments sent
 # to a real socket in a namespace (the client address is spoofed, so its
 # own stack stays silent)

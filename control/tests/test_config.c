@@ -163,6 +163,33 @@ static void h2c_origins_and_early_pool(void **st)
 	assert_non_null(strstr(err, "cfg:2: max_early: 0 is out of range"));
 }
 
+static void fwd_identity_headers_and_prefixes(void **st)
+{
+	struct seam_cfg c;
+	char err[512] = "";
+	assert_int_equal(load_text("seam = { fwd = { trusted = [ \"10.0.0.0/8\" ];\n"
+				   "  identity_headers = [ \"X-Company-User\", \"Company_Role\" ];\n"
+				   "  identity_prefixes = [ \"X-Company-Auth-\" ]; }; };\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.fwd.nident, 2);
+	assert_string_equal(c.fwd.ident[0], "x-company-user");
+	assert_string_equal(c.fwd.ident[1], "company-role");
+	assert_int_equal(c.fwd.nident_prefix, 1);
+	assert_string_equal(c.fwd.ident_prefix[0], "x-company-auth-");
+	assert_int_equal(load_text("seam = { fwd = {\n identity_headers = [ \"X Company\" ]; }; };\n",
+				   &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: identity_headers: not a field name"));
+	assert_int_equal(load_text("seam = { fwd = {\n identity_prefixes = \"X-A-\"; }; };\n",
+				   &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: identity_prefixes: expected a list of field names"));
+	char text[2048];
+	int n = snprintf(text, sizeof(text), "seam = { fwd = {\n identity_headers = [ ");
+	for (int i = 0; i < 17; i++)
+		n += snprintf(text + n, sizeof(text) - n, "%s\"X-N%d\"", i ? ", " : "", i);
+	snprintf(text + n, sizeof(text) - n, " ]; }; };\n");
+	assert_int_equal(load_text(text, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "identity_headers: too many names (at most 16)"));
+}
+
 static void syntax_error_names_the_line(void **st)
 {
 	struct seam_cfg c;
@@ -256,6 +283,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(profiles_map_tiers),
 		cmocka_unit_test(acceptable_tier_never_alerts_by_default),
 		cmocka_unit_test(catalogue_names_and_ids_are_unique),
+		cmocka_unit_test(fwd_identity_headers_and_prefixes),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

@@ -4,7 +4,10 @@
  * X-Forwarded-For, X-Real-IP, True-Client-IP, ... chosen by the line's
  * first byte) in one request, sent whole, with a trusted-proxy list and
  * internal prefixes configured, so the Forwarded grammar, address
- * spellings, chain walk and client-IP checks all see arbitrary values. */
+ * spellings, chain walk and client-IP checks all see arbitrary values.
+ * Identity headers (built-in, aliased, configured, by prefix) and
+ * Connection lists naming them come from the same lines; with '\x7f' first
+ * a line's rest becomes the field name itself. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		"Forwarded", "X-Forwarded-For", "X-Real-IP", "True-Client-IP", "X-Client-IP",
 		"CF-Connecting-IP", "X-Cluster-Client-IP", "Client-IP", "X-Forwarded-Host",
 		"X-Forwarded-Proto", "X-Forwarded-Port", "x_forwarded_for", "FORWARDED", "Host",
+		"X-Forwarded-User", "Remote_User", "X-Auth-Request-Groups", "X-Internal-Role",
+		"X-Company-User", "X-Company-Auth-Level", "Connection", "X-authentik-email",
 	};
 	static uint8_t req[70000];
 	static struct fwd_cfg fwd;
@@ -31,6 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fwd_prefix_parse("10.0.0.0/8", &fwd.trusted[fwd.ntrusted++]);
 		fwd_prefix_parse("2001:db8::/32", &fwd.trusted[fwd.ntrusted++]);
 		fwd_prefix_parse("192.168.0.0/16", &fwd.internal[fwd.ninternal++]);
+		fwd_ident_name_parse("X-Company-User", fwd.ident[fwd.nident++]);
+		fwd_ident_name_parse("X-Company-Auth-", fwd.ident_prefix[fwd.nident_prefix++]);
 	}
 	size_t n = (size_t)snprintf((char *)req, sizeof(req), "GET / HTTP/1.1\r\nHost: a.example\r\n");
 	size_t i = 0;
@@ -44,6 +51,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *name = names[data[i] % (sizeof(names) / sizeof(names[0]))];
 		size_t room = sizeof(req) - n - 100;
 		size_t vl = len - 1 < room ? len - 1 : room;
+		if (data[i] == 0x7f) {
+			/* the rest of the line is a field name (up to a colon) */
+			size_t k = 0;
+			while (k < vl && k < 60 && data[i + 1 + k] != ':' && data[i + 1 + k] != '\r')
+				k++;
+			memcpy(req + n, data + i + 1, k);
+			n += k;
+			memcpy(req + n, ": x\r\n", 5);
+			n += 5;
+			i += len + 1;
+			continue;
+		}
 		n += (size_t)snprintf((char *)req + n, sizeof(req) - n, "%s: ", name);
 		for (size_t k = 0; k < vl; k++) {
 			uint8_t c = data[i + 1 + k];
