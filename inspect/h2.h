@@ -3,17 +3,21 @@
  * HTTP/2 hop downgrades to HTTP/1 (§8.2: field validity, connection-
  * specific fields, content-length against DATA, pseudo-headers).
  *
- * State is large (two header-block buffers and two HPACK tables), so it
- * is taken from the caller's pool only when a connection turns into h2c;
- * it is fixed-size and nothing inside it allocates. */
+ * Header blocks are decoded as their bytes arrive, so a block of any size
+ * is read; only one HPACK representation at a time is buffered.  State is
+ * large (two representation buffers and two HPACK tables), so it is taken
+ * from the caller's pool only when a connection turns into h2c; it is
+ * fixed-size and nothing inside it allocates. */
 #ifndef SEAM_H2_H
 #define SEAM_H2_H
 
 #include <stdint.h>
 #include "hpack.h"
 
-#define H2_BLOCK_MAX 16384        /* one header block, all CONTINUATIONs */
+#define H2_REP_MAX 16384          /* one HPACK representation waiting for its last bytes */
 #define H2_STREAMS 32             /* streams tracked for content-length */
+#define H2_LIST_MIN 262144        /* header list always allowed: Chrome's SETTINGS_MAX_HEADER_LIST_SIZE */
+#define H2_LIST_CAP ((1u << 20) + 4096)   /* largest announced limit followed (Go: 1 MiB + 320) */
 #define H2_FBUF 64
 #define H2_PREFACE_LEN 24
 
@@ -34,6 +38,27 @@ struct h2_stream {
 	uint64_t data;
 };
 
+/* What the header block being decoded has shown so far. */
+struct h2_blk {
+	uint8_t trailers;         /* a second HEADERS on the stream */
+	uint8_t req_like;         /* a request's fields: client HEADERS or PUSH_PROMISE */
+	uint8_t regular_seen;
+	uint8_t pseudo;           /* P_* bits */
+	uint8_t cl_bad;
+	uint8_t over;             /* list over the limit: no more fields judged */
+	uint8_t host_n;           /* host fields */
+	uint8_t scheme_port_set;
+	int32_t auth_port;        /* :authority's port, -1 none */
+	uint16_t scheme_port;     /* 80 for http, 443 for https, 0 other */
+	uint16_t path_len, auth_host_len;
+	uint32_t list;            /* RFC 9113 §6.5.2 size of the fields so far */
+	int64_t cl;
+	char method[16], path[256];
+	char authority[128];      /* as sent, for events */
+	char host[128];           /* the first host field, for events */
+	char auth_host[128];      /* :authority's host part, for the host comparison */
+};
+
 struct h2_dir {
 	uint8_t st;               /* enum h2_state */
 	uint8_t hlen;
@@ -41,18 +66,21 @@ struct h2_dir {
 	uint8_t ftype, fflags;
 	uint8_t pre_need, pre_got, pad;
 	uint8_t fbuf_len;
-	uint8_t in_block, blk_end_stream, blk_over, blk_type;
+	uint8_t in_block, blk_end_stream, blk_type;
+	uint8_t blind_told;       /* hpack_budget reported for a block not fully known */
 	uint32_t flen, fsid, fgot;
 	uint32_t preface_got;
-	uint32_t blk_len, blk_sid, cont_n;
+	uint32_t rep_len, blk_sid, cont_n;
 	uint32_t max_frame;       /* largest frame the receiver accepts */
+	uint32_t list_max;        /* largest header list the receiver accepts (bounded) */
 	uint32_t settings_n, ping_n, empty_data_n, rst_n, opened_n;
 	uint64_t off;             /* stream offset of the next byte */
 	uint64_t seen;            /* h2c findings raised in this block */
 	uint8_t fbuf[H2_FBUF];
 	struct h2_stream streams[H2_STREAMS];
+	struct h2_blk b;
 	struct hpack_dec hp;      /* decodes what this side sends */
-	uint8_t blk[H2_BLOCK_MAX];
+	uint8_t rep[H2_REP_MAX];  /* the representation cut at the last byte received */
 };
 
 struct h2_conn {
