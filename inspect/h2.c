@@ -65,6 +65,7 @@ void h2_conn_init(struct h2_conn *c, uint32_t preface_got, uint64_t cli_off, uin
 	c->d[0].off = cli_off;
 	c->d[1].off = srv_off;
 	c->flagged_flood = 0;
+	c->closed = 0;
 }
 
 static struct h2_stream *stream(struct h2_dir *d, uint32_t id, int create)
@@ -196,12 +197,14 @@ static void host_vs_authority(struct hctx *x, const struct authority *h)
 		raise(x, F_H2C_AUTHORITY_HOST);
 }
 
-static int on_field(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, uint32_t vl)
+static int on_field(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, uint32_t vl,
+		    const struct hpack_tail *tail)
 {
 	struct hctx *x = ctx;
 	struct h2_blk *b = &x->d->b;
 
-	b->list += nl + vl + 32;
+	/* a value read in passing: v is its first bytes, tail the rest's facts */
+	b->list += nl + (tail ? tail->len : vl) + 32;
 	if (b->list > x->d->list_max) {
 		raise(x, F_H2C_HDR_LIST_LARGE);
 		b->over = 1;
@@ -211,12 +214,13 @@ static int on_field(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, 
 		raise(x, F_H2C_NAME_INVALID);
 		return 0;
 	}
-	for (uint32_t i = 0; i < vl; i++)
-		if (v[i] == '\r' || v[i] == '\n' || v[i] == 0) {
-			raise(x, F_H2C_CRLF);
-			break;
-		}
-	if (vl && (v[0] == ' ' || v[0] == '\t' || v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+	int ctl = tail && tail->ctl;
+	for (uint32_t i = 0; i < vl && !ctl; i++)
+		ctl = v[i] == '\r' || v[i] == '\n' || v[i] == 0;
+	if (ctl)
+		raise(x, F_H2C_CRLF);
+	uint8_t end = tail ? tail->last : vl ? v[vl - 1] : 'x';
+	if (vl && (v[0] == ' ' || v[0] == '\t' || end == ' ' || end == '\t'))
 		raise(x, F_H2C_VALUE_WS);
 	for (uint32_t i = n[0] == ':' ? 1 : 0; i < nl; i++) {
 		uint8_t c = n[i];
@@ -241,7 +245,7 @@ static int on_field(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, 
 			else if (name_is(n, nl, ":path")) {
 				bit = P_PATH;
 				keep(b->path, sizeof(b->path), v, vl);
-				b->path_len = vl > 0xffff ? 0xffff : (uint16_t)vl;
+				b->path_len = vl > 0xffff || tail ? 0xffff : (uint16_t)vl;
 			}
 			else if (name_is(n, nl, ":authority")) {
 				bit = P_AUTHORITY;
@@ -320,11 +324,11 @@ static void block_begin(struct hctx *x)
 }
 
 /* Decode what has arrived of the block; 0 when the direction died. */
-static int block_decode(struct hctx *x, int last)
+static int block_decode(struct hctx *x, int flags)
 {
 	struct h2_dir *d = x->d;
 	uint32_t used;
-	enum hpack_err e = hpack_decode_some(&d->hp, d->rep, d->rep_len, last, &used, on_field, x);
+	enum hpack_err e = hpack_decode_some(&d->hp, d->rep, d->rep_len, flags, &used, on_field, x);
 	if (e == HPACK_ERR_BUDGET) {
 		raise(x, F_H2C_HPACK_BUDGET);
 		dead(x);
@@ -351,12 +355,12 @@ static void block_bytes(struct hctx *x, const uint8_t *p, uint32_t n)
 		d->rep_len += k;
 		p += k;
 		n -= k;
-		if (!block_decode(x, 0))
+		/* a representation that fills the buffer has its value read
+		 * in passing */
+		if (!block_decode(x, d->rep_len == H2_REP_MAX ? HPACK_FULL : 0))
 			return;
 		if (d->rep_len == H2_REP_MAX) {
-			/* one field longer than Seam holds: the table can no
-			 * longer be followed, so this side is not judged */
-			raise(x, F_H2C_HPACK_BUDGET);
+			raise(x, F_H2C_HPACK_BUDGET);   /* cannot happen: the decoder moved on */
 			dead(x);
 			return;
 		}
@@ -367,7 +371,7 @@ static void block_done(struct hctx *x)
 {
 	struct h2_dir *d = x->d;
 	struct h2_blk *b = &d->b;
-	if (!block_decode(x, 1))
+	if (!block_decode(x, HPACK_LAST))
 		return;
 	/* a field Seam could not read: the block's shape is not judged */
 	int partial = d->hp.blind || b->over;
@@ -678,4 +682,10 @@ void h2_feed(struct insp_sess *s, int is_client, const uint8_t *p, uint32_t n,
 		}
 		}
 	}
+}
+
+int h2_close(struct h2_conn *c, int is_client)
+{
+	c->closed |= is_client ? 1 : 2;
+	return c->closed == 3;
 }

@@ -86,6 +86,7 @@ struct h2_dir {
 struct h2_conn {
 	struct h2_dir d[2];       /* [0] the client's frames, [1] the server's */
 	uint8_t flagged_flood;    /* flood findings once per connection */
+	uint8_t closed;           /* bit 0: the client's side finished, bit 1: the server's */
 };
 
 struct insp_sess;
@@ -96,5 +97,7 @@ struct insp_env;
 void h2_conn_init(struct h2_conn *c, uint32_t preface_got, uint64_t cli_off, uint64_t srv_off);
 void h2_feed(struct insp_sess *s, int is_client, const uint8_t *p, uint32_t n,
 	     const struct insp_env *env);
+/* That side closed its stream (FIN); 1 once both have: nothing more to read. */
+int h2_close(struct h2_conn *c, int is_client);
 
 #endif

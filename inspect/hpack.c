@@ -32,12 +32,14 @@ static void build_tree(void)
 	}
 }
 
-int hpack_huff_decode(const uint8_t *src, uint32_t n, uint8_t *dst, uint32_t dstmax)
+/* Decode n more bytes of a Huffman string from state h; returns the bytes
+ * written to dst or -1.  The string's end is checked by huff_end. */
+static int huff_step(struct hpack_huff *h, const uint8_t *src, uint32_t n, uint8_t *dst, uint32_t dstmax)
 {
 	pthread_once(&tree_once, build_tree);
-	uint16_t node = 0;
+	uint16_t node = h->node;
 	uint32_t out = 0;
-	int depth = 0, ones = 1;       /* bits since the last symbol, all 1s so far */
+	int depth = h->depth, ones = h->ones;   /* bits since the last symbol, all 1s so far */
 	for (uint32_t i = 0; i < n; i++) {
 		for (int b = 7; b >= 0; b--) {
 			int bit = (src[i] >> b) & 1;
@@ -59,10 +61,23 @@ int hpack_huff_decode(const uint8_t *src, uint32_t n, uint8_t *dst, uint32_t dst
 			}
 		}
 	}
-	/* padding: fewer than 8 bits, all ones (the EOS prefix) */
-	if (depth > 7 || !ones)
-		return -1;
+	h->node = node;
+	h->depth = (uint8_t)(depth > 255 ? 255 : depth);
+	h->ones = (uint8_t)ones;
 	return (int)out;
+}
+
+/* padding: fewer than 8 bits, all ones (the EOS prefix) */
+static int huff_end(const struct hpack_huff *h)
+{
+	return h->depth > 7 || !h->ones ? -1 : 0;
+}
+
+int hpack_huff_decode(const uint8_t *src, uint32_t n, uint8_t *dst, uint32_t dstmax)
+{
+	struct hpack_huff h = { .ones = 1 };
+	int r = huff_step(&h, src, n, dst, dstmax);
+	return r < 0 || huff_end(&h) < 0 ? -1 : r;
 }
 
 const char *hpack_err_name(enum hpack_err e)
@@ -91,6 +106,7 @@ void hpack_set_limit(struct hpack_dec *d, uint32_t v)
 
 void hpack_block_begin(struct hpack_dec *d)
 {
+	d->lv.active = 0;
 	d->blind = 0;
 	d->quiet = 0;
 	d->fields = 0;
@@ -246,13 +262,79 @@ static int name_of(const struct hpack_dec *d, uint32_t idx, int copy, uint8_t *n
 	return 0;
 }
 
-enum hpack_err hpack_decode_some(struct hpack_dec *d, const uint8_t *p, uint32_t n, int last,
+/* ---- values longer than the caller can buffer --------------------------
+ * They are read in passing: decoded piece by piece, scanned for the bytes
+ * field checks care about, their first bytes and length kept.  The table
+ * entry they make is sized, its bytes unknown. */
+
+static enum hpack_err long_take(struct hpack_dec *d, const uint8_t *p, uint32_t n)
+{
+	static __thread uint8_t out[HPACK_STR_MAX];
+	struct hpack_long *l = &d->lv;
+	while (n) {
+		uint32_t k = n < HPACK_STR_MAX / 2 ? n : HPACK_STR_MAX / 2;   /* Huffman grows by 8/5 at most */
+		const uint8_t *s = p;
+		uint32_t m = k;
+		if (l->huff) {
+			int r = huff_step(&l->hs, p, k, out, sizeof(out));
+			if (r < 0)
+				return HPACK_ERR_HUFFMAN;
+			s = out;
+			m = (uint32_t)r;
+		}
+		for (uint32_t i = 0; i < m; i++) {
+			if (s[i] == '\r' || s[i] == '\n' || s[i] == 0)
+				l->tail.ctl = 1;
+			if (l->head_len < sizeof(l->head))
+				l->head[l->head_len++] = s[i];
+		}
+		if (m)
+			l->tail.last = s[m - 1];
+		l->tail.len += m;
+		l->left -= k;
+		p += k;
+		n -= k;
+	}
+	return HPACK_OK;
+}
+
+static enum hpack_err long_done(struct hpack_dec *d, hpack_field_fn fn, void *ctx)
+{
+	struct hpack_long *l = &d->lv;
+	l->active = 0;
+	if (l->huff && huff_end(&l->hs) < 0)
+		return HPACK_ERR_HUFFMAN;
+	if (l->tail.len > HPACK_TABLE_MAX)
+		l->tail.len = HPACK_TABLE_MAX;   /* an entry that size only empties the table */
+	if (l->incr)
+		table_add(d, NULL, l->nlen, NULL, l->tail.len);
+	d->fields++;
+	if (l->name_lost)
+		d->blind = 1;
+	else if (!d->quiet && fn(ctx, l->name, l->nlen, l->head, l->head_len, &l->tail))
+		d->quiet = 1;
+	return HPACK_OK;
+}
+
+enum hpack_err hpack_decode_some(struct hpack_dec *d, const uint8_t *p, uint32_t n, int flags,
 				 uint32_t *used, hpack_field_fn fn, void *ctx)
 {
 	static __thread uint8_t nm[HPACK_STR_MAX], v[HPACK_STR_MAX];
 	const uint8_t *start = p, *end = p + n;
 	enum hpack_err e = HPACK_OK;
+	int last = flags & HPACK_LAST;
 	*used = 0;
+	if (d->lv.active) {
+		uint32_t k = n < d->lv.left ? n : d->lv.left;
+		if ((e = long_take(d, p, k)))
+			return e;
+		p += k;
+		*used = k;
+		if (d->lv.left)
+			return last ? HPACK_ERR_TRUNC : HPACK_OK;
+		if ((e = long_done(d, fn, ctx)))
+			return e;
+	}
 	while (p < end) {
 		uint8_t b = *p;
 		uint32_t idx, nl = 0, vl = 0;
@@ -295,10 +377,36 @@ enum hpack_err hpack_decode_some(struct hpack_dec *d, const uint8_t *p, uint32_t
 					break;
 				}
 			} else if ((e = get_str(&p, end, nm, &nl))) {
+				if (e == HPACK_ERR_TRUNC && (flags & HPACK_FULL))
+					e = HPACK_ERR_BUDGET;   /* a name longer than the caller holds */
 				break;
 			}
-			if ((e = get_str(&p, end, v, &vl)))
-				break;
+			const uint8_t *vs = p;
+			if ((e = get_str(&p, end, v, &vl))) {
+				if (e != HPACK_ERR_TRUNC || !(flags & HPACK_FULL))
+					break;
+				/* the caller cannot wait for the whole value: read it in passing */
+				uint32_t len;
+				p = vs;
+				if (p == end || get_int(&p, end, 7, &len) != HPACK_OK || nl > sizeof(d->lv.name)) {
+					e = HPACK_ERR_BUDGET;
+					break;
+				}
+				struct hpack_long *l = &d->lv;
+				memset(l, 0, offsetof(struct hpack_long, name));
+				l->active = 1;
+				l->incr = (uint8_t)incr;
+				l->huff = (*vs & 0x80) != 0;
+				l->hs.ones = 1;
+				l->name_lost = lost != 0;
+				l->nlen = (uint16_t)nl;
+				l->left = len;
+				memcpy(l->name, nm, nl);
+				if ((e = long_take(d, p, (uint32_t)(end - p))))
+					return e;
+				*used = n;
+				return HPACK_OK;
+			}
 			if (incr)
 				table_add(d, lost ? NULL : nm, nl, v, vl);
 		}
@@ -306,7 +414,7 @@ enum hpack_err hpack_decode_some(struct hpack_dec *d, const uint8_t *p, uint32_t
 		*used = (uint32_t)(p - start);
 		if (lost)
 			d->blind = 1;
-		else if (!d->quiet && fn(ctx, nm, nl, v, vl))
+		else if (!d->quiet && fn(ctx, nm, nl, v, vl, NULL))
 			d->quiet = 1;
 	}
 	/* a representation cut at the end waits for the rest of the block */
@@ -320,5 +428,5 @@ enum hpack_err hpack_decode(struct hpack_dec *d, const uint8_t *p, uint32_t n,
 {
 	uint32_t used;
 	hpack_block_begin(d);
-	return hpack_decode_some(d, p, n, 1, &used, fn, ctx);
+	return hpack_decode_some(d, p, n, HPACK_LAST, &used, fn, ctx);
 }

@@ -14,7 +14,10 @@
  * A header block may be decoded in pieces as it arrives (hpack_block_begin,
  * then hpack_decode_some until the block's last byte): each call decodes
  * the complete representations it is given and says how many bytes it
- * used; the caller keeps the rest and hands it back with more. */
+ * used; the caller keeps the rest and hands it back with more.  A value
+ * longer than the caller can keep is read in passing (its length, first
+ * bytes and whether it holds CR, LF or NUL), so no field length is a
+ * reason to stop following the connection. */
 #ifndef SEAM_HPACK_H
 #define SEAM_HPACK_H
 
@@ -42,6 +45,29 @@ enum hpack_err {
 	HPACK_ERR_TOO_LONG,        /* a string longer than HPACK_STR_MAX */
 };
 
+struct hpack_huff { uint16_t node; uint8_t depth, ones; };   /* a Huffman string part-way */
+
+/* What a value read in passing (hpack_decode_some with HPACK_FULL) showed
+ * beyond the first bytes the callback gets. */
+struct hpack_tail {
+	uint32_t len;              /* decoded length */
+	uint8_t ctl;               /* a CR, LF or NUL somewhere in it */
+	uint8_t last;              /* its last byte */
+};
+
+#define HPACK_LONG_NAME 128        /* longest name a value read in passing may have */
+#define HPACK_LONG_HEAD 256        /* first bytes of such a value kept for the callback */
+
+struct hpack_long {
+	uint8_t active, incr, huff, name_lost;
+	uint16_t nlen, head_len;
+	uint32_t left;             /* encoded bytes still to come */
+	struct hpack_huff hs;
+	struct hpack_tail tail;
+	uint8_t name[HPACK_LONG_NAME];
+	uint8_t head[HPACK_LONG_HEAD];
+};
+
 /* abs: the low 16 bits of the entry's first byte in the data stream.  A
  * live entry and all newer ones hold under 64 KiB of bytes, so the
  * 16-bit distance to the write position is exact. */
@@ -59,15 +85,17 @@ struct hpack_dec {
 	uint8_t blind;             /* a field referred to an entry whose bytes were not kept */
 	uint8_t quiet;             /* the callback asked to stop: fields skipped, table kept */
 	uint32_t fields;           /* representations other than size updates so far */
+	struct hpack_long lv;      /* a value being read in passing */
 	uint8_t unknown[HPACK_MAX_ENTRIES / 8];   /* entries whose name was not known */
 	struct hpack_ent ent[HPACK_MAX_ENTRIES];
 	uint8_t data[HPACK_DATA];
 };
 
 /* Called for each decoded field; return non-zero to get no more fields of
- * this block (the table is still kept in step). */
+ * this block (the table is still kept in step).  tail is NULL, or set for
+ * a value read in passing: value then holds only its first bytes. */
 typedef int (*hpack_field_fn)(void *ctx, const uint8_t *name, uint32_t nlen,
-			      const uint8_t *value, uint32_t vlen);
+			      const uint8_t *value, uint32_t vlen, const struct hpack_tail *tail);
 
 void hpack_init(struct hpack_dec *d);
 /* The decoding side announced SETTINGS_HEADER_TABLE_SIZE v. */
@@ -75,10 +103,14 @@ void hpack_set_limit(struct hpack_dec *d, uint32_t v);
 /* A new header block starts. */
 void hpack_block_begin(struct hpack_dec *d);
 /* Decode the complete representations at the start of p[0..n).  *used
- * gets the bytes consumed; unless last is set, a representation cut at
- * the end is left for the next call (it is an error when last is set).
- * Fields go to fn as they are decoded. */
-enum hpack_err hpack_decode_some(struct hpack_dec *d, const uint8_t *p, uint32_t n, int last,
+ * gets the bytes consumed; a representation cut at the end is left for the
+ * next call, unless flags has HPACK_LAST (then it is an error) or
+ * HPACK_FULL (the caller cannot hold more: a value is then read in
+ * passing, a name that long is HPACK_ERR_BUDGET).  Fields go to fn as
+ * they are decoded. */
+#define HPACK_LAST 1
+#define HPACK_FULL 2
+enum hpack_err hpack_decode_some(struct hpack_dec *d, const uint8_t *p, uint32_t n, int flags,
 				 uint32_t *used, hpack_field_fn fn, void *ctx);
 /* Decode one complete header block (hpack_block_begin + hpack_decode_some). */
 enum hpack_err hpack_decode(struct hpack_dec *d, const uint8_t *p, uint32_t n,

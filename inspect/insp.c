@@ -160,6 +160,13 @@ void insp_sess_release(struct insp_sess *s, const struct insp_env *env)
 
 void insp_close(struct insp_sess *s, int dir, const struct insp_env *env)
 {
+	if (s->proto == PROTO_H2 && s->h2 && h2_close(s->h2, dir == s->client_dir)) {
+		/* both sides finished: the pool object goes back now, not when
+		 * the flow record expires (a busy capture holds many closed ones) */
+		insp_sess_release(s, env);
+		s->proto = PROTO_TUNNEL;
+		return;
+	}
 	if (s->proto != PROTO_HTTP1 && s->proto != PROTO_UNKNOWN)
 		return;
 	h1_close(s, dir == s->client_dir, env);

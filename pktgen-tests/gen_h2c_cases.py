@@ -262,6 +262,16 @@ def benign_cases():
     p.exchange(big)
     out.append(k)
 
+    k = Case("h2_one_24k_cookie_field",
+             comment="one 24 KB cookie field (nghttp2 takes fields up to 64 KiB): read in passing, "
+                     "the connection still followed after it")
+    p = Pair(k, CURL, {S.MAX_HEADER_LIST_SIZE: 262144})
+    p.exchange([(b":method", b"GET"), (b":authority", b"shop.example.com"), (b":scheme", b"http"),
+                (b":path", b"/"), (b"cookie", b"; ".join(JAR * 3))])
+    p.exchange([(b":method", b"GET"), (b":authority", b"shop.example.com"), (b":scheme", b"http"),
+                (b":path", b"/next"), (b"cookie", b"; ".join(JAR * 3))])
+    out.append(k)
+
     k = Case("h2_table_shrinks_then_grows_two_size_updates",
              comment="the server announces 0 then 65536 in one SETTINGS flight: the client's next block "
                      "starts with two size updates (0, then 65536)")
@@ -479,6 +489,15 @@ def attack_cases():
         out.append(one_request(name, I, req(a), comment))
     out.append(one_request("h2_host_with_query", I, req(None, b"admin.internal?x=shop.example.com"),
                            "a query inside a host field"))
+
+    # values longer than Seam buffers are still read
+    pad = token(12000)
+    out.append(one_request("h2_crlf_deep_in_a_24k_value", "h2c.crlf_injection",
+                           req(b"shop.example.com", extra=[(b"x-pad", pad + b"\r\nTransfer-Encoding: chunked\r\n" + pad)]),
+                           "CR LF 12 KB into a 24 KB value: read in passing, not skipped"))
+    out.append(one_request("h2_te_after_a_24k_field", "h2c.transfer_encoding",
+                           req(b"shop.example.com", extra=[(b"cookie", pad + pad), (b"transfer-encoding", b"chunked")]),
+                           "a field after a 24 KB one is still decoded"))
 
     # HPACK forms real encoders never write, still errors
     E = "h2c.hpack_error"

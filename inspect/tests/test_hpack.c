@@ -18,7 +18,8 @@
 
 struct got { char s[1024]; };
 
-static int collect(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, uint32_t vl)
+static int collect(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, uint32_t vl,
+		     const struct hpack_tail *tail)
 {
 	struct got *g = ctx;
 	size_t o = strlen(g->s);
@@ -156,7 +157,8 @@ static size_t lit_incr(uint8_t *b, const char *name, uint32_t vlen, char fill)
 	return n + vlen;
 }
 
-static int count_fields(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, uint32_t vl)
+static int count_fields(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, uint32_t vl,
+		     const struct hpack_tail *tail)
 {
 	(*(int *)ctx)++;
 	return 0;
@@ -271,7 +273,8 @@ static void an_entry_with_an_unknown_name_stays_unknown(void **st)
 
 /* A callback that wants no more after the second field: the rest of the
  * block must still enter the table. */
-static int stop_after_two(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, uint32_t vl)
+static int stop_after_two(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, uint32_t vl,
+		     const struct hpack_tail *tail)
 {
 	return ++*(int *)ctx >= 2;
 }
@@ -316,7 +319,7 @@ static void a_block_split_anywhere_decodes_the_same(void **st)
 		plen -= used;
 		memcpy(pend + plen, b3 + cut, n3 - cut);
 		plen += (uint32_t)(n3 - cut);
-		assert_int_equal(hpack_decode_some(&d, pend, plen, 1, &used, collect, &g), HPACK_OK);
+		assert_int_equal(hpack_decode_some(&d, pend, plen, HPACK_LAST, &used, collect, &g), HPACK_OK);
 		assert_int_equal(used, plen);
 		assert_string_equal(g.s, ":method: GET\n:scheme: https\n:path: /index.html\n"
 				  ":authority: www.example.com\ncustom-key: custom-value\n");
@@ -325,13 +328,129 @@ static void a_block_split_anywhere_decodes_the_same(void **st)
 	hpack_init(&d);
 	uint32_t used;
 	struct got g = { "" };
-	assert_int_equal(hpack_decode_some(&d, b1, 10, 1, &used, collect, &g), HPACK_ERR_TRUNC);
+	assert_int_equal(hpack_decode_some(&d, b1, 10, HPACK_LAST, &used, collect, &g), HPACK_ERR_TRUNC);
+}
+
+/* Feed a block through a pending buffer of cap bytes, as h2.c does: a
+ * representation that fills it is decoded with HPACK_FULL. */
+static enum hpack_err feed_buffered(struct hpack_dec *d, const uint8_t *blk, uint32_t n, uint32_t cap,
+				    uint32_t step, hpack_field_fn fn, void *ctx)
+{
+	static uint8_t pend[1 << 16];
+	uint32_t plen = 0, used;
+	enum hpack_err e;
+	hpack_block_begin(d);
+	for (uint32_t off = 0; off < n;) {
+		uint32_t k = n - off < step ? n - off : step;
+		if (k > cap - plen)
+			k = cap - plen;
+		memcpy(pend + plen, blk + off, k);
+		plen += k;
+		off += k;
+		if ((e = hpack_decode_some(d, pend, plen, plen == cap ? HPACK_FULL : 0, &used, fn, ctx)))
+			return e;
+		memmove(pend, pend + used, plen - used);
+		plen -= used;
+	}
+	e = hpack_decode_some(d, pend, plen, HPACK_LAST, &used, fn, ctx);
+	assert_int_equal(used, plen);
+	return e;
+}
+
+struct longseen { int fields; uint32_t len, head_len; uint8_t ctl, last, tail; char name[32]; };
+
+static int long_field(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, uint32_t vl,
+		      const struct hpack_tail *tail)
+{
+	struct longseen *l = ctx;
+	l->fields++;
+	if (tail) {
+		l->tail = 1;
+		l->len = tail->len;
+		l->ctl = tail->ctl;
+		l->last = tail->last;
+		l->head_len = vl;
+		snprintf(l->name, sizeof(l->name), "%.*s", (int)nl, n);
+	}
+	return 0;
+}
+
+static void a_value_longer_than_the_buffer_is_read_in_passing(void **st)
+{
+	static struct hpack_dec d;
+	static uint8_t b[70000];
+	/* 40 KB raw value with incremental indexing, then an indexed field */
+	for (int cut = 0; cut < 2; cut++) {
+		hpack_init(&d);
+		hpack_set_limit(&d, 65536);
+		size_t n = unhex("3fe1ff0382", b);
+		n += lit_incr(b + n, "cookie", 40000, 'k');
+		if (cut)
+			b[n - 20000] = '\n';      /* a line feed deep inside */
+		b[n++] = 0xbe;                   /* the new entry: sized, its bytes unknown */
+		struct longseen l = { 0 };
+		assert_int_equal(feed_buffered(&d, b, (uint32_t)n, 16384, 1460, long_field, &l), HPACK_OK);
+		assert_int_equal(l.tail, 1);
+		assert_string_equal(l.name, "cookie");
+		assert_int_equal(l.len, 40000);
+		assert_int_equal(l.head_len, HPACK_LONG_HEAD);
+		assert_int_equal(l.ctl, cut);
+		assert_int_equal(l.last, 'k');
+		assert_int_equal(l.fields, 2);      /* :method, cookie; the reference is blind */
+		assert_true(d.blind);
+		assert_int_equal(d.n, 1);
+		assert_int_equal(d.size, 6 + 40000 + 32);
+	}
+	/* the same with a Huffman value: 30000 'a' (5 bits each) */
+	hpack_init(&d);
+	size_t n = 0;
+	b[n++] = 0x00;                           /* literal without indexing, new name */
+	b[n++] = 5;
+	memcpy(b + n, "x-big", 5);
+	n += 5;
+	uint32_t enc = 30000 * 5 / 8 + 1;        /* 18751 bytes */
+	uint8_t hdr[8];
+	size_t hl = 0;
+	hdr[hl++] = 0x80 | 127;
+	uint32_t r = enc - 127;
+	while (r >= 128) {
+		hdr[hl++] = (uint8_t)(r | 0x80);
+		r >>= 7;
+	}
+	hdr[hl++] = (uint8_t)r;
+	memcpy(b + n, hdr, hl);
+	n += hl;
+	/* 'a' = 00011: 8 symbols pack into 5 bytes 18 c6 31 8c 63 */
+	static const uint8_t five[5] = { 0x18, 0xc6, 0x31, 0x8c, 0x63 };
+	for (uint32_t i = 0; i < 30000 / 8; i++) {
+		memcpy(b + n, five, 5);
+		n += 5;
+	}
+	b[n++] = 0x1f;                           /* 30000 % 8 = 0: so one more 'a' plus 3 bits of padding */
+	struct longseen l = { 0 };
+	assert_int_equal(feed_buffered(&d, b, (uint32_t)n, 16384, 1000, long_field, &l), HPACK_OK);
+	assert_int_equal(l.tail, 1);
+	assert_int_equal(l.len, 30001);
+	assert_int_equal(l.ctl, 0);
+	assert_int_equal(l.last, 'a');
+	/* a name that fills the buffer cannot be followed */
+	hpack_init(&d);
+	n = 0;
+	b[n++] = 0x00;
+	b[n++] = 0x7f;
+	b[n++] = 0x81;                           /* name of 127 + 1 + 128*... = 16512 bytes */
+	b[n++] = 0x80;
+	b[n++] = 0x01;
+	memset(b + n, 'n', 17000);
+	n += 17000;
+	assert_int_equal(feed_buffered(&d, b, (uint32_t)n, 16384, 1460, long_field, &l), HPACK_ERR_BUDGET);
 }
 
 #ifdef HAVE_HPACK_VECTORS
 struct hashed { uint32_t n; uint64_t h; };
 
-static int hash_field(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, uint32_t vl)
+static int hash_field(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, uint32_t vl,
+		     const struct hpack_tail *tail)
 {
 	struct hashed *x = ctx;
 	const uint8_t *parts[4] = { n, (const uint8_t *)": ", v, (const uint8_t *)"\n" };
@@ -389,6 +508,7 @@ int main(void)
 		cmocka_unit_test(an_entry_with_an_unknown_name_stays_unknown),
 		cmocka_unit_test(a_callback_that_stops_keeps_the_table_in_step),
 		cmocka_unit_test(a_block_split_anywhere_decodes_the_same),
+		cmocka_unit_test(a_value_longer_than_the_buffer_is_read_in_passing),
 #ifdef HAVE_HPACK_VECTORS
 		cmocka_unit_test(blocks_from_independent_encoders_decode_exactly),
 #endif
