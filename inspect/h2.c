@@ -46,6 +46,9 @@ static void dead(struct hctx *x) { x->d->st = H2S_DEAD; }
 
 void h2_conn_init(struct h2_conn *c, uint32_t preface_got, uint64_t cli_off, uint64_t srv_off)
 {
+	int server_first = preface_got == H2_SERVER_FIRST;
+	if (server_first)
+		preface_got = 0;
 	for (int i = 0; i < 2; i++) {
 		struct h2_dir *d = &c->d[i];
 		memset(d, 0, offsetof(struct h2_dir, hp));
@@ -54,7 +57,8 @@ void h2_conn_init(struct h2_conn *c, uint32_t preface_got, uint64_t cli_off, uin
 		d->list_max = H2_LIST_MIN;
 		d->st = i == 0 ? H2S_PREFACE : H2S_HDR;
 	}
-	if (preface_got == 0) {
+	c->d[0].preface_quiet = (uint8_t)server_first;
+	if (preface_got == 0 && !server_first) {
 		/* after an Upgrade the client's settings travelled in
 		 * HTTP2-Settings, unseen: what the server may send is not known */
 		c->d[1].hp.limit_unknown = 1;
@@ -650,7 +654,8 @@ void h2_feed(struct insp_sess *s, int is_client, const uint8_t *p, uint32_t n,
 			return;
 		case H2S_PREFACE:
 			if (p[i] != preface[d->preface_got]) {
-				raise(&x, F_H2C_BAD_PREFACE);
+				if (!(d->preface_quiet && d->preface_got == 0))
+					raise(&x, F_H2C_BAD_PREFACE);
 				dead(&x);
 				continue;
 			}
@@ -682,6 +687,21 @@ void h2_feed(struct insp_sess *s, int is_client, const uint8_t *p, uint32_t n,
 		}
 		}
 	}
+}
+
+int h2_server_preface(const uint8_t *p, uint32_t n)
+{
+	/* length: whole parameters, a few of them; type 4, flags 0, stream 0 */
+	static const uint8_t rest[6] = { 4, 0, 0, 0, 0, 0 };
+	if (n >= 1 && p[0] != 0)
+		return 0;
+	for (uint32_t i = 3; i < 9 && i < n; i++)
+		if (p[i] != rest[i - 3])
+			return 0;
+	if (n < 9)
+		return -1;
+	uint32_t len = (uint32_t)p[1] << 8 | p[2];
+	return len % 6 == 0 && len <= 6 * 32;
 }
 
 int h2_close(struct h2_conn *c, int is_client)

@@ -20,6 +20,7 @@
 #define H2_LIST_CAP ((1u << 20) + 4096)   /* largest announced limit followed (Go: 1 MiB + 320) */
 #define H2_FBUF 64
 #define H2_PREFACE_LEN 24
+#define H2_SERVER_FIRST 0xffffffffu   /* preface_got: the server spoke HTTP/2 first */
 
 enum h2_state {
 	H2S_PREFACE = 0,   /* client: matching the connection preface */
@@ -68,6 +69,7 @@ struct h2_dir {
 	uint8_t fbuf_len;
 	uint8_t in_block, blk_end_stream, blk_type;
 	uint8_t blind_told;       /* hpack_budget reported for a block not fully known */
+	uint8_t preface_quiet;    /* a first byte unlike the preface: not HTTP/2, no finding */
 	uint32_t flen, fsid, fgot;
 	uint32_t preface_got;
 	uint32_t rep_len, blk_sid, cont_n;
@@ -93,10 +95,15 @@ struct insp_sess;
 struct insp_env;
 
 /* preface_got: bytes of the client preface the HTTP/1 analyzer already
- * read ("PRI * HTTP/2.0\r\n" is 16), 0 after an Upgrade. */
+ * read ("PRI * HTTP/2.0\r\n" is 16), 0 after an Upgrade, H2_SERVER_FIRST
+ * when the server's SETTINGS came before any client byte (a client that
+ * then does not speak HTTP/2 at all is not judged as one). */
 void h2_conn_init(struct h2_conn *c, uint32_t preface_got, uint64_t cli_off, uint64_t srv_off);
 void h2_feed(struct insp_sess *s, int is_client, const uint8_t *p, uint32_t n,
 	     const struct insp_env *env);
+/* 1 when p[0..n) opens with a server connection preface (a SETTINGS frame
+ * on stream 0, not an ACK), 0 when it does not, -1 too few bytes to say. */
+int h2_server_preface(const uint8_t *p, uint32_t n);
 /* That side closed its stream (FIN); 1 once both have: nothing more to read. */
 int h2_close(struct h2_conn *c, int is_client);
 

@@ -72,6 +72,10 @@ static int decide_roles(struct insp_sess *s, int dir, const uint8_t **p, uint32_
 		*n -= k;
 	}
 	int r = request_prefix(s->early, s->early_len);
+	/* an HTTP/2 server with prior knowledge sends its SETTINGS at once */
+	int h2s = s->fresh || s->midstream ? 0 : h2_server_preface(s->early, s->early_len);
+	if (h2s < 0 && other && s->early_len < sizeof(s->early))
+		return 0;                 /* wait for the frame header */
 	if (r < 0 && !other)
 		r = 0;                    /* the client spoke meanwhile */
 	if (r < 0 && s->early_len < sizeof(s->early))
@@ -84,6 +88,9 @@ static int decide_roles(struct insp_sess *s, int dir, const uint8_t **p, uint32_
 		if (was_orig)
 			role_inversion(s, env, s->h1.req.started || s->fresh ? F_RHTTP_TUNNEL_INBOUND
 									    : F_RHTTP_ROLE_INVERSION);
+	} else if (h2s == 1 && s->proto == PROTO_UNKNOWN) {
+		s->proto = PROTO_H2;      /* the client's whole preface is still to come */
+		s->h2_preface_got = H2_SERVER_FIRST;
 	} else if (!s->fresh && !s->midstream && s->proto == PROTO_UNKNOWN) {
 		s->proto = PROTO_OTHER;   /* a server that greets first is not HTTP */
 	}

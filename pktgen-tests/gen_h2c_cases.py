@@ -340,6 +340,14 @@ def benign_cases():
                 (b"host", b"backend.internal:8080"), (b"x-forwarded-proto", b"https")])
     out.append(k)
 
+    k = Case("h2_server_settings_first_http1_client",
+             comment="a server that greets with HTTP/2 SETTINGS, a client that speaks HTTP/1.1: "
+                     "not HTTP/2, not judged as a bad preface")
+    k.s(settings([(3, 100)]))
+    k.c(b"GET / HTTP/1.1\r\nHost: shop.example.com\r\n\r\n")
+    k.s(frame(GOAWAY, 0, 0, struct.pack(">II", 0, 1)))
+    out.append(k)
+
     k = Case("h2_connect_authority_host_port",
              comment="CONNECT names host:port in :authority, no userinfo")
     enc = hpack.Encoder()
@@ -507,6 +515,23 @@ def attack_cases():
                            req(b"shop.example.com", extra=[(b"cookie", pad + pad), (b"transfer-encoding", b"chunked")]),
                            "a field after a 24 KB one is still decoded"))
 
+    # a server with prior knowledge that sends its SETTINGS before the
+    # client's preface (nghttpd does): the connection is still h2c
+    k = Case("h2_server_settings_first_then_te", "h2c.transfer_encoding",
+             "the server's SETTINGS arrive before any client byte; the request smuggles a TE")
+    k.s(settings([(3, 100), (1, 65536)]))
+    k.c(PREFACE + settings([]) + frame(HEADERS, END_HEADERS | END_STREAM, 1, hpack.Encoder().encode(
+        req(b"shop.example.com", extra=[(b"transfer-encoding", b"chunked")]))))
+    k.s(settings([], ack=True) + frame(HEADERS, END_HEADERS, 1, hpack.Encoder().encode(OK_RESP)) +
+        frame(DATA, END_STREAM, 1, b"ok"))
+    out.append(k)
+    k = Case("h2_server_settings_first_authority_userinfo", "h2c.authority_userinfo",
+             "server first, then userinfo in :authority")
+    k.s(settings([(3, 100)]) + frame(WINDOW, 0, 0, struct.pack(">I", 1 << 20)))
+    k.c(PREFACE + settings([]) + frame(HEADERS, END_HEADERS | END_STREAM, 1, hpack.Encoder().encode(
+        req(b"admin@shop.example.com"))))
+    out.append(k)
+
     # HPACK forms real encoders never write, still errors
     E = "h2c.hpack_error"
     out.append(one_request("h2_hpack_size_update_above_default", E, None,
@@ -531,8 +556,8 @@ def attack_cases():
 
 def from_pcap(path, port, name):
     """A benign case from a capture of one TCP connection: each direction's
-    payload in capture order.  A server that writes its SETTINGS before the
-    client's preface (nghttpd does) is moved behind it."""
+    payload in capture order (nghttpd writes its SETTINGS before the
+    client's preface, and so it stays)."""
     from scapy.all import rdpcap, TCP
     seen = set()
     k = Case(name, comment="from a capture: " + path.split("/")[-1])
@@ -546,9 +571,6 @@ def from_pcap(path, port, name):
             continue
         seen.add(key)
         chunks.append(("s" if t.sport == port else "c", bytes(t.payload)))
-    if chunks and chunks[0][0] == "s":
-        first = chunks.pop(0)
-        chunks.insert(1, first)
     for side, data in chunks:
         k.add(side, data)
     return k
