@@ -48,7 +48,6 @@ struct h2_blk {
 	uint8_t cl_bad;
 	uint8_t over;             /* list over the limit: no more fields judged */
 	uint8_t host_n;           /* host fields */
-	uint8_t scheme_port_set;
 	int32_t auth_port;        /* :authority's port, -1 none */
 	uint16_t scheme_port;     /* 80 for http, 443 for https, 0 other */
 	uint16_t path_len, auth_host_len;
