@@ -143,7 +143,7 @@ enum vd_action {
 	X(H2C_CONT_EXPECTED,     "h2c.continuation_expected",5008,TIER_AMBIGUOUS,R, "Other frame inside a header block (CONTINUATION expected)") \
 	X(H2C_CONT_FLOOD,        "h2c.continuation_flood", 5009, TIER_AMBIGUOUS, R, "Header block split over too many CONTINUATION frames") \
 	X(H2C_HPACK_ERROR,       "h2c.hpack_error",        5010, TIER_AMBIGUOUS, R, "HPACK decoding error (index, Huffman, integer, size update)") \
-	X(H2C_HPACK_BUDGET,      "h2c.hpack_budget",       5011, TIER_ACCEPTABLE,L, "HPACK table larger than the inspection budget: stream no longer decoded") \
+	X(H2C_HPACK_BUDGET,      "h2c.hpack_budget",       5011, TIER_ACCEPTABLE,L, "HPACK state Seam cannot follow (table over its budget, entry no longer held, representation too long): those headers are not judged") \
 	X(H2C_HDR_LIST_LARGE,    "h2c.header_list_too_large",5012,TIER_AMBIGUOUS,R, "Header block or decoded list over the limit (HPACK bomb)") \
 	X(H2C_CL_MISMATCH,       "h2c.cl_mismatch",        5013, TIER_SEVERE,    R, "content-length disagrees with the DATA received (H2.CL)") \
 	X(H2C_CL_INVALID,        "h2c.cl_invalid",         5014, TIER_SEVERE,    R, "content-length not a number, or repeated with other values") \
@@ -163,6 +163,9 @@ enum vd_action {
 	X(H2C_PING_FLOOD,        "h2c.ping_flood",         5028, TIER_AMBIGUOUS, R, "PING frames over the limit") \
 	X(H2C_EMPTY_DATA_FLOOD,  "h2c.empty_data_flood",   5029, TIER_AMBIGUOUS, R, "Empty DATA frames over the limit") \
 	X(H2C_NO_STATE,          "h2c.no_state",           5030, TIER_ACCEPTABLE,L, "No HTTP/2 inspection state left: connection not inspected") \
+	X(H2C_AUTHORITY_USERINFO,"h2c.authority_userinfo", 5050, TIER_AMBIGUOUS, R, "userinfo (user@) in :authority or host, which RFC 9113 8.3.1 forbids: hops that drop it and hops that keep it route differently") \
+	X(H2C_HOST_REPEATED,     "h2c.host_repeated",      5051, TIER_AMBIGUOUS, R, "More than one host field in an HTTP/2 request (two Host lines once downgraded)") \
+	X(H2C_AUTHORITY_INVALID, "h2c.authority_invalid",  5052, TIER_AMBIGUOUS, R, ":authority or host with bytes outside the URI authority grammar or a malformed port") \
 	/* --- WebSocket (RFC 6455) ------------------------------------------ */ \
 	X(WS_HANDSHAKE_INVALID,  "ws.handshake_invalid",   7001, TIER_AMBIGUOUS, R, "WebSocket upgrade without Connection: upgrade, or with a malformed Sec-WebSocket-Key") \
 	X(WS_VERSION_INVALID,    "ws.version_invalid",     7002, TIER_AMBIGUOUS, R, "Sec-WebSocket-Version other than 13 (a refusal a proxy may not notice)") \

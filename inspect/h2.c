@@ -16,7 +16,6 @@ enum { FL_END_STREAM = 1, FL_ACK = 1, FL_END_HEADERS = 4, FL_PADDED = 8, FL_PRIO
 #define PING_MAX 1000
 #define EMPTY_DATA_MAX 1000
 #define RST_MIN 100
-#define LIST_MAX 65536
 
 struct hctx {
 	struct insp_sess *s;
@@ -47,17 +46,30 @@ static void dead(struct hctx *x) { x->d->st = H2S_DEAD; }
 
 void h2_conn_init(struct h2_conn *c, uint32_t preface_got, uint64_t cli_off, uint64_t srv_off)
 {
+	int server_first = preface_got == H2_SERVER_FIRST;
+	if (server_first)
+		preface_got = 0;
 	for (int i = 0; i < 2; i++) {
 		struct h2_dir *d = &c->d[i];
 		memset(d, 0, offsetof(struct h2_dir, hp));
 		hpack_init(&d->hp);
 		d->max_frame = 16384;
+		d->list_max = H2_LIST_MIN;
 		d->st = i == 0 ? H2S_PREFACE : H2S_HDR;
+	}
+	c->d[0].preface_quiet = (uint8_t)server_first;
+	if (preface_got == 0 && !server_first) {
+		/* after an Upgrade the client's settings travelled in
+		 * HTTP2-Settings, unseen: what the server may send is not known */
+		c->d[1].hp.limit_unknown = 1;
+		c->d[1].max_frame = 16777215;
+		c->d[1].list_max = H2_LIST_CAP;
 	}
 	c->d[0].preface_got = preface_got;
 	c->d[0].off = cli_off;
 	c->d[1].off = srv_off;
 	c->flagged_flood = 0;
+	c->closed = 0;
 }
 
 static struct h2_stream *stream(struct h2_dir *d, uint32_t id, int create)
@@ -87,18 +99,6 @@ static struct h2_stream *stream(struct h2_dir *d, uint32_t id, int create)
 
 /* ---- header block checks ---------------------------------------------- */
 
-struct blk {
-	struct hctx *x;
-	int trailers, regular_seen, is_connect;
-	int req_like;             /* a request's fields: client HEADERS or PUSH_PROMISE */
-	uint32_t pseudo;          /* bits: method scheme path authority protocol status */
-	uint32_t list;
-	int64_t cl;
-	int cl_bad;
-	char method[16], path[256], authority[128], host[128];
-	uint32_t path_len;
-};
-
 enum { P_METHOD = 1, P_SCHEME = 2, P_PATH = 4, P_AUTHORITY = 8, P_PROTOCOL = 16, P_STATUS = 32 };
 
 static int name_is(const uint8_t *n, uint32_t l, const char *lit)
@@ -113,26 +113,118 @@ static void keep(char *dst, size_t cap, const uint8_t *v, uint32_t vl)
 	dst[k] = 0;
 }
 
-static int on_field(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, uint32_t vl)
-{
-	struct blk *b = ctx;
-	struct hctx *x = b->x;
+/* An authority as RFC 3986 §3.2 writes it ([userinfo@]host[:port]), the
+ * form :authority and host share (RFC 9113 §8.3.1, RFC 9110 §7.2). */
+struct authority {
+	const uint8_t *host;      /* host part, brackets of an IP literal included */
+	uint32_t host_len;
+	int32_t port;             /* -1: none */
+	uint8_t userinfo, invalid;
+};
 
-	b->list += nl + vl + 32;
-	if (b->list > LIST_MAX) {
+static int reg_name_byte(uint8_t c)
+{
+	/* unreserved, pct-encoded and sub-delims */
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.' || c == '_' || c == '~' || c == '%' || c == '!' || c == '$' ||
+	       c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' || c == ',' ||
+	       c == ';' || c == '=';
+}
+
+static void authority_parse(const uint8_t *v, uint32_t n, struct authority *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->port = -1;
+	for (uint32_t i = n; i-- > 0;)
+		if (v[i] == '@') {
+			a->userinfo = 1;
+			v += i + 1;
+			n -= i + 1;
+			break;
+		}
+	uint32_t i = 0;
+	if (n && v[0] == '[') {               /* IP-literal */
+		for (i = 1; i < n && v[i] != ']'; i++)
+			if (!reg_name_byte(v[i]) && v[i] != ':')
+				a->invalid = 1;
+		if (i == n)
+			a->invalid = 1;
+		else
+			i++;
+	} else {
+		for (; i < n && v[i] != ':'; i++)
+			if (!reg_name_byte(v[i]))
+				a->invalid = 1;
+	}
+	a->host = v;
+	a->host_len = i;
+	if (i < n) {
+		uint32_t port = 0, digits = 0;
+		if (v[i] != ':')
+			a->invalid = 1;
+		for (i++; i < n; i++, digits++) {
+			if (v[i] < '0' || v[i] > '9' || port > 65535) {
+				a->invalid = 1;
+				break;
+			}
+			port = port * 10 + (v[i] - '0');
+		}
+		if (port > 65535)
+			a->invalid = 1;
+		if (digits)              /* "host:" has an empty port: none (RFC 3986 §3.2.3) */
+			a->port = (int32_t)port;
+	}
+}
+
+static void authority_check(struct hctx *x, const struct authority *a)
+{
+	if (a->userinfo)
+		raise(x, F_H2C_AUTHORITY_USERINFO);
+	if (a->invalid)
+		raise(x, F_H2C_AUTHORITY_INVALID);
+}
+
+/* A host field against :authority: the same host in any case, and the same
+ * port once the scheme's default stands in for an absent one. */
+static void host_vs_authority(struct hctx *x, const struct authority *h)
+{
+	struct h2_blk *b = &x->d->b;
+	uint32_t cmp = h->host_len < sizeof(b->auth_host) - 1 ? h->host_len : sizeof(b->auth_host) - 1;
+	int same = h->host_len == b->auth_host_len &&
+		   strncasecmp((const char *)h->host, b->auth_host, cmp) == 0;
+	/* an absent port is the scheme's default (0: the scheme has none) */
+	int32_t hp = h->port >= 0 ? h->port : b->scheme_port;
+	int32_t ap = b->auth_port >= 0 ? b->auth_port : b->scheme_port;
+	if (h->port != b->auth_port && (hp != ap || hp == 0))
+		same = 0;
+	if (!same)
+		raise(x, F_H2C_AUTHORITY_HOST);
+}
+
+static int on_field(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, uint32_t vl,
+		    const struct hpack_tail *tail)
+{
+	struct hctx *x = ctx;
+	struct h2_blk *b = &x->d->b;
+
+	/* a value read in passing: v is its first bytes, tail the rest's facts */
+	b->list += nl + (tail ? tail->len : vl) + 32;
+	if (b->list > x->d->list_max) {
 		raise(x, F_H2C_HDR_LIST_LARGE);
+		b->over = 1;
 		return 1;
 	}
 	if (nl == 0) {
 		raise(x, F_H2C_NAME_INVALID);
 		return 0;
 	}
-	for (uint32_t i = 0; i < vl; i++)
-		if (v[i] == '\r' || v[i] == '\n' || v[i] == 0) {
-			raise(x, F_H2C_CRLF);
-			break;
-		}
-	if (vl && (v[0] == ' ' || v[0] == '\t' || v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+	int ctl = tail && tail->ctl;
+	for (uint32_t i = 0; i < vl && !ctl; i++)
+		ctl = v[i] == '\r' || v[i] == '\n' || v[i] == 0;
+	if (ctl)
+		raise(x, F_H2C_CRLF);
+	uint8_t end = tail ? tail->last : vl ? v[vl - 1] : 'x';
+	if (vl && (v[0] == ' ' || v[0] == '\t' || end == ' ' || end == '\t'))
 		raise(x, F_H2C_VALUE_WS);
 	for (uint32_t i = n[0] == ':' ? 1 : 0; i < nl; i++) {
 		uint8_t c = n[i];
@@ -149,13 +241,26 @@ static int on_field(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, 
 		uint32_t bit = 0;
 		if (b->req_like) {
 			if (name_is(n, nl, ":method")) { bit = P_METHOD; keep(b->method, sizeof(b->method), v, vl); }
-			else if (name_is(n, nl, ":scheme")) bit = P_SCHEME;
+			else if (name_is(n, nl, ":scheme")) {
+				bit = P_SCHEME;
+				b->scheme_port = vl == 4 && strncasecmp((const char *)v, "http", 4) == 0 ? 80
+					       : vl == 5 && strncasecmp((const char *)v, "https", 5) == 0 ? 443 : 0;
+			}
 			else if (name_is(n, nl, ":path")) {
 				bit = P_PATH;
 				keep(b->path, sizeof(b->path), v, vl);
-				b->path_len = vl;
+				b->path_len = vl > 0xffff || tail ? 0xffff : (uint16_t)vl;
 			}
-			else if (name_is(n, nl, ":authority")) { bit = P_AUTHORITY; keep(b->authority, sizeof(b->authority), v, vl); }
+			else if (name_is(n, nl, ":authority")) {
+				bit = P_AUTHORITY;
+				keep(b->authority, sizeof(b->authority), v, vl);
+				struct authority a;
+				authority_parse(v, vl, &a);
+				authority_check(x, &a);
+				keep(b->auth_host, sizeof(b->auth_host), a.host, a.host_len);
+				b->auth_host_len = a.host_len > 0xffff ? 0xffff : (uint16_t)a.host_len;
+				b->auth_port = a.port;
+			}
 			else if (name_is(n, nl, ":protocol")) bit = P_PROTOCOL;
 		} else if (name_is(n, nl, ":status")) {
 			bit = P_STATUS;
@@ -192,73 +297,133 @@ static int on_field(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, 
 			b->cl_bad = 1;
 		}
 		b->cl = val;
-	} else if (name_is(n, nl, "host")) {
-		keep(b->host, sizeof(b->host), v, vl);
+	} else if (name_is(n, nl, "host") && b->req_like) {
+		struct authority h;
+		authority_parse(v, vl, &h);
+		authority_check(x, &h);
+		if (++b->host_n == 1)
+			keep(b->host, sizeof(b->host), v, vl);
+		else
+			raise(x, F_H2C_HOST_REPEATED);
+		if (b->pseudo & P_AUTHORITY)
+			host_vs_authority(x, &h);
 	}
 	return 0;
+}
+
+/* A header block starts: what it is read against. */
+static void block_begin(struct hctx *x)
+{
+	struct h2_dir *d = x->d;
+	memset(&d->b, 0, sizeof(d->b));
+	d->b.cl = -1;
+	d->b.auth_port = -1;
+	d->b.req_like = x->is_client || d->blk_type == FT_PUSH;
+	if (d->blk_type != FT_PUSH) {
+		struct h2_stream *st = stream(d, d->blk_sid, 0);
+		d->b.trailers = st && st->headers_seen;
+	}
+	d->rep_len = 0;
+	hpack_block_begin(&d->hp);
+}
+
+/* Decode what has arrived of the block; 0 when the direction died. */
+static int block_decode(struct hctx *x, int flags)
+{
+	struct h2_dir *d = x->d;
+	uint32_t used;
+	enum hpack_err e = hpack_decode_some(&d->hp, d->rep, d->rep_len, flags, &used, on_field, x);
+	if (e == HPACK_ERR_BUDGET) {
+		raise(x, F_H2C_HPACK_BUDGET);
+		dead(x);
+		return 0;
+	}
+	if (e != HPACK_OK) {
+		raise(x, F_H2C_HPACK_ERROR);
+		dead(x);
+		return 0;
+	}
+	d->rep_len -= used;
+	memmove(d->rep, d->rep + used, d->rep_len);
+	return 1;
+}
+
+/* Header block bytes from a HEADERS, PUSH_PROMISE or CONTINUATION payload. */
+static void block_bytes(struct hctx *x, const uint8_t *p, uint32_t n)
+{
+	struct h2_dir *d = x->d;
+	while (n) {
+		uint32_t room = H2_REP_MAX - d->rep_len;
+		uint32_t k = n < room ? n : room;
+		memcpy(d->rep + d->rep_len, p, k);
+		d->rep_len += k;
+		p += k;
+		n -= k;
+		/* a representation that fills the buffer has its value read
+		 * in passing */
+		if (!block_decode(x, d->rep_len == H2_REP_MAX ? HPACK_FULL : 0))
+			return;
+		if (d->rep_len == H2_REP_MAX) {
+			raise(x, F_H2C_HPACK_BUDGET);   /* cannot happen: the decoder moved on */
+			dead(x);
+			return;
+		}
+	}
 }
 
 static void block_done(struct hctx *x)
 {
 	struct h2_dir *d = x->d;
-	struct blk b = { .x = x, .cl = -1, .req_like = x->is_client || d->blk_type == FT_PUSH };
-	struct h2_stream *st = d->blk_type == FT_PUSH ? NULL : stream(d, d->blk_sid, 1);
-	if (st && st->headers_seen)
-		b.trailers = 1;
-	enum hpack_err e = hpack_decode(&d->hp, d->blk, d->blk_len, on_field, &b);
-	if (e == HPACK_ERR_BUDGET) {
+	struct h2_blk *b = &d->b;
+	if (!block_decode(x, HPACK_LAST))
+		return;
+	/* a field Seam could not read: the block's shape is not judged */
+	int partial = d->hp.blind || b->over;
+	if (d->hp.blind && !d->blind_told) {
+		d->blind_told = 1;
 		raise(x, F_H2C_HPACK_BUDGET);
-		dead(x);
-		return;
 	}
-	if (e != HPACK_OK) {
-		raise(x, F_H2C_HPACK_ERROR);
-		dead(x);
-		return;
-	}
-	if (b.list > LIST_MAX) {
-		dead(x);            /* the decoder stopped early: table state unknown */
-		return;
-	}
-	if (d->blk_type == FT_PUSH || !st)
+	struct h2_stream *st = d->blk_type == FT_PUSH ? NULL : stream(d, d->blk_sid, 1);
+	if (!st)
 		return;
 	/* an interim (1xx) response is followed by the final one, not trailers */
 	if (x->is_client || x->s->meta.status >= 200)
 		st->headers_seen = 1;
-	if (x->is_client && !b.trailers) {
+	if (x->is_client && !b->trailers) {
 		struct insp_meta *m = &x->s->meta;
-		m->method_len = snprintf(m->method, sizeof(m->method), "%s", b.method);
-		m->uri_len = snprintf(m->uri, sizeof(m->uri), "%s", b.path);
+		m->method_len = snprintf(m->method, sizeof(m->method), "%s", b->method);
+		m->uri_len = snprintf(m->uri, sizeof(m->uri), "%s", b->path);
 		if (m->uri_len >= sizeof(m->uri)) m->uri_len = sizeof(m->uri) - 1;
-		const char *h = b.authority[0] ? b.authority : b.host;
+		const char *h = b->authority[0] ? b->authority : b->host;
 		m->host_len = snprintf(m->host, sizeof(m->host), "%s", h);
 		if (m->host_len >= sizeof(m->host)) m->host_len = sizeof(m->host) - 1;
 		m->proto_len = snprintf(m->proto, sizeof(m->proto), "HTTP/2");
 		m->status = 0;
-		b.is_connect = strcmp(b.method, "CONNECT") == 0;
-		st->is_head = strcmp(b.method, "HEAD") == 0;
-		if (b.is_connect && !(b.pseudo & P_PROTOCOL)) {
-			if ((b.pseudo & (P_SCHEME | P_PATH)) || !(b.pseudo & P_AUTHORITY))
+		int is_connect = strcmp(b->method, "CONNECT") == 0;
+		st->is_head = strcmp(b->method, "HEAD") == 0;
+		if (partial) {
+			/* fields unseen: neither missing nor misplaced is known */
+		} else if (is_connect && !(b->pseudo & P_PROTOCOL)) {
+			if ((b->pseudo & (P_SCHEME | P_PATH)) || !(b->pseudo & P_AUTHORITY))
 				raise(x, F_H2C_CONNECT_INVALID);
 		} else {
-			if ((b.pseudo & (P_METHOD | P_SCHEME | P_PATH)) != (P_METHOD | P_SCHEME | P_PATH))
+			if ((b->pseudo & (P_METHOD | P_SCHEME | P_PATH)) != (P_METHOD | P_SCHEME | P_PATH))
 				raise(x, F_H2C_PSEUDO);
-			if ((b.pseudo & P_PATH) && (b.path_len == 0 ||
-			    (b.path[0] != '/' && !(b.path[0] == '*' && b.path_len == 1 &&
-						   strcmp(b.method, "OPTIONS") == 0))))
+			if ((b->pseudo & P_PATH) && (b->path_len == 0 ||
+			    (b->path[0] != '/' && !(b->path[0] == '*' && b->path_len == 1 &&
+						    strcmp(b->method, "OPTIONS") == 0))))
 				raise(x, F_H2C_PATH_INVALID);
 		}
-		if (b.authority[0] && b.host[0] && strcasecmp(b.authority, b.host) != 0)
-			raise(x, F_H2C_AUTHORITY_HOST);
-	} else if (!x->is_client && !b.trailers && !(b.pseudo & P_STATUS)) {
-		raise(x, F_H2C_PSEUDO);
-	} else if (!x->is_client && !b.trailers && x->s->meta.status >= 200 && x->env->on_tx) {
+	} else if (!x->is_client && !b->trailers && !(b->pseudo & P_STATUS)) {
+		if (!partial)
+			raise(x, F_H2C_PSEUDO);
+	} else if (!x->is_client && !b->trailers && x->s->meta.status >= 200 && x->env->on_tx) {
 		x->s->meta.h2_stream = d->blk_sid;
 		x->env->on_tx(x->env->user, &x->s->meta);
 	}
-	if (b.cl >= 0 && !b.cl_bad && !b.trailers) {
+	if (b->cl >= 0 && !b->cl_bad && !b->trailers && !partial) {
 		st->has_cl = 1;
-		st->cl = b.cl;
+		st->cl = b->cl;
 	}
 	if (!x->is_client) {
 		/* responses to HEAD, and 204/304, carry a length but no body */
@@ -332,12 +497,11 @@ static void frame_start(struct hctx *x)
 	}
 	if (d->ftype == FT_HEADERS || d->ftype == FT_PUSH) {
 		d->seen = 0;
-		d->blk_len = 0;
-		d->blk_over = 0;
 		d->blk_sid = d->fsid;
 		d->blk_type = d->ftype;
 		d->blk_end_stream = d->fflags & FL_END_STREAM;
 		d->cont_n = 0;
+		block_begin(x);
 		if (x->is_client && d->ftype == FT_HEADERS) {
 			struct h2_stream *st = stream(d, d->fsid, 0);
 			if (!st || !st->headers_seen)
@@ -371,10 +535,6 @@ static void frame_done(struct hctx *x)
 	case FT_HEADERS:
 	case FT_PUSH:
 	case FT_CONT:
-		if (d->blk_over) {
-			dead(x);
-			break;
-		}
 		if (d->fflags & FL_END_HEADERS) {
 			d->in_block = 0;
 			block_done(x);
@@ -387,17 +547,6 @@ static void frame_done(struct hctx *x)
 			break;
 		if (++d->settings_n == SETTINGS_MAX)
 			raise(x, F_H2C_SETTINGS_FLOOD);
-		/* what this side accepts limits the other side's frames and encoder */
-		for (uint32_t i = 0; i + 6 <= d->fbuf_len; i += 6) {
-			uint16_t id = d->fbuf[i] << 8 | d->fbuf[i + 1];
-			uint32_t v = (uint32_t)d->fbuf[i + 2] << 24 | d->fbuf[i + 3] << 16 |
-				     d->fbuf[i + 4] << 8 | d->fbuf[i + 5];
-			struct h2_dir *o = &c->d[!x->is_client];
-			if (id == 1)
-				o->hp.limit = v;
-			else if (id == 5 && v >= 16384 && v <= 16777215)
-				o->max_frame = v;
-		}
 		break;
 	case FT_PING:
 		if (!(d->fflags & FL_ACK) && ++d->ping_n == PING_MAX)
@@ -412,6 +561,33 @@ static void frame_done(struct hctx *x)
 		break;
 	default:
 		break;
+	}
+}
+
+/* SETTINGS parameters, each applied as its 6 bytes complete.  What one
+ * side announces limits what the other side sends: its frames, its HPACK
+ * encoder and its header lists. */
+static void settings_bytes(struct hctx *x, const uint8_t *p, uint32_t n)
+{
+	struct h2_dir *d = x->d;
+	struct h2_dir *o = &x->c->d[x->is_client ? 1 : 0];
+	if (d->fflags & FL_ACK)
+		return;
+	while (n--) {
+		d->fbuf[d->fbuf_len++] = *p++;
+		if (d->fbuf_len < 6)
+			continue;
+		d->fbuf_len = 0;
+		uint16_t id = d->fbuf[0] << 8 | d->fbuf[1];
+		uint32_t v = (uint32_t)d->fbuf[2] << 24 | d->fbuf[3] << 16 | d->fbuf[4] << 8 | d->fbuf[5];
+		/* larger values are kept once announced: frames the other side
+		 * sent before it saw a smaller one may still use them */
+		if (id == 1)
+			hpack_set_limit(&o->hp, v);
+		else if (id == 5 && v >= 16384 && v <= 16777215 && v > o->max_frame)
+			o->max_frame = v;
+		else if (id == 6 && v > o->list_max)
+			o->list_max = v < H2_LIST_CAP ? v : H2_LIST_CAP;
 	}
 }
 
@@ -441,13 +617,11 @@ static void payload_bytes(struct hctx *x, const uint8_t *p, uint32_t n)
 			if (k > body_end - d->fgot)
 				k = body_end - d->fgot;
 			if (d->ftype == FT_HEADERS || d->ftype == FT_PUSH || d->ftype == FT_CONT) {
-				if (d->blk_len + k > H2_BLOCK_MAX) {
-					raise(x, F_H2C_HDR_LIST_LARGE);
-					d->blk_over = 1;
-				} else {
-					memcpy(d->blk + d->blk_len, p, k);
-					d->blk_len += k;
-				}
+				block_bytes(x, p, k);
+				if (d->st == H2S_DEAD)
+					return;
+			} else if (d->ftype == FT_SETTINGS) {
+				settings_bytes(x, p, k);
 			} else if (d->ftype != FT_DATA) {
 				uint32_t room = H2_FBUF - d->fbuf_len;
 				uint32_t c = k < room ? k : room;
@@ -480,7 +654,8 @@ void h2_feed(struct insp_sess *s, int is_client, const uint8_t *p, uint32_t n,
 			return;
 		case H2S_PREFACE:
 			if (p[i] != preface[d->preface_got]) {
-				raise(&x, F_H2C_BAD_PREFACE);
+				if (!(d->preface_quiet && d->preface_got == 0))
+					raise(&x, F_H2C_BAD_PREFACE);
 				dead(&x);
 				continue;
 			}
@@ -512,4 +687,25 @@ void h2_feed(struct insp_sess *s, int is_client, const uint8_t *p, uint32_t n,
 		}
 		}
 	}
+}
+
+int h2_server_preface(const uint8_t *p, uint32_t n)
+{
+	/* length: whole parameters, a few of them; type 4, flags 0, stream 0 */
+	static const uint8_t rest[6] = { 4, 0, 0, 0, 0, 0 };
+	if (n >= 1 && p[0] != 0)
+		return 0;
+	for (uint32_t i = 3; i < 9 && i < n; i++)
+		if (p[i] != rest[i - 3])
+			return 0;
+	if (n < 9)
+		return -1;
+	uint32_t len = (uint32_t)p[1] << 8 | p[2];
+	return len % 6 == 0 && len <= 6 * 32;
+}
+
+int h2_close(struct h2_conn *c, int is_client)
+{
+	c->closed |= is_client ? 1 : 2;
+	return c->closed == 3;
 }

@@ -184,10 +184,20 @@ static int decide_roles(struct insp_sess *s, int dir, const uint8_t **p, uint32_
 	int r;
 	if (!hold(s, dir, p, n, &r))
 		return 0;
+	/* an HTTP/2 server with prior knowledge sends its SETTINGS at once */
+	int h2s = 0;
+	if (!r && s->held_dir != s->client_dir && !s->fresh && !s->midstream) {
+		h2s = h2_server_preface(s->early, s->early_len);
+		if (h2s < 0 && dir == s->held_dir && s->early_len < sizeof(s->early))
+			return 0;                 /* wait for the frame header */
+	}
 	s->deciding = 0;
 	if (r)
 		turn_roles(s, env, F_RHTTP_ROLE_INVERSION);
-	else if (s->held_dir != s->client_dir && !s->fresh && !s->midstream && s->proto == PROTO_UNKNOWN)
+	else if (h2s == 1 && s->proto == PROTO_UNKNOWN) {
+		s->proto = PROTO_H2;      /* the client's whole preface is still to come */
+		s->h2_preface_got = H2_SERVER_FIRST;
+	} else if (s->held_dir != s->client_dir && !s->fresh && !s->midstream && s->proto == PROTO_UNKNOWN)
 		s->proto = PROTO_OTHER;   /* a server that greets first is not HTTP */
 	s->fresh = 0;
 	flush(s, env);
@@ -346,6 +356,13 @@ void insp_close(struct insp_sess *s, int dir, const struct insp_env *env)
 	if (s->early_len && s->held_dir == dir) {
 		s->deciding = 0;          /* no more bytes: the held ones turned nothing */
 		flush(s, env);
+	}
+	if (s->proto == PROTO_H2 && s->h2 && h2_close(s->h2, dir == s->client_dir)) {
+		/* both sides finished: the pool object goes back now, not when
+		 * the flow record expires (a busy capture holds many closed ones) */
+		insp_sess_release(s, env);
+		s->proto = PROTO_TUNNEL;
+		return;
 	}
 	if (s->proto != PROTO_HTTP1 && s->proto != PROTO_UNKNOWN)
 		return;
