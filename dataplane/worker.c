@@ -145,6 +145,29 @@ static void evt_put(struct worker *w, struct evt *e)
 	}
 }
 
+/* The transaction's header fields for an event: a copy of the session's
+ * captures in an export buffer the control thread gives back. */
+static void evt_hdrs(struct worker *w, const struct flow *f, struct evt *e)
+{
+	e->hdrs = NULL;
+	if (!f->cold || !hdrlog_wanted(&w->hl, &f->cold->insp.hl))
+		return;
+	void *b;
+	while (rte_mempool_get(w->hlpool, &b) < 0) {
+		if (w->mode != MODE_OFFLINE) {
+			w->hl.ctr[HLC_no_buffer]++;
+			return;
+		}
+		/* offline: nothing may be lost, wait for the control thread */
+		if (w->single)
+			w->drain(w->drain_ctx);
+		else
+			rte_pause();
+	}
+	hdrlog_export(&w->hl, &f->cold->insp.hl, b);
+	e->hdrs = b;
+}
+
 /* Orient the flow's endpoints: src = initiator. */
 static void evt_addrs(const struct flow *f, struct evt *e)
 {
@@ -226,6 +249,7 @@ static void emit_finding(struct worker *w, struct flow *f, enum finding fd, uint
 		e->meta = *meta;
 	else
 		memset(&e->meta, 0, sizeof(e->meta));
+	evt_hdrs(w, f, e);
 	evt_put(w, e);
 }
 
@@ -245,6 +269,7 @@ static void on_tx(void *user, const struct insp_meta *meta)
 	e->ts_ns = w->now_ns;
 	e->dir = 1;
 	e->meta = *meta;
+	evt_hdrs(w, w->cur, e);
 	evt_put(w, e);
 }
 
@@ -1459,6 +1484,9 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->env.ws_origins = &cfg->ws_origins;
 	w->env.now_ns = &w->now_ns;
 	w->env.h2_put = h2_put;
+	if (hdrlog_init(&w->hl, &cfg->eve_http, err, errlen) < 0)
+		return -1;
+	w->env.hdrlog = &w->hl;
 	if (sigs && sigs->n) {
 		w->env.sigs = sigs;
 		w->env.scratch = sig_scratch(sigs);
@@ -1516,6 +1544,15 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 		snprintf(err, errlen, "event ring for worker %u: out of memory", id);
 		return -1;
 	}
+	/* events carrying header fields in flight at once; more wait (offline)
+	 * or go without them (live, counted) */
+	snprintf(name, sizeof(name), "hlp%u", id);
+	w->hlpool = rte_mempool_create(name, 511, hdrlog_export_size(&w->hl), 0, 0, NULL, NULL, NULL, NULL,
+				       socket, RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	if (!w->hlpool) {
+		snprintf(err, errlen, "EVE header buffers for worker %u: out of memory (lower eve.http bounds)", id);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1528,5 +1565,7 @@ void worker_free(struct worker *w)
 	if (w->evq) rte_ring_free(w->evq);
 	if (w->evpool) rte_mempool_free(w->evpool);
 	if (w->h2pool) rte_mempool_free(w->h2pool);
+	if (w->hlpool) rte_mempool_free(w->hlpool);
+	hdrlog_free(&w->hl);
 	frag_free(&w->frag);
 }

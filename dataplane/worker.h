@@ -86,6 +86,8 @@ struct worker {
 	struct frag_track *cur_frag;  /* the packet being handled was reassembled */
 	struct rte_ring *evq;
 	struct rte_mempool *evpool;
+	struct hdrlog hl;             /* header captures for EVE http objects */
+	struct rte_mempool *hlpool;   /* their export buffers, given back by the control thread */
 	void (*drain)(void *ctx);     /* single-lcore mode: empty the event ring */
 	void *drain_ctx;
 

@@ -180,6 +180,8 @@ static void req_begin(struct ctx *x)
 {
 	struct insp_meta *m = &x->s->meta;
 	msg_reset(x->d);
+	if (x->env->hdrlog)
+		hdrlog_begin(x->env->hdrlog, &x->s->hl, 1);
 	m->method_len = m->uri_len = m->host_len = m->proto_len = 0;
 	m->uri_trunc = 0;
 	m->method[0] = m->uri[0] = m->host[0] = m->proto[0] = 0;
@@ -497,6 +499,11 @@ static void name_done(struct ctx *x)
 	d->hid = HID_OTHER;
 	d->val_len = 0;
 	d->val_trunc = 0;
+	/* the name is kept as received for EVE; every check reads it lower-cased */
+	if (x->env->hdrlog && !(d->flags & MF_TRAILERS))
+		hdrlog_name(x->env->hdrlog, &x->s->hl, x->is_req, d->name, n, n >= H1_NAME_MAX);
+	for (uint32_t i = 0; i < n; i++)
+		d->name[i] = lower(d->name[i]);
 	if (n == 0)
 		return;
 	/* The skeleton keeps letters only: Transfer_Encoding, Content Length,
@@ -829,6 +836,8 @@ static void field_done(struct ctx *x)
 		e--;
 	if (s) memmove(d->val, d->val + s, e - s);
 	d->val_len = e - s;
+	if (x->env->hdrlog && !(d->flags & MF_TRAILERS))
+		hdrlog_value(x->env->hdrlog, &x->s->hl, x->is_req, d->val, d->val_len, d->val_trunc);
 	const uint8_t *v = (const uint8_t *)d->val;
 	if (x->env->sigs && x->is_req) {
 		char line[H1_NAME_MAX + 1 + H1_VAL_MAX];
@@ -1593,6 +1602,8 @@ static void byte_step(struct ctx *x, uint8_t c)
 				return;
 			}
 			msg_reset(d);
+			if (x->env->hdrlog)
+				hdrlog_begin(x->env->hdrlog, &x->s->hl, 0);
 			d->state = H1_SL_RVERSION;
 			d->val[0] = c;
 			d->val_len = 1;
@@ -1748,7 +1759,7 @@ static void byte_step(struct ctx *x, uint8_t c)
 			d->name_bad = 1;
 		}
 		if (d->name_len < H1_NAME_MAX)
-			d->name[d->name_len++] = lower(c);
+			d->name[d->name_len++] = c;
 		return;
 	case H1_HDR_NAME_WS:
 		if (is_ows(c))
@@ -1765,13 +1776,13 @@ static void byte_step(struct ctx *x, uint8_t c)
 		if (d->name_len < H1_NAME_MAX)
 			d->name[d->name_len++] = ' ';
 		if (d->name_len < H1_NAME_MAX)
-			d->name[d->name_len++] = lower(c);
+			d->name[d->name_len++] = c;
 		d->state = H1_HDR_NAME;
 		return;
 	case H1_HDR_VALUE:
 		if (unlikely(is_ctl(c) && c != '\t'))
 			raise(x, c == 0 ? F_H1_VALUE_NUL : F_H1_VALUE_CTL);
-		if ((d->hid != HID_OTHER || x->env->sigs) && d->hid != HID_FORBIDDEN_TRAILER) {
+		if ((d->hid != HID_OTHER || x->env->sigs || x->env->hdrlog) && d->hid != HID_FORBIDDEN_TRAILER) {
 			if (d->val_len < H1_VAL_MAX)
 				d->val[d->val_len++] = c;
 			else
@@ -1926,7 +1937,8 @@ static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 			/* the common case, in bulk: a run of ordinary value bytes */
 			uint32_t j = value_run(p, i, n), k = j - i;
 			if (k) {
-				if ((d->hid != HID_OTHER || x->env->sigs) && d->hid != HID_FORBIDDEN_TRAILER) {
+				if ((d->hid != HID_OTHER || x->env->sigs || x->env->hdrlog) &&
+				    d->hid != HID_FORBIDDEN_TRAILER) {
 					uint32_t room = H1_VAL_MAX - d->val_len;
 					uint32_t c = k < room ? k : room;
 					memcpy(d->val + d->val_len, p + i, c);
@@ -1939,11 +1951,11 @@ static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 				continue;
 			}
 		} else if (st == H1_HDR_NAME && !d->cr) {
-			/* a run of token bytes, kept lower-cased */
+			/* a run of token bytes (lower-cased when the name ends) */
 			uint32_t j = i;
 			while (j < n && tchar[p[j]]) {
 				if (d->name_len < H1_NAME_MAX)
-					d->name[d->name_len++] = lower(p[j]);
+					d->name[d->name_len++] = p[j];
 				j++;
 			}
 			if (j > i) {

@@ -21,6 +21,7 @@
 #include "h2.h"
 #include "fwd.h"
 #include "ws.h"
+#include "hdrlog.h"
 
 enum { INSP_ORIG = 0, INSP_RESP = 1 };
 
@@ -89,6 +90,8 @@ struct insp_env {
 	const uint64_t *now_ns;
 	/* optional: per-host WebSocket Origin rules; NULL = same-site rule only */
 	const struct ws_origin_policy *ws_origins;
+	/* optional: the calling worker's header captures for EVE; NULL = none */
+	struct hdrlog *hdrlog;
 };
 
 enum insp_proto {
@@ -117,6 +120,7 @@ struct insp_sess {
 	uint8_t early_len;
 	uint8_t early[16];
 	struct ws_conn ws;
+	struct hdrlog_ref hl;     /* this flow's messages in env->hdrlog */
 };
 
 /* Reset a session for a new flow.  midstream: the flow was picked up
