@@ -209,23 +209,34 @@ static void http_obj(FILE *f, const struct insp_meta *m, const void *hdrs)
 	const struct hdrlog_msg *rq = hdrlog_blob_msg(hdrs, 1), *rs = hdrlog_blob_msg(hdrs, 0);
 	const char *v;
 	uint32_t vl;
+	/* the request line and Host of the transaction's own request when the
+	 * capture has them (a response behind pipelined or smuggled requests
+	 * answers an older one than the session's latest), else the latest */
+	const char *meth = m->method, *uri = m->uri, *proto = m->proto, *host = m->host, *xff = m->xff;
+	uint32_t ml = m->method_len, ul = m->uri_len, pl = m->proto_len, hl = m->host_len, xl = m->xff_len;
+	if (rq && hdrlog_msg_request_line(rq, &meth, &ml, &uri, &ul, &proto, &pl)) {
+		if (!hdrlog_msg_known(rq, HL_HOST, &host, &hl))
+			hl = 0;
+		if (!hdrlog_msg_known(rq, HL_XFF, &xff, &xl))
+			xl = 0;
+	}
 	fputs(",\"http\":{", f);
 	int first = 1;
 #define SEP() do { if (!first) fputc(',', f); first = 0; } while (0)
-	if (m->host_len) { SEP(); fputs("\"hostname\":", f); json_str(f, m->host, m->host_len); }
-	if (m->uri_len) { SEP(); fputs("\"url\":", f); json_str(f, m->uri, m->uri_len); }
+	if (hl) { SEP(); fputs("\"hostname\":", f); json_str(f, host, hl); }
+	if (ul) { SEP(); fputs("\"url\":", f); json_str(f, uri, ul); }
 	if (rq && hdrlog_msg_known(rq, HL_USER_AGENT, &v, &vl)) {
 		SEP(); fputs("\"http_user_agent\":", f); json_str(f, v, vl);
 	}
-	if (m->xff_len) { SEP(); fputs("\"xff\":", f); json_str(f, m->xff, m->xff_len); }
+	if (xl) { SEP(); fputs("\"xff\":", f); json_str(f, xff, xl); }
 	if (rs && hdrlog_msg_known(rs, HL_CONTENT_TYPE, &v, &vl)) {
 		SEP(); fputs("\"http_content_type\":", f); media_type(f, v, vl);
 	}
 	if (rq && hdrlog_msg_known(rq, HL_REFERER, &v, &vl)) {
 		SEP(); fputs("\"http_refer\":", f); json_str(f, v, vl);   /* sic: Suricata's name */
 	}
-	if (m->method_len) { SEP(); fputs("\"http_method\":", f); json_str(f, m->method, m->method_len); }
-	if (m->proto_len) { SEP(); fputs("\"protocol\":", f); json_str(f, m->proto, m->proto_len); }
+	if (ml) { SEP(); fputs("\"http_method\":", f); json_str(f, meth, ml); }
+	if (pl) { SEP(); fputs("\"protocol\":", f); json_str(f, proto, pl); }
 	if (m->status) { SEP(); fprintf(f, "\"status\":%u", m->status); }
 	if (m->status && rs && hdrlog_msg_known(rs, HL_LOCATION, &v, &vl)) {
 		SEP(); fputs("\"redirect\":", f); json_str(f, v, vl);

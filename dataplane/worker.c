@@ -145,12 +145,17 @@ static void evt_put(struct worker *w, struct evt *e)
 	}
 }
 
-/* The transaction's header fields for an event: a copy of the session's
- * captures in an export buffer the control thread gives back. */
-static void evt_hdrs(struct worker *w, const struct flow *f, struct evt *e)
+/* The transaction's header fields for an event: a copy of the captures the
+ * session named when the event was raised (at), in an export buffer the
+ * control thread gives back. */
+static void evt_hdrs(struct worker *w, const struct flow *f, struct evt *e, const struct hdrlog_ref *at,
+		     uint8_t dir)
 {
 	e->hdrs = NULL;
-	if (!f->cold || !hdrlog_wanted(&w->hl, &f->cold->insp.hl))
+	if (!f->cold)
+		return;
+	int to_client = dir != f->cold->insp.client_dir;
+	if (!hdrlog_wanted(&w->hl, &f->cold->insp.hl, at, to_client))
 		return;
 	void *b;
 	while (rte_mempool_get(w->hlpool, &b) < 0) {
@@ -164,8 +169,72 @@ static void evt_hdrs(struct worker *w, const struct flow *f, struct evt *e)
 		else
 			rte_pause();
 	}
-	hdrlog_export(&w->hl, &f->cold->insp.hl, b);
+	hdrlog_export(&w->hl, &f->cold->insp.hl, at, to_client, b);
 	e->hdrs = b;
+}
+
+/* An event is written with its transaction's header fields.  One raised
+ * inside a header block (a bad byte in a name, whitespace before a colon)
+ * waits until that block ends, a second at most, so the record lists the
+ * whole block, the offending field included; the flow's later events wait
+ * behind it, in order.  Verdicts are not delayed: only the record is. */
+#define HELD_MAX_NS 1000000000ull
+
+static void held_release(struct worker *w, uint32_t i)
+{
+	struct wk_held *h = &w->held[i];
+	evt_hdrs(w, &w->ft.f[h->idx], h->e, &h->at, h->dir);
+	evt_put(w, h->e);
+	w->nheld--;
+	memmove(h, h + 1, (w->nheld - i) * sizeof(*h));
+}
+
+/* The header block the held event waits for has ended (or a newer message
+ * of that side began, so it has). */
+static int held_ready(const struct flow *f, const struct wk_held *h)
+{
+	const struct insp_sess *s = &f->cold->insp;
+	int side = h->dir == s->client_dir ? 0 : 1;
+	return !insp_in_header(s, h->dir) || s->hl.seq[side] != h->at.seq[side];
+}
+
+/* Write the flow's waiting events that are ready, oldest first (all: every
+ * one, the flow ends). */
+static void held_flush_flow(struct worker *w, const struct flow *f, int all)
+{
+	int32_t idx = f - w->ft.f;
+	for (uint32_t i = 0; i < w->nheld;) {
+		if (w->held[i].idx != idx) {
+			i++;
+			continue;
+		}
+		if (!all && f->cold && !held_ready(f, &w->held[i]))
+			return;               /* the later ones keep waiting behind it */
+		held_release(w, i);
+	}
+}
+
+static void held_age(struct worker *w, uint64_t now_ns)
+{
+	while (w->nheld && now_ns - w->held[0].since_ns >= HELD_MAX_NS)
+		held_release(w, 0);
+}
+
+static void evt_send(struct worker *w, struct flow *f, struct evt *e, uint8_t dir)
+{
+	int32_t idx = f - w->ft.f;
+	int wait = f->cold && insp_in_header(&f->cold->insp, dir);
+	for (uint32_t i = 0; i < w->nheld && !wait; i++)
+		wait = w->held[i].idx == idx;
+	if (!wait) {
+		evt_hdrs(w, f, e, f->cold ? &f->cold->insp.hl : NULL, dir);
+		evt_put(w, e);
+		return;
+	}
+	if (w->nheld == WK_HELD_EVT)
+		held_release(w, 0);       /* the oldest goes with what it has */
+	w->held[w->nheld++] = (struct wk_held){ .e = e, .idx = idx, .dir = dir, .at = f->cold->insp.hl,
+						 .since_ns = w->now_ns };
 }
 
 /* Orient the flow's endpoints: src = initiator. */
@@ -249,8 +318,7 @@ static void emit_finding(struct worker *w, struct flow *f, enum finding fd, uint
 		e->meta = *meta;
 	else
 		memset(&e->meta, 0, sizeof(e->meta));
-	evt_hdrs(w, f, e);
-	evt_put(w, e);
+	evt_send(w, f, e, dir);
 }
 
 static void on_tx(void *user, const struct insp_meta *meta)
@@ -269,8 +337,7 @@ static void on_tx(void *user, const struct insp_meta *meta)
 	e->ts_ns = w->now_ns;
 	e->dir = 1;
 	e->meta = *meta;
-	evt_hdrs(w, w->cur, e);
-	evt_put(w, e);
+	evt_send(w, w->cur, e, !w->cur->cold->insp.client_dir);
 }
 
 static void on_hit(void *user, const struct insp_hit *hit, const struct insp_meta *meta)
@@ -425,6 +492,8 @@ static void flow_end(struct worker *w, int32_t idx, enum flow_end_reason why)
 			reasm_flush(&f->cold->rd[d], &w->rp, drop_held, w);
 		}
 	}
+	if (unlikely(w->nheld))
+		held_flush_flow(w, f, 1);
 	if (w->cfg->flow_events) {
 		struct evt *e = evt_get(w);
 		if (e) {
@@ -523,6 +592,8 @@ static void inspect_span(struct worker *w, struct flow *f, uint8_t dir, const ui
 	if (unlikely(w->cfg->stream_digest))
 		f->cold->digest[dir] = crc32(f->cold->digest[dir], p, n);
 	insp_feed(&f->cold->insp, dir, p, n, env_of(w));
+	if (unlikely(w->nheld))
+		held_flush_flow(w, f, 0);
 }
 
 /* ---- TCP ------------------------------------------------------------------ */
@@ -1425,6 +1496,9 @@ int worker_main(void *arg)
 		if (now - last_tick > tick || w->mode == MODE_OFFLINE) {
 			last_tick = now;
 			flow_wheel_advance(&w->ft, w->now_ns, expire_cb, w);
+			if (unlikely(w->nheld))
+				held_age(w, w->mode == MODE_OFFLINE ? w->now_ns
+					 : w->wall0_ns + (now - w->tsc0) * 1000000000ull / w->tsc_hz);
 		}
 		if (got) {
 			idle = 0;

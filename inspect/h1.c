@@ -181,7 +181,7 @@ static void req_begin(struct ctx *x)
 	struct insp_meta *m = &x->s->meta;
 	msg_reset(x->d);
 	if (x->env->hdrlog)
-		hdrlog_begin(x->env->hdrlog, &x->s->hl, 1);
+		hdrlog_begin(x->env->hdrlog, &x->s->hl, 1, 0);
 	m->method_len = m->uri_len = m->host_len = m->proto_len = 0;
 	m->uri_trunc = 0;
 	m->method[0] = m->uri[0] = m->host[0] = m->proto[0] = 0;
@@ -192,6 +192,16 @@ static void req_begin(struct ctx *x)
 	x->c->fwd.cip_seen = 0;
 	x->c->origin_len = 0;
 	x->c->origin_full = 0;
+}
+
+/* How many requests began after the one a response starting now answers
+ * (the oldest outstanding): the other outstanding ones, and one still in
+ * its header block.  EVE pairs the response with that request's fields. */
+static uint32_t requests_after_answered(const struct h1_conn *c)
+{
+	uint8_t st = c->req.state;
+	int reading = st >= H1_SL_METHOD && st <= H1_HDR_NOCOLON && !(c->req.flags & MF_TRAILERS);
+	return c->pend_n ? c->pend_n - 1u + (reading ? 1u : 0u) : 0u;
 }
 
 static void pend_push(struct ctx *x, uint8_t rq)
@@ -1348,6 +1358,9 @@ static void req_line_done(struct ctx *x, int state)
 	}
 	/* now it is HTTP: release held start-line findings */
 	x->s->proto = PROTO_HTTP1;
+	if (x->env->hdrlog)
+		hdrlog_request_line(x->env->hdrlog, &x->s->hl, m->method, m->method_len, m->uri, m->uri_len,
+				    m->proto, m->proto_len);
 	if (x->env->sigs) {
 		char sl[sizeof(m->method) + sizeof(m->uri) + 12];
 		int k = snprintf(sl, sizeof(sl), "%s %s %s", m->method, m->uri, m->proto);
@@ -1603,7 +1616,7 @@ static void byte_step(struct ctx *x, uint8_t c)
 			}
 			msg_reset(d);
 			if (x->env->hdrlog)
-				hdrlog_begin(x->env->hdrlog, &x->s->hl, 0);
+				hdrlog_begin(x->env->hdrlog, &x->s->hl, 0, requests_after_answered(x->c));
 			d->state = H1_SL_RVERSION;
 			d->val[0] = c;
 			d->val_len = 1;

@@ -10,7 +10,7 @@
 const char *const hdrlog_ctr_names[HLC__COUNT] = { HDRLOG_CTRS(HL_NAMES) };
 #undef HL_NAMES
 
-#define KNOWN_PER_SIDE 3
+#define KNOWN_PER_SIDE 4
 #define KVAL_MAX 255
 
 /* What the next value hook does. */
@@ -43,6 +43,13 @@ struct hdrlog_msg {
 	uint8_t kset;              /* known fields seen, a bit each */
 	uint8_t klen[KNOWN_PER_SIDE];
 	char kval[KNOWN_PER_SIDE][KVAL_MAX];
+	/* requests: the line, and the same session's request before this one */
+	uint32_t prev;
+	uint8_t has_line, mlen, plen;
+	uint16_t ulen;
+	char method[16];
+	char uri[256];
+	char proto[12];
 };
 
 #define HEAD_SIZE ((sizeof(struct hdrlog_msg) + 7) & ~(size_t)7)
@@ -114,19 +121,23 @@ static struct hdrlog_msg *slot(const struct hdrlog_ring *r, uint32_t seq)
 	return (struct hdrlog_msg *)(r->mem + (size_t)(seq & (r->nslots - 1)) * r->slot_size);
 }
 
-/* The ref's capture for this side while it is still its own, else NULL. */
-static struct hdrlog_msg *own(const struct hdrlog *hl, const struct hdrlog_ref *ref, int side)
+/* The capture claim `seq` of ref took, while it is still its own, else NULL. */
+static struct hdrlog_msg *own_at(const struct hdrlog *hl, const struct hdrlog_ref *ref, int side, uint32_t seq)
 {
-	uint32_t seq = ref->seq[side];
 	if (!seq)
 		return NULL;
 	struct hdrlog_msg *m = slot(&hl->ring[side], seq);
 	return m->seq == seq && m->owner == ref ? m : NULL;
 }
 
-void hdrlog_begin(struct hdrlog *hl, struct hdrlog_ref *ref, int is_req)
+static struct hdrlog_msg *own(const struct hdrlog *hl, const struct hdrlog_ref *ref, int side)
 {
-	int side = is_req ? 0 : 1;
+	return own_at(hl, ref, side, ref->seq[side]);
+}
+
+void hdrlog_begin(struct hdrlog *hl, struct hdrlog_ref *ref, int is_req, uint32_t back)
+{
+	int side = is_req ? HL_REQ : HL_RSP;
 	struct hdrlog_ring *r = &hl->ring[side];
 	if (++r->seq == 0)
 		r->seq = 1;
@@ -142,10 +153,37 @@ void hdrlog_begin(struct hdrlog *hl, struct hdrlog_ref *ref, int is_req)
 	m->pend = PEND_DROP;
 	m->kpend = -1;
 	m->kset = 0;
+	m->has_line = 0;
+	m->prev = 0;
+	if (is_req) {
+		m->prev = ref->seq[HL_REQ];
+	} else {
+		/* the request this response answers: `back` requests before the
+		 * latest, along the session's chain while the slots are its own */
+		uint32_t q = ref->seq[HL_REQ];
+		for (; back && q; back--) {
+			const struct hdrlog_msg *p = own_at(hl, ref, HL_REQ, q);
+			q = p ? p->prev : 0;
+		}
+		ref->seq[HL_TX_REQ] = q;
+	}
 	ref->seq[side] = r->seq;
-	if (is_req)
-		ref->seq[1] = 0;
 	hl->ctr[HLC_messages]++;
+}
+
+void hdrlog_request_line(struct hdrlog *hl, struct hdrlog_ref *ref, const char *method, uint32_t mlen,
+			 const char *uri, uint32_t ulen, const char *proto, uint32_t plen)
+{
+	struct hdrlog_msg *m = own(hl, ref, HL_REQ);
+	if (!m)
+		return;
+	m->mlen = mlen < sizeof(m->method) ? mlen : sizeof(m->method);
+	m->ulen = ulen < sizeof(m->uri) ? ulen : sizeof(m->uri);
+	m->plen = plen < sizeof(m->proto) ? plen : sizeof(m->proto);
+	memcpy(m->method, method, m->mlen);
+	memcpy(m->uri, uri, m->ulen);
+	memcpy(m->proto, proto, m->plen);
+	m->has_line = 1;
 }
 
 static int ieq(const char *a, uint32_t n, const char *lit, uint32_t l)
@@ -166,6 +204,8 @@ static int known_index(int is_req, const char *n, uint32_t len)
 	if (is_req) {
 		if (ieq(n, len, "user-agent", 10)) return HL_USER_AGENT;
 		if (ieq(n, len, "referer", 7)) return HL_REFERER;
+		if (ieq(n, len, "host", 4)) return HL_HOST;
+		if (ieq(n, len, "x-forwarded-for", 15)) return HL_XFF;
 		return -1;
 	}
 	if (ieq(n, len, "content-type", 12)) return HL_CONTENT_TYPE - HL_CONTENT_TYPE;
@@ -177,7 +217,7 @@ static int known_index(int is_req, const char *n, uint32_t len)
 void hdrlog_name(struct hdrlog *hl, struct hdrlog_ref *ref, int is_req, const char *name, uint32_t n,
 		 int cut)
 {
-	struct hdrlog_msg *m = own(hl, ref, is_req ? 0 : 1);
+	struct hdrlog_msg *m = own(hl, ref, is_req ? HL_REQ : HL_RSP);
 	if (!m)
 		return;
 	m->kpend = (int8_t)known_index(is_req, name, n);
@@ -205,7 +245,7 @@ void hdrlog_name(struct hdrlog *hl, struct hdrlog_ref *ref, int is_req, const ch
 void hdrlog_value(struct hdrlog *hl, struct hdrlog_ref *ref, int is_req, const char *val, uint32_t n,
 		  int cut)
 {
-	struct hdrlog_msg *m = own(hl, ref, is_req ? 0 : 1);
+	struct hdrlog_msg *m = own(hl, ref, is_req ? HL_REQ : HL_RSP);
 	if (!m)
 		return;
 	if (m->kpend >= 0) {
@@ -248,13 +288,28 @@ size_t hdrlog_export_size(const struct hdrlog *hl)
 	return 8 + hl->ring[0].slot_size + hl->ring[1].slot_size;
 }
 
-int hdrlog_wanted(const struct hdrlog *hl, const struct hdrlog_ref *ref)
+/* The claims an event shows: its request and that request's response. */
+static void event_claims(const struct hdrlog_ref *at, int to_client, uint32_t q[2])
 {
+	if (to_client) {
+		q[HL_REQ] = at->seq[HL_TX_REQ];
+		q[HL_RSP] = at->seq[HL_RSP];
+	} else {
+		q[HL_REQ] = at->seq[HL_REQ];
+		q[HL_RSP] = at->seq[HL_TX_REQ] == at->seq[HL_REQ] ? at->seq[HL_RSP] : 0;
+	}
+}
+
+int hdrlog_wanted(const struct hdrlog *hl, const struct hdrlog_ref *ref, const struct hdrlog_ref *at,
+		  int to_client)
+{
+	uint32_t q[2];
+	event_claims(at, to_client, q);
 	for (int side = 0; side < 2; side++) {
-		if (!ref->seq[side])
+		if (!q[side])
 			continue;
-		const struct hdrlog_msg *m = own(hl, ref, side);
-		if (!m || m->kset || m->nfields || m->trunc)
+		const struct hdrlog_msg *m = own_at(hl, ref, side, q[side]);
+		if (!m || m->kset || m->nfields || m->trunc || m->has_line)
 			return 1;
 	}
 	return 0;
@@ -262,24 +317,26 @@ int hdrlog_wanted(const struct hdrlog *hl, const struct hdrlog_ref *ref)
 
 /* An export: uint32_t offsets of the request and response captures (0:
  * none), then the captures at those offsets. */
-void hdrlog_export(struct hdrlog *hl, const struct hdrlog_ref *ref, void *out)
+void hdrlog_export(struct hdrlog *hl, const struct hdrlog_ref *ref, const struct hdrlog_ref *at,
+		   int to_client, void *out)
 {
-	uint32_t *off = out;
-	uint32_t at = 8;
+	uint32_t *off = out, q[2];
+	uint32_t pos = 8;
+	event_claims(at, to_client, q);
 	for (int side = 0; side < 2; side++) {
 		const struct hdrlog_ring *r = &hl->ring[side];
 		off[side] = 0;
-		if (!ref->seq[side])
+		if (!q[side])
 			continue;
-		struct hdrlog_msg *o = (struct hdrlog_msg *)((char *)out + at);
-		const struct hdrlog_msg *m = own(hl, ref, side);
+		struct hdrlog_msg *o = (struct hdrlog_msg *)((char *)out + pos);
+		const struct hdrlog_msg *m = own_at(hl, ref, side, q[side]);
 		if (m) {
 			memcpy(o, m, HEAD_SIZE);
 			memcpy(flds(o), flds(m), m->nfields * sizeof(struct hl_fld));
 			memcpy(buf(o), buf(m), m->used);
 		} else {
 			memset(o, 0, HEAD_SIZE);
-			o->is_req = side == 0;
+			o->is_req = side == HL_REQ;
 			o->dump = r->dump;
 			o->max_fields = r->max_fields;
 			o->max_bytes = r->max_bytes;
@@ -287,8 +344,8 @@ void hdrlog_export(struct hdrlog *hl, const struct hdrlog_ref *ref, void *out)
 			hl->ctr[HLC_reused]++;
 		}
 		o->owner = NULL;
-		off[side] = at;
-		at += r->slot_size;
+		off[side] = pos;
+		pos += r->slot_size;
 	}
 }
 
@@ -316,7 +373,7 @@ void hdrlog_msg_field(const struct hdrlog_msg *m, uint32_t i, const char **name,
 
 int hdrlog_msg_known(const struct hdrlog_msg *m, enum hdrlog_known k, const char **val, uint32_t *n)
 {
-	int is_req = k <= HL_REFERER;
+	int is_req = k < HL_CONTENT_TYPE;
 	if (is_req != m->is_req)
 		return 0;
 	int i = is_req ? (int)k : (int)k - HL_CONTENT_TYPE;
@@ -324,5 +381,19 @@ int hdrlog_msg_known(const struct hdrlog_msg *m, enum hdrlog_known k, const char
 		return 0;
 	*val = m->kval[i];
 	*n = m->klen[i];
+	return 1;
+}
+
+int hdrlog_msg_request_line(const struct hdrlog_msg *m, const char **method, uint32_t *mlen,
+			    const char **uri, uint32_t *ulen, const char **proto, uint32_t *plen)
+{
+	if (!m->is_req || !m->has_line)
+		return 0;
+	*method = m->method;
+	*mlen = m->mlen;
+	*uri = m->uri;
+	*ulen = m->ulen;
+	*proto = m->proto;
+	*plen = m->plen;
 	return 1;
 }

@@ -63,9 +63,12 @@ struct hdrlog {
 	uint64_t ctr[HLC__COUNT];
 };
 
-/* Per session: the claims of the current request and response (0: none). */
+/* Per session: claims (0: none) of the latest request begun, the latest
+ * response, and the request that response answers (behind the latest when
+ * requests are pipelined, or smuggled behind a body). */
+enum { HL_REQ = 0, HL_RSP = 1, HL_TX_REQ = 2 };
 struct hdrlog_ref {
-	uint32_t seq[2];
+	uint32_t seq[3];
 };
 
 /* Allocate the rings (start-up only).  0, or -1 with err filled. */
@@ -74,10 +77,13 @@ void hdrlog_free(struct hdrlog *hl);
 
 /* ---- the analyzer's hooks (hot path) ------------------------------------ */
 
-/* A request (is_req) or response start line begins: claim a slot.  A new
- * request also forgets the last response, which belonged to the previous
- * transaction. */
-void hdrlog_begin(struct hdrlog *hl, struct hdrlog_ref *r, int is_req);
+/* A request (is_req) or response start line begins: claim a slot.  For a
+ * response, `back` is how many requests of this session began after the
+ * one it answers (0: the latest). */
+void hdrlog_begin(struct hdrlog *hl, struct hdrlog_ref *r, int is_req, uint32_t back);
+/* The request line was read (method, request-target, version as received). */
+void hdrlog_request_line(struct hdrlog *hl, struct hdrlog_ref *r, const char *method, uint32_t mlen,
+			 const char *uri, uint32_t ulen, const char *proto, uint32_t plen);
 /* A field name ended at its colon: name[0..n) as received (case kept);
  * cut: the analyzer kept only the first n bytes. */
 void hdrlog_name(struct hdrlog *hl, struct hdrlog_ref *r, int is_req, const char *name, uint32_t n,
@@ -92,16 +98,24 @@ void hdrlog_value(struct hdrlog *hl, struct hdrlog_ref *r, int is_req, const cha
 
 /* Bytes an export buffer needs. */
 size_t hdrlog_export_size(const struct hdrlog *hl);
-/* 1 when r holds something an event would show (or lost a dump it wanted). */
-int hdrlog_wanted(const struct hdrlog *hl, const struct hdrlog_ref *r);
-/* Copy r's request and response captures into out (hdrlog_export_size
- * bytes).  A capture a newer message took is exported as lost. */
-void hdrlog_export(struct hdrlog *hl, const struct hdrlog_ref *r, void *out);
+/* 1 when the captures an event would carry hold something it would show
+ * (or lost a dump it wanted).  at: r's claims now, or a copy taken earlier
+ * (an event that waited for its header block to end reads the messages
+ * current when it was raised, not whatever began since).  to_client: the
+ * event comes from the response side, which pairs with the request it
+ * answers; a request-side event shows its own request, and the response
+ * only if that answers it. */
+int hdrlog_wanted(const struct hdrlog *hl, const struct hdrlog_ref *r, const struct hdrlog_ref *at,
+		  int to_client);
+/* Copy those captures into out (hdrlog_export_size bytes).  A capture a
+ * newer message took is exported as lost. */
+void hdrlog_export(struct hdrlog *hl, const struct hdrlog_ref *r, const struct hdrlog_ref *at,
+		   int to_client, void *out);
 
 /* ---- readers of an export (control thread) ------------------------------ */
 
 enum hdrlog_known {
-	HL_USER_AGENT, HL_REFERER,                      /* request */
+	HL_USER_AGENT, HL_REFERER, HL_HOST, HL_XFF,     /* request */
 	HL_CONTENT_TYPE, HL_LOCATION, HL_CONTENT_LENGTH, /* response */
 };
 
@@ -117,5 +131,8 @@ void hdrlog_msg_field(const struct hdrlog_msg *m, uint32_t i, const char **name,
 		      const char **val, uint32_t *vlen);
 /* The first such field's value (at most 255 bytes); 0 when absent. */
 int hdrlog_msg_known(const struct hdrlog_msg *m, enum hdrlog_known k, const char **val, uint32_t *n);
+/* A request's line as read (method, target, version); 0 when not read. */
+int hdrlog_msg_request_line(const struct hdrlog_msg *m, const char **method, uint32_t *mlen,
+			    const char **uri, uint32_t *ulen, const char **proto, uint32_t *plen);
 
 #endif

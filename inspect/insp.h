@@ -138,6 +138,11 @@ void insp_feed(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
  * quietly rather than guessing. */
 void insp_gap(struct insp_sess *s, int dir);
 
+/* 1 while direction dir is inside a start line or header block: a finding
+ * raised now concerns a header block not complete yet (the caller may
+ * wait for the rest before it copies the fields into the event). */
+int insp_in_header(const struct insp_sess *s, int dir);
+
 /* Tell the session the TCP endpoints (for forwarding-header checks). */
 void insp_sess_addrs(struct insp_sess *s, int ipver, const uint8_t *orig, const uint8_t *resp);
 

@@ -158,13 +158,13 @@ static void hostile_header_bytes_stay_valid_json(void **st)
 	static const char val[] = "a\rb\x00" "c\xff\xfe\xc3\x28\"}\\n\x1b[0m";
 	log_open(HDRLOG_DUMP_REQ | HDRLOG_DUMP_RSP, 64);
 	struct hdrlog_ref r = { { 0, 0 } };
-	hdrlog_begin(&hl, &r, 1);
+	hdrlog_begin(&hl, &r, 1, 0);
 	FIELD(&r, 1, "Host", "a");
 	FIELD(&r, 1, name, val);
 	FIELD(&r, 1, "User-Agent", "ua\x00\xff");
-	hdrlog_begin(&hl, &r, 0);
+	hdrlog_begin(&hl, &r, 0, 0);
 	FIELD(&r, 0, "Set-Cookie\xff", "\r\n\r\nHTTP/1.1 200 OK");
-	hdrlog_export(&hl, &r, blob);
+	hdrlog_export(&hl, &r, &r, 1, blob);
 	struct evt ev = alert_evt();
 	ev.meta.status = 200;
 	ev.hdrs = blob;
@@ -197,15 +197,15 @@ static void http_object_has_suricata_fields(void **st)
 {
 	log_open(0, 64);
 	struct hdrlog_ref r = { { 0, 0 } };
-	hdrlog_begin(&hl, &r, 1);
+	hdrlog_begin(&hl, &r, 1, 0);
 	FIELD(&r, 1, "Host", "shop.example.com");
 	FIELD(&r, 1, "user-agent", "curl/7.88.1");
 	FIELD(&r, 1, "Referer", "https://shop.example.com/cart");
-	hdrlog_begin(&hl, &r, 0);
+	hdrlog_begin(&hl, &r, 0, 0);
 	FIELD(&r, 0, "Content-Type", "text/html ; charset=utf-8");
 	FIELD(&r, 0, "Location", "https://shop.example.com/login");
 	FIELD(&r, 0, "Content-Length", "1234");
-	hdrlog_export(&hl, &r, blob);
+	hdrlog_export(&hl, &r, &r, 1, blob);
 	struct evt ev = alert_evt();
 	ev.type = EVT_HTTP;
 	ev.meta.status = 302;
@@ -226,9 +226,9 @@ static void http_object_has_suricata_fields(void **st)
 	free(line);
 
 	/* a Content-Length that is not one number gives no length */
-	hdrlog_begin(&hl, &r, 0);
+	hdrlog_begin(&hl, &r, 0, 0);
 	FIELD(&r, 0, "Content-Length", "12, 12");
-	hdrlog_export(&hl, &r, blob);
+	hdrlog_export(&hl, &r, &r, 1, blob);
 	line = write_line(&ev);
 	assert_null(strstr(line, "\"length\""));
 	free(line);
@@ -238,11 +238,11 @@ static void a_cut_dump_is_flagged_in_the_seam_object(void **st)
 {
 	log_open(HDRLOG_DUMP_REQ, 2);
 	struct hdrlog_ref r = { { 0, 0 } };
-	hdrlog_begin(&hl, &r, 1);
+	hdrlog_begin(&hl, &r, 1, 0);
 	FIELD(&r, 1, "Host", "a");
 	FIELD(&r, 1, "Content-Length", "5");
 	FIELD(&r, 1, "Transfer-Encoding", "chunked");
-	hdrlog_export(&hl, &r, blob);
+	hdrlog_export(&hl, &r, &r, 0, blob);       /* a request-side alert */
 	struct evt ev = alert_evt();
 	ev.hdrs = blob;
 	char *line = write_line(&ev);
