@@ -108,8 +108,8 @@ def main():
             rsp = [x["name"] for x in h.get("response_headers", [])]
             if mode == "dump" and "Content-Type" not in rsp:
                 problems.append("%s: response_headers %r" % (where(case), rsp))
-            if mode != "dump" and rsp:
-                problems.append("%s: response_headers without a dump" % where(case))
+            if (mode == "default" and rsp) or (mode == "cut" and len(rsp) > 2):
+                problems.append("%s: response_headers %r" % (where(case), rsp))
         h = (flow_recs("evehttp_browser_redirect", variant, "http") or [{"http": {}}])[0]["http"]
         want = {"http_refer": "https://shop.example.com/cart", "status": 302, "length": 0,
                 "redirect": "https://shop.example.com/login?next=%2Faccount"}
