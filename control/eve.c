@@ -59,18 +59,23 @@ static void json_str(FILE *f, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	fputc('"', f);
+	size_t run = 0;              /* bytes that go out as they are, written together */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+			continue;
+		fwrite(s + run, 1, i - run, f);
+		run = i + 1;
 		if (c == '"' || c == '\\') {
-			fputc('\\', f);
-			fputc(c, f);
-		} else if (c < 0x20 || c >= 0x7f) {
-			/* bytes, not text: keep them visible and the line valid JSON */
-			fprintf(f, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+			char e[2] = { '\\', (char)c };
+			fwrite(e, 1, 2, f);
 		} else {
-			fputc(c, f);
+			/* bytes, not text: keep them visible and the line valid JSON */
+			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			fwrite(e, 1, 6, f);
 		}
 	}
+	fwrite(s + run, 1, n - run, f);
 	fputc('"', f);
 }
 

@@ -214,16 +214,24 @@ static void held_flush_flow(struct worker *w, const struct flow *f, int all)
 	}
 }
 
+/* Out of line: the inspection path stays small enough to inline. */
+static __attribute__((noinline, cold)) void held_flush_flow_cold(struct worker *w, const struct flow *f)
+{
+	held_flush_flow(w, f, 0);
+}
+
 static void held_age(struct worker *w, uint64_t now_ns)
 {
 	while (w->nheld && now_ns - w->held[0].since_ns >= HELD_MAX_NS)
 		held_release(w, 0);
 }
 
-static void evt_send(struct worker *w, struct flow *f, struct evt *e, uint8_t dir)
+/* block_done: the event marks the end of its header block (a transaction
+ * event, raised as the response's header block ends). */
+static void evt_send(struct worker *w, struct flow *f, struct evt *e, uint8_t dir, int block_done)
 {
 	int32_t idx = f - w->ft.f;
-	int wait = f->cold && insp_in_header(&f->cold->insp, dir);
+	int wait = !block_done && f->cold && insp_in_header(&f->cold->insp, dir);
 	for (uint32_t i = 0; i < w->nheld && !wait; i++)
 		wait = w->held[i].idx == idx;
 	if (!wait) {
@@ -318,7 +326,7 @@ static void emit_finding(struct worker *w, struct flow *f, enum finding fd, uint
 		e->meta = *meta;
 	else
 		memset(&e->meta, 0, sizeof(e->meta));
-	evt_send(w, f, e, dir);
+	evt_send(w, f, e, dir, 0);
 }
 
 static void on_tx(void *user, const struct insp_meta *meta)
@@ -337,7 +345,7 @@ static void on_tx(void *user, const struct insp_meta *meta)
 	e->ts_ns = w->now_ns;
 	e->dir = 1;
 	e->meta = *meta;
-	evt_send(w, w->cur, e, !w->cur->cold->insp.client_dir);
+	evt_send(w, w->cur, e, !w->cur->cold->insp.client_dir, 1);
 }
 
 static void on_hit(void *user, const struct insp_hit *hit, const struct insp_meta *meta)
@@ -593,7 +601,7 @@ static void inspect_span(struct worker *w, struct flow *f, uint8_t dir, const ui
 		f->cold->digest[dir] = crc32(f->cold->digest[dir], p, n);
 	insp_feed(&f->cold->insp, dir, p, n, env_of(w));
 	if (unlikely(w->nheld))
-		held_flush_flow(w, f, 0);
+		held_flush_flow_cold(w, f);
 }
 
 /* ---- TCP ------------------------------------------------------------------ */

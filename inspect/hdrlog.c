@@ -1,6 +1,7 @@
 /* hdrlog.c — header fields kept for the EVE http object: per-worker rings
  * of capture slots, filled by the HTTP/1 analyzer's field hooks, copied
  * out when an event is raised (see hdrlog.h for why not per flow). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,9 @@ const char *const hdrlog_ctr_names[HLC__COUNT] = { HDRLOG_CTRS(HL_NAMES) };
 
 #define KNOWN_PER_SIDE 4
 #define KVAL_MAX 255
+#define METHOD_MAX 16
+#define URI_MAX 256
+#define PROTO_MAX 12
 
 /* What the next value hook does. */
 enum hl_pend {
@@ -41,15 +45,16 @@ struct hdrlog_msg {
 	uint8_t pend;              /* enum hl_pend */
 	int8_t kpend;              /* the known field whose value comes next, -1 none */
 	uint8_t kset;              /* known fields seen, a bit each */
+	uint8_t has_line;          /* requests: the request line was read */
 	uint8_t klen[KNOWN_PER_SIDE];
-	char kval[KNOWN_PER_SIDE][KVAL_MAX];
-	/* requests: the line, and the same session's request before this one */
-	uint32_t prev;
-	uint8_t has_line, mlen, plen;
-	uint16_t ulen;
-	char method[16];
-	char uri[256];
-	char proto[12];
+	uint16_t koff[KNOWN_PER_SIDE]; /* known values in text[] */
+	uint8_t mlen, plen;
+	uint16_t ulen, moff, uoff, poff; /* the request line in text[] */
+	uint16_t text_used;
+	uint32_t prev;             /* requests: the same session's request before this one */
+	/* the request line and the known values, packed: an export copies
+	 * only what is used */
+	char text[METHOD_MAX + URI_MAX + PROTO_MAX + KNOWN_PER_SIDE * KVAL_MAX];
 };
 
 #define HEAD_SIZE ((sizeof(struct hdrlog_msg) + 7) & ~(size_t)7)
@@ -154,6 +159,7 @@ void hdrlog_begin(struct hdrlog *hl, struct hdrlog_ref *ref, int is_req, uint32_
 	m->kpend = -1;
 	m->kset = 0;
 	m->has_line = 0;
+	m->text_used = 0;
 	m->prev = 0;
 	if (is_req) {
 		m->prev = ref->seq[HL_REQ];
@@ -177,12 +183,18 @@ void hdrlog_request_line(struct hdrlog *hl, struct hdrlog_ref *ref, const char *
 	struct hdrlog_msg *m = own(hl, ref, HL_REQ);
 	if (!m)
 		return;
-	m->mlen = mlen < sizeof(m->method) ? mlen : sizeof(m->method);
-	m->ulen = ulen < sizeof(m->uri) ? ulen : sizeof(m->uri);
-	m->plen = plen < sizeof(m->proto) ? plen : sizeof(m->proto);
-	memcpy(m->method, method, m->mlen);
-	memcpy(m->uri, uri, m->ulen);
-	memcpy(m->proto, proto, m->plen);
+	if (m->has_line)
+		return;
+	m->mlen = mlen < METHOD_MAX ? mlen : METHOD_MAX;
+	m->ulen = ulen < URI_MAX ? ulen : URI_MAX;
+	m->plen = plen < PROTO_MAX ? plen : PROTO_MAX;
+	m->moff = m->text_used;
+	memcpy(m->text + m->moff, method, m->mlen);
+	m->uoff = m->moff + m->mlen;
+	memcpy(m->text + m->uoff, uri, m->ulen);
+	m->poff = m->uoff + m->ulen;
+	memcpy(m->text + m->poff, proto, m->plen);
+	m->text_used = m->poff + m->plen;
 	m->has_line = 1;
 }
 
@@ -198,19 +210,37 @@ static int ieq(const char *a, uint32_t n, const char *lit, uint32_t l)
 	return 1;
 }
 
-/* Side-relative index of a field the http object names, -1 for others. */
+/* The first four bytes of a name, lower-cased (names shorter than four
+ * bytes are none of the known ones). */
+static uint32_t head4(const char *n)
+{
+	uint32_t w;
+	memcpy(&w, n, 4);
+	return w | 0x20202020u;      /* letters lower-cased; '-' and digits keep their bit */
+}
+#define W4(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+
+/* Side-relative index of a field the http object names, -1 for others:
+ * most names are turned away by their length and first four bytes. */
 static int known_index(int is_req, const char *n, uint32_t len)
 {
+	if (len < 4)
+		return -1;
+	uint32_t w = head4(n);
 	if (is_req) {
-		if (ieq(n, len, "user-agent", 10)) return HL_USER_AGENT;
-		if (ieq(n, len, "referer", 7)) return HL_REFERER;
-		if (ieq(n, len, "host", 4)) return HL_HOST;
-		if (ieq(n, len, "x-forwarded-for", 15)) return HL_XFF;
+		switch (len) {
+		case 4: return w == W4('h', 'o', 's', 't') ? HL_HOST : -1;
+		case 7: return w == W4('r', 'e', 'f', 'e') && ieq(n, len, "referer", 7) ? HL_REFERER : -1;
+		case 10: return w == W4('u', 's', 'e', 'r') && ieq(n, len, "user-agent", 10) ? HL_USER_AGENT : -1;
+		case 15: return w == W4('x', '-', 'f', 'o') && ieq(n, len, "x-forwarded-for", 15) ? HL_XFF : -1;
+		}
 		return -1;
 	}
-	if (ieq(n, len, "content-type", 12)) return HL_CONTENT_TYPE - HL_CONTENT_TYPE;
-	if (ieq(n, len, "location", 8)) return HL_LOCATION - HL_CONTENT_TYPE;
-	if (ieq(n, len, "content-length", 14)) return HL_CONTENT_LENGTH - HL_CONTENT_TYPE;
+	switch (len) {
+	case 8: return w == W4('l', 'o', 'c', 'a') && ieq(n, len, "location", 8) ? HL_LOCATION - HL_CONTENT_TYPE : -1;
+	case 12: return w == W4('c', 'o', 'n', 't') && ieq(n, len, "content-type", 12) ? HL_CONTENT_TYPE - HL_CONTENT_TYPE : -1;
+	case 14: return w == W4('c', 'o', 'n', 't') && ieq(n, len, "content-length", 14) ? HL_CONTENT_LENGTH - HL_CONTENT_TYPE : -1;
+	}
 	return -1;
 }
 
@@ -252,7 +282,9 @@ void hdrlog_value(struct hdrlog *hl, struct hdrlog_ref *ref, int is_req, const c
 		uint8_t bit = 1u << m->kpend;
 		if (!(m->kset & bit)) {        /* the first one counts, as in libhtp's lookup */
 			uint32_t k = n < KVAL_MAX ? n : KVAL_MAX;
-			memcpy(m->kval[m->kpend], val, k);
+			m->koff[m->kpend] = m->text_used;
+			memcpy(m->text + m->text_used, val, k);
+			m->text_used += k;
 			m->klen[m->kpend] = (uint8_t)k;
 			m->kset |= bit;
 		}
@@ -331,11 +363,11 @@ void hdrlog_export(struct hdrlog *hl, const struct hdrlog_ref *ref, const struct
 		struct hdrlog_msg *o = (struct hdrlog_msg *)((char *)out + pos);
 		const struct hdrlog_msg *m = own_at(hl, ref, side, q[side]);
 		if (m) {
-			memcpy(o, m, HEAD_SIZE);
+			memcpy(o, m, offsetof(struct hdrlog_msg, text) + m->text_used);
 			memcpy(flds(o), flds(m), m->nfields * sizeof(struct hl_fld));
 			memcpy(buf(o), buf(m), m->used);
 		} else {
-			memset(o, 0, HEAD_SIZE);
+			memset(o, 0, offsetof(struct hdrlog_msg, text));
 			o->is_req = side == HL_REQ;
 			o->dump = r->dump;
 			o->max_fields = r->max_fields;
@@ -379,7 +411,7 @@ int hdrlog_msg_known(const struct hdrlog_msg *m, enum hdrlog_known k, const char
 	int i = is_req ? (int)k : (int)k - HL_CONTENT_TYPE;
 	if (!(m->kset & (1u << i)))
 		return 0;
-	*val = m->kval[i];
+	*val = m->text + m->koff[i];
 	*n = m->klen[i];
 	return 1;
 }
@@ -389,11 +421,11 @@ int hdrlog_msg_request_line(const struct hdrlog_msg *m, const char **method, uin
 {
 	if (!m->is_req || !m->has_line)
 		return 0;
-	*method = m->method;
+	*method = m->text + m->moff;
 	*mlen = m->mlen;
-	*uri = m->uri;
+	*uri = m->text + m->uoff;
 	*ulen = m->ulen;
-	*proto = m->proto;
+	*proto = m->text + m->poff;
 	*plen = m->plen;
 	return 1;
 }
