@@ -527,7 +527,7 @@ static void name_done(struct ctx *x)
 	d->val_len = 0;
 	d->val_trunc = 0;
 	/* the name is kept as received for EVE; every check reads it lower-cased */
-	if (x->env->hdrlog && !(d->flags & MF_TRAILERS))
+	if (x->env->hdrlog && hdrlog_wants(x->env->hdrlog, x->is_req, n) && !(d->flags & MF_TRAILERS))
 		hdrlog_name(x->env->hdrlog, &x->s->hl, x->is_req, d->name, n, n >= H1_NAME_MAX);
 	name_lower(d->name, n);
 	if (n == 0)
@@ -862,7 +862,7 @@ static void field_done(struct ctx *x)
 		e--;
 	if (s) memmove(d->val, d->val + s, e - s);
 	d->val_len = e - s;
-	if (x->env->hdrlog && !(d->flags & MF_TRAILERS))
+	if (x->env->hdrlog && hdrlog_wants(x->env->hdrlog, x->is_req, d->name_len) && !(d->flags & MF_TRAILERS))
 		hdrlog_value(x->env->hdrlog, &x->s->hl, x->is_req, d->val, d->val_len, d->val_trunc);
 	const uint8_t *v = (const uint8_t *)d->val;
 	if (x->env->sigs && x->is_req) {

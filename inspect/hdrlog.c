@@ -102,6 +102,10 @@ int hdrlog_init(struct hdrlog *hl, const struct hdrlog_cfg *c, char *err, size_t
 		r->max_bytes = r->dump ? c->max_header_bytes : 0;
 		r->slot_size = (HEAD_SIZE + r->max_fields * sizeof(struct hl_fld) + r->max_bytes + 7) & ~7u;
 		r->nslots = c->slots;
+		/* user-agent, referer, host, x-forwarded-for; location,
+		 * content-type, content-length */
+		r->known_lens = side == 0 ? 1ull << 10 | 1ull << 7 | 1ull << 4 | 1ull << 15
+					  : 1ull << 8 | 1ull << 12 | 1ull << 14;
 		r->mem = calloc(r->nslots, r->slot_size);
 		if (!r->mem) {
 			snprintf(err, errlen, "eve.http: %u header captures of %u bytes: out of memory",

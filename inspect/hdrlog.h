@@ -56,6 +56,7 @@ struct hdrlog_ring {
 	uint32_t seq;              /* the last claim; 0 is never a claim */
 	uint16_t max_fields, max_bytes;
 	uint8_t dump;
+	uint64_t known_lens;       /* bit n: a known field name is n bytes long */
 };
 
 struct hdrlog {
@@ -84,6 +85,16 @@ void hdrlog_begin(struct hdrlog *hl, struct hdrlog_ref *r, int is_req, uint32_t 
 /* The request line was read (method, request-target, version as received). */
 void hdrlog_request_line(struct hdrlog *hl, struct hdrlog_ref *r, const char *method, uint32_t mlen,
 			 const char *uri, uint32_t ulen, const char *proto, uint32_t plen);
+/* Whether a field whose name is name_len bytes long concerns the capture:
+ * every field while this side is dumped, else only names as long as a known
+ * one.  The analyzer asks before both hooks below, so most fields cost no
+ * call at all. */
+static inline int hdrlog_wants(const struct hdrlog *hl, int is_req, uint32_t name_len)
+{
+	const struct hdrlog_ring *r = &hl->ring[is_req ? 0 : 1];
+	return r->dump || (name_len < 64 && (r->known_lens >> name_len & 1));
+}
+
 /* A field name ended at its colon: name[0..n) as received (case kept);
  * cut: the analyzer kept only the first n bytes. */
 void hdrlog_name(struct hdrlog *hl, struct hdrlog_ref *r, int is_req, const char *name, uint32_t n,
