@@ -219,7 +219,7 @@ static void http_obj(FILE *f, const struct insp_meta *m, const void *hdrs)
 	 * answers an older one than the session's latest), else the latest */
 	const char *meth = m->method, *uri = m->uri, *proto = m->proto, *host = m->host, *xff = m->xff;
 	uint32_t ml = m->method_len, ul = m->uri_len, pl = m->proto_len, hl = m->host_len, xl = m->xff_len;
-	if (rq && hdrlog_msg_request_line(rq, &meth, &ml, &uri, &ul, &proto, &pl)) {
+	if (rq && !m->h2_stream && hdrlog_msg_request_line(rq, &meth, &ml, &uri, &ul, &proto, &pl)) {
 		if (!hdrlog_msg_known(rq, HL_HOST, &host, &hl))
 			hl = 0;
 		if (!hdrlog_msg_known(rq, HL_XFF, &xff, &xl))

@@ -152,7 +152,9 @@ static void evt_hdrs(struct worker *w, const struct flow *f, struct evt *e, cons
 		     uint8_t dir)
 {
 	e->hdrs = NULL;
-	if (!f->cold)
+	/* HTTP/2 streams: the http object comes from the stream (meta); the
+	 * captures are HTTP/1's (the Upgrade request at most) */
+	if (!f->cold || f->cold->insp.proto == PROTO_H2)
 		return;
 	int to_client = dir != f->cold->insp.client_dir;
 	if (!hdrlog_wanted(&w->hl, &f->cold->insp.hl, at, to_client))
