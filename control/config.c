@@ -52,6 +52,7 @@ void cfg_defaults(struct seam_cfg *c)
 	c->blocked_pcap_files = 10;
 	c->flow_events = 1;
 	c->http_events = 1;
+	hdrlog_cfg_default(&c->eve_http);
 	c->max_flows = 262144;
 	c->max_inspected = 65536;
 	c->max_h2 = 512;
@@ -301,6 +302,29 @@ static void load_overlap_policies(struct loader *l, struct seam_cfg *c, const co
 	}
 }
 
+/* eve.http = { dump_all_headers = "both"; max_headers = 64; ... } */
+static void load_eve_http(struct loader *l, struct hdrlog_cfg *c, const config_setting_t *g)
+{
+	static const char *const keys[] = { "dump_all_headers", "max_headers", "max_header_bytes",
+		"capture_slots", NULL };
+	only_keys(l, g, keys);
+	char dump[16] = "";
+	get_str(l, g, "dump_all_headers", dump, sizeof(dump));
+	if (dump[0]) {
+		int d = hdrlog_dump_parse(dump);
+		if (d < 0)
+			fail(l, config_setting_get_member(g, "dump_all_headers"), "dump_all_headers",
+			     "expected \"none\", \"request\", \"response\" or \"both\"");
+		else
+			c->dump = d;
+	}
+	get_u32(l, g, "max_headers", &c->max_headers, 1, 1024);
+	get_u32(l, g, "max_header_bytes", &c->max_header_bytes, 64, 65535);
+	get_u32(l, g, "capture_slots", &c->slots, 16, 65536);
+	if (c->slots & (c->slots - 1))
+		fail(l, config_setting_get_member(g, "capture_slots"), "capture_slots", "must be a power of two");
+}
+
 uint8_t cfg_target_policy(const struct seam_cfg *c, uint8_t ipver, const uint8_t addr[16])
 {
 	struct fwd_addr a = { .ipver = ipver };
@@ -500,7 +524,7 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 
 	const config_setting_t *g = group(&l, s, "eve");
 	static const char *const eve_keys[] = { "file", "stats_interval", "flow_events", "http_events", "stream_digest", "blocked_pcap",
-		"blocked_pcap_mb", "blocked_pcap_files", NULL };
+		"blocked_pcap_mb", "blocked_pcap_files", "http", NULL };
 	only_keys(&l, g, eve_keys);
 	get_str(&l, g, "file", c->eve_file, sizeof(c->eve_file));
 	get_u32(&l, g, "stats_interval", &c->stats_interval, 0, 86400);
@@ -510,6 +534,8 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	get_str(&l, g, "blocked_pcap", c->blocked_pcap, sizeof(c->blocked_pcap));
 	get_u32(&l, g, "blocked_pcap_mb", &c->blocked_pcap_mb, 1, 1u << 20);
 	get_u32(&l, g, "blocked_pcap_files", &c->blocked_pcap_files, 1, 100000);
+	if (g)
+		load_eve_http(&l, &c->eve_http, group(&l, g, "http"));
 
 	g = group(&l, s, "flow");
 	static const char *const flow_keys[] = { "max_flows", "max_inspected", "max_h2", "max_early", "embryonic_timeout",

@@ -45,6 +45,7 @@ struct seam_cfg {
 	int flow_events;
 	int http_events;
 	int stream_digest;         /* flow events carry a CRC-32 of the inspected bytes */
+	struct hdrlog_cfg eve_http; /* eve.http: header fields in EVE http objects */
 
 	uint32_t max_flows;
 	uint32_t max_inspected;    /* flows with inspection state at once */

@@ -59,18 +59,23 @@ static void json_str(FILE *f, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	fputc('"', f);
+	size_t run = 0;              /* bytes that go out as they are, written together */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+			continue;
+		fwrite(s + run, 1, i - run, f);
+		run = i + 1;
 		if (c == '"' || c == '\\') {
-			fputc('\\', f);
-			fputc(c, f);
-		} else if (c < 0x20 || c >= 0x7f) {
-			/* bytes, not text: keep them visible and the line valid JSON */
-			fprintf(f, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+			char e[2] = { '\\', (char)c };
+			fwrite(e, 1, 2, f);
 		} else {
-			fputc(c, f);
+			/* bytes, not text: keep them visible and the line valid JSON */
+			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			fwrite(e, 1, 6, f);
 		}
 	}
+	fwrite(s + run, 1, n - run, f);
 	fputc('"', f);
 }
 
@@ -157,22 +162,120 @@ static void common(struct eve *e, const struct evt *ev, const char *type)
 		type, s, ev->sport, d, ev->dport, cid);
 }
 
-static void http_obj(FILE *f, const struct insp_meta *m)
+/* Content-Type without its parameters, as Suricata logs it. */
+static void media_type(FILE *f, const char *v, uint32_t n)
+{
+	const char *semi = memchr(v, ';', n);
+	uint32_t k = semi ? (uint32_t)(semi - v) : n;
+	while (k && (v[k - 1] == ' ' || v[k - 1] == '\t'))
+		k--;
+	json_str(f, v, k);
+}
+
+/* A Content-Length that is one plain number, else -1. */
+static int64_t plain_length(const char *v, uint32_t n)
+{
+	if (n == 0 || n > 18)
+		return -1;
+	int64_t x = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		x = x * 10 + (v[i] - '0');
+	}
+	return x;
+}
+
+/* request_headers / response_headers: [{"name":..., "value":...}, ...] with
+ * names and values as received (escaped byte by byte by json_str). */
+static void header_array(FILE *f, const struct hdrlog_msg *m, const char *key)
+{
+	uint32_t n = m ? hdrlog_msg_nfields(m) : 0;
+	if (!n || !hdrlog_msg_dumped(m))
+		return;                   /* the schema wants at least one item */
+	fprintf(f, ",\"%s\":[", key);
+	for (uint32_t i = 0; i < n; i++) {
+		const char *nm, *v;
+		uint32_t nl, vl;
+		hdrlog_msg_field(m, i, &nm, &nl, &v, &vl);
+		fputs(i ? ",{\"name\":" : "{\"name\":", f);
+		json_str(f, nm, nl);
+		fputs(",\"value\":", f);
+		json_str(f, v, vl);
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
+static void http_obj(FILE *f, const struct insp_meta *m, const void *hdrs)
 {
 	if (!m->method_len && !m->status)
 		return;
+	const struct hdrlog_msg *rq = hdrlog_blob_msg(hdrs, 1), *rs = hdrlog_blob_msg(hdrs, 0);
+	const char *v;
+	uint32_t vl;
+	/* the request line and Host of the transaction's own request when the
+	 * capture has them (a response behind pipelined or smuggled requests
+	 * answers an older one than the session's latest), else the latest */
+	const char *meth = m->method, *uri = m->uri, *proto = m->proto, *host = m->host, *xff = m->xff;
+	uint32_t ml = m->method_len, ul = m->uri_len, pl = m->proto_len, hl = m->host_len, xl = m->xff_len;
+	if (rq && !m->h2_stream && hdrlog_msg_request_line(rq, &meth, &ml, &uri, &ul, &proto, &pl)) {
+		if (!hdrlog_msg_known(rq, HL_HOST, &host, &hl))
+			hl = 0;
+		if (!hdrlog_msg_known(rq, HL_XFF, &xff, &xl))
+			xl = 0;
+	}
 	fputs(",\"http\":{", f);
 	int first = 1;
 #define SEP() do { if (!first) fputc(',', f); first = 0; } while (0)
-	if (m->host_len) { SEP(); fputs("\"hostname\":", f); json_str(f, m->host, m->host_len); }
-	if (m->uri_len) { SEP(); fputs("\"url\":", f); json_str(f, m->uri, m->uri_len); }
-	if (m->method_len) { SEP(); fputs("\"http_method\":", f); json_str(f, m->method, m->method_len); }
-	if (m->proto_len) { SEP(); fputs("\"protocol\":", f); json_str(f, m->proto, m->proto_len); }
+	if (hl) { SEP(); fputs("\"hostname\":", f); json_str(f, host, hl); }
+	if (ul) { SEP(); fputs("\"url\":", f); json_str(f, uri, ul); }
+	if (rq && hdrlog_msg_known(rq, HL_USER_AGENT, &v, &vl)) {
+		SEP(); fputs("\"http_user_agent\":", f); json_str(f, v, vl);
+	}
+	if (xl) { SEP(); fputs("\"xff\":", f); json_str(f, xff, xl); }
+	if (rs && hdrlog_msg_known(rs, HL_CONTENT_TYPE, &v, &vl)) {
+		SEP(); fputs("\"http_content_type\":", f); media_type(f, v, vl);
+	}
+	if (rq && hdrlog_msg_known(rq, HL_REFERER, &v, &vl)) {
+		SEP(); fputs("\"http_refer\":", f); json_str(f, v, vl);   /* sic: Suricata's name */
+	}
+	if (ml) { SEP(); fputs("\"http_method\":", f); json_str(f, meth, ml); }
+	if (pl) { SEP(); fputs("\"protocol\":", f); json_str(f, proto, pl); }
 	if (m->status) { SEP(); fprintf(f, "\"status\":%u", m->status); }
-	if (m->xff_len) { SEP(); fputs("\"xff\":", f); json_str(f, m->xff, m->xff_len); }
+	if (m->status && rs && hdrlog_msg_known(rs, HL_LOCATION, &v, &vl)) {
+		SEP(); fputs("\"redirect\":", f); json_str(f, v, vl);
+	}
+	/* the length the response declares: events are written when its
+	 * header block ends, before the body has gone by */
+	int64_t len;
+	if (m->status && rs && hdrlog_msg_known(rs, HL_CONTENT_LENGTH, &v, &vl) && (len = plain_length(v, vl)) >= 0) {
+		SEP(); fprintf(f, "\"length\":%lld", (long long)len);
+	}
 	if (m->h2_stream) { SEP(); fprintf(f, "\"http2\":{\"stream_id\":%u}", m->h2_stream); }
 #undef SEP
+	header_array(f, rq, "request_headers");
+	header_array(f, rs, "response_headers");
 	fputc('}', f);
+}
+
+/* A dump asked for on this side that does not show the whole header block. */
+static int dump_truncated(const void *hdrs, int is_req)
+{
+	const struct hdrlog_msg *m = hdrlog_blob_msg(hdrs, is_req);
+	return m && hdrlog_msg_dumped(m) && hdrlog_msg_truncated(m);
+}
+
+/* Seam's own flags about the header dumps, for the seam object (the http
+ * object keeps to Suricata's schema); sep goes before the first one. */
+static void header_flags(FILE *f, const void *hdrs, const char *sep)
+{
+	if (dump_truncated(hdrs, 1)) {
+		fprintf(f, "%s\"request_headers_truncated\":true", sep);
+		sep = ",";
+	}
+	if (dump_truncated(hdrs, 0))
+		fprintf(f, "%s\"response_headers_truncated\":true", sep);
 }
 
 void eve_write_evt(struct eve *e, const struct evt *ev)
@@ -210,7 +313,12 @@ void eve_write_evt(struct eve *e, const struct evt *ev)
 	if (ev->type == EVT_HTTP) {
 		common(e, ev, "http");
 		fprintf(f, ",\"app_proto\":\"%s\"", app_proto(&ev->meta));
-		http_obj(f, &ev->meta);
+		http_obj(f, &ev->meta, ev->hdrs);
+		if (dump_truncated(ev->hdrs, 1) || dump_truncated(ev->hdrs, 0)) {
+			fputs(",\"seam\":{", f);
+			header_flags(f, ev->hdrs, "");
+			fputc('}', f);
+		}
 		fputs("}\n", f);
 		e->lines++;
 		return;
@@ -243,7 +351,7 @@ void eve_write_evt(struct eve *e, const struct evt *ev)
 		json_str_bare(f, sg ? sg->msg : fi->text);
 		fprintf(f, "\",\"category\":\"%s\",\"severity\":%d}", cat, sev);
 	}
-	http_obj(f, &ev->meta);
+	http_obj(f, &ev->meta, ev->hdrs);
 	if (ev->meta.ws_valid) {
 		static const char *const ops[16] = { "continuation", "text", "binary", "reserved3", "reserved4",
 			"reserved5", "reserved6", "reserved7", "close", "ping", "pong", "reserved11", "reserved12",
@@ -272,6 +380,7 @@ void eve_write_evt(struct eve *e, const struct evt *ev)
 		addr_str(ev->meta.client_ipver, ev->meta.client_addr, ca, sizeof(ca));
 		fprintf(f, ",\"client_ip\":\"%s\"", ca);
 	}
+	header_flags(f, ev->hdrs, ",");
 	fputs("}}\n", f);
 	e->lines++;
 }

@@ -42,6 +42,10 @@ struct evt {
 	uint8_t has_digest;
 	char cause[48];           /* EVT_DROP, EVT_BLOCK_REQ: who ordered it */
 	int32_t pcap_idx;         /* alerts that stopped a flow: the blocked-pcap file, -1 none */
+	/* alerts, anomalies, http: the transaction's header fields (an export
+	 * of hdrlog.h from the worker's buffer pool, given back once written);
+	 * NULL none */
+	const void *hdrs;
 	struct insp_meta meta;
 };
 

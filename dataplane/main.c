@@ -554,6 +554,10 @@ static void drain_events(void *ctx)
 					continue;
 				}
 				eve_write_evt(&a->eve, e);
+				if (e->hdrs) {
+					rte_mempool_put(a->wk[w]->hlpool, (void *)e->hdrs);
+					e->hdrs = NULL;
+				}
 			}
 			rte_mempool_put_bulk(a->wk[w]->evpool, evs, n);
 		}
@@ -625,6 +629,7 @@ static void register_stats(struct app *a)
 	int s_tcp = stats_register(&a->reg, "tcp", tcp_ctr_names, TCPC__COUNT);
 	int s_vd = stats_register(&a->reg, "verdict", vd_ctr_names, VDC__COUNT);
 	int s_f = stats_register(&a->reg, "finding", finding_ctr_names, F__COUNT);
+	int s_hl = stats_register(&a->reg, "eve_http", hdrlog_ctr_names, HLC__COUNT);
 	for (uint32_t i = 0; i < a->nworkers; i++) {
 		struct worker *w = a->wk[i];
 		stats_attach(&a->reg, s_pkt, i, w->pktc);
@@ -634,6 +639,7 @@ static void register_stats(struct app *a)
 		stats_attach(&a->reg, s_tcp, i, w->tcpc);
 		stats_attach(&a->reg, s_vd, i, w->vdc);
 		stats_attach(&a->reg, s_f, i, w->find);
+		stats_attach(&a->reg, s_hl, i, w->hl.ctr);
 	}
 }
 

@@ -145,6 +145,108 @@ static void evt_put(struct worker *w, struct evt *e)
 	}
 }
 
+/* The transaction's header fields for an event: a copy of the captures the
+ * session named when the event was raised (at), in an export buffer the
+ * control thread gives back. */
+static void evt_hdrs(struct worker *w, const struct flow *f, struct evt *e, const struct hdrlog_ref *at,
+		     uint8_t dir)
+{
+	e->hdrs = NULL;
+	/* HTTP/2 streams: the http object comes from the stream (meta); the
+	 * captures are HTTP/1's (the Upgrade request at most) */
+	if (!f->cold || f->cold->insp.proto == PROTO_H2)
+		return;
+	int to_client = dir != f->cold->insp.client_dir;
+	if (!hdrlog_wanted(&w->hl, &f->cold->insp.hl, at, to_client))
+		return;
+	void *b;
+	while (rte_mempool_get(w->hlpool, &b) < 0) {
+		if (w->mode != MODE_OFFLINE) {
+			w->hl.ctr[HLC_no_buffer]++;
+			return;
+		}
+		/* offline: nothing may be lost, wait for the control thread */
+		if (w->single)
+			w->drain(w->drain_ctx);
+		else
+			rte_pause();
+	}
+	hdrlog_export(&w->hl, &f->cold->insp.hl, at, to_client, b);
+	e->hdrs = b;
+}
+
+/* An event is written with its transaction's header fields.  One raised
+ * inside a header block (a bad byte in a name, whitespace before a colon)
+ * waits until that block ends, a second at most, so the record lists the
+ * whole block, the offending field included; the flow's later events wait
+ * behind it, in order.  Verdicts are not delayed: only the record is. */
+#define HELD_MAX_NS 1000000000ull
+
+static void held_release(struct worker *w, uint32_t i)
+{
+	struct wk_held *h = &w->held[i];
+	evt_hdrs(w, &w->ft.f[h->idx], h->e, &h->at, h->dir);
+	evt_put(w, h->e);
+	w->nheld--;
+	memmove(h, h + 1, (w->nheld - i) * sizeof(*h));
+}
+
+/* The header block the held event waits for has ended (or a newer message
+ * of that side began, so it has). */
+static int held_ready(const struct flow *f, const struct wk_held *h)
+{
+	const struct insp_sess *s = &f->cold->insp;
+	int side = h->dir == s->client_dir ? 0 : 1;
+	return !insp_in_header(s, h->dir) || s->hl.seq[side] != h->at.seq[side];
+}
+
+/* Write the flow's waiting events that are ready, oldest first (all: every
+ * one, the flow ends). */
+static void held_flush_flow(struct worker *w, const struct flow *f, int all)
+{
+	int32_t idx = f - w->ft.f;
+	for (uint32_t i = 0; i < w->nheld;) {
+		if (w->held[i].idx != idx) {
+			i++;
+			continue;
+		}
+		if (!all && f->cold && !held_ready(f, &w->held[i]))
+			return;               /* the later ones keep waiting behind it */
+		held_release(w, i);
+	}
+}
+
+/* Out of line: the inspection path stays small enough to inline. */
+static __attribute__((noinline, cold)) void held_flush_flow_cold(struct worker *w, const struct flow *f)
+{
+	held_flush_flow(w, f, 0);
+}
+
+static void held_age(struct worker *w, uint64_t now_ns)
+{
+	while (w->nheld && now_ns - w->held[0].since_ns >= HELD_MAX_NS)
+		held_release(w, 0);
+}
+
+/* block_done: the event marks the end of its header block (a transaction
+ * event, raised as the response's header block ends). */
+static void evt_send(struct worker *w, struct flow *f, struct evt *e, uint8_t dir, int block_done)
+{
+	int32_t idx = f - w->ft.f;
+	int wait = !block_done && f->cold && insp_in_header(&f->cold->insp, dir);
+	for (uint32_t i = 0; i < w->nheld && !wait; i++)
+		wait = w->held[i].idx == idx;
+	if (!wait) {
+		evt_hdrs(w, f, e, f->cold ? &f->cold->insp.hl : NULL, dir);
+		evt_put(w, e);
+		return;
+	}
+	if (w->nheld == WK_HELD_EVT)
+		held_release(w, 0);       /* the oldest goes with what it has */
+	w->held[w->nheld++] = (struct wk_held){ .e = e, .idx = idx, .dir = dir, .at = f->cold->insp.hl,
+						 .since_ns = w->now_ns };
+}
+
 /* Orient the flow's endpoints: src = initiator. */
 static void evt_addrs(const struct flow *f, struct evt *e)
 {
@@ -226,7 +328,7 @@ static void emit_finding(struct worker *w, struct flow *f, enum finding fd, uint
 		e->meta = *meta;
 	else
 		memset(&e->meta, 0, sizeof(e->meta));
-	evt_put(w, e);
+	evt_send(w, f, e, dir, 0);
 }
 
 static void on_tx(void *user, const struct insp_meta *meta)
@@ -245,7 +347,7 @@ static void on_tx(void *user, const struct insp_meta *meta)
 	e->ts_ns = w->now_ns;
 	e->dir = 1;
 	e->meta = *meta;
-	evt_put(w, e);
+	evt_send(w, w->cur, e, !w->cur->cold->insp.client_dir, 1);
 }
 
 static void on_hit(void *user, const struct insp_hit *hit, const struct insp_meta *meta)
@@ -400,6 +502,8 @@ static void flow_end(struct worker *w, int32_t idx, enum flow_end_reason why)
 			reasm_flush(&f->cold->rd[d], &w->rp, drop_held, w);
 		}
 	}
+	if (unlikely(w->nheld))
+		held_flush_flow(w, f, 1);
 	if (w->cfg->flow_events) {
 		struct evt *e = evt_get(w);
 		if (e) {
@@ -516,6 +620,8 @@ static void inspect_span(struct worker *w, struct flow *f, uint8_t dir, const ui
 	if (unlikely(insp_wants_ack(&f->cold->insp, dir)))
 		pass_ack(f, dir);
 	insp_feed(&f->cold->insp, dir, p, n, env_of(w));
+	if (unlikely(w->nheld))
+		held_flush_flow_cold(w, f);
 }
 
 /* ---- TCP ------------------------------------------------------------------ */
@@ -1420,6 +1526,9 @@ int worker_main(void *arg)
 		if (now - last_tick > tick || w->mode == MODE_OFFLINE) {
 			last_tick = now;
 			flow_wheel_advance(&w->ft, w->now_ns, expire_cb, w);
+			if (unlikely(w->nheld))
+				held_age(w, w->mode == MODE_OFFLINE ? w->now_ns
+					 : w->wall0_ns + (now - w->tsc0) * 1000000000ull / w->tsc_hz);
 		}
 		if (got) {
 			idle = 0;
@@ -1498,6 +1607,9 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->env.early_put = early_put;
 	w->env.now_ns = &w->now_ns;
 	w->env.h2_put = h2_put;
+	if (hdrlog_init(&w->hl, &cfg->eve_http, err, errlen) < 0)
+		return -1;
+	w->env.hdrlog = &w->hl;
 	if (sigs && sigs->n) {
 		w->env.sigs = sigs;
 		w->env.scratch = sig_scratch(sigs);
@@ -1564,6 +1676,15 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 		snprintf(err, errlen, "event ring for worker %u: out of memory", id);
 		return -1;
 	}
+	/* events carrying header fields in flight at once; more wait (offline)
+	 * or go without them (live, counted) */
+	snprintf(name, sizeof(name), "hlp%u", id);
+	w->hlpool = rte_mempool_create(name, 511, hdrlog_export_size(&w->hl), 0, 0, NULL, NULL, NULL, NULL,
+				       socket, RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	if (!w->hlpool) {
+		snprintf(err, errlen, "EVE header buffers for worker %u: out of memory (lower eve.http bounds)", id);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1577,5 +1698,7 @@ void worker_free(struct worker *w)
 	if (w->evpool) rte_mempool_free(w->evpool);
 	if (w->h2pool) rte_mempool_free(w->h2pool);
 	if (w->earlypool) rte_mempool_free(w->earlypool);
+	if (w->hlpool) rte_mempool_free(w->hlpool);
+	hdrlog_free(&w->hl);
 	frag_free(&w->frag);
 }

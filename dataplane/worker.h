@@ -23,6 +23,7 @@
 #define WK_MAX_RX 4
 #define WK_MAX_PORTS 8
 #define WK_TXBUF 64
+#define WK_HELD_EVT 32
 
 /* Commands from the control thread (seamctl reset). */
 enum wk_cmd_type { WKC_RESET = 1 };
@@ -87,6 +88,17 @@ struct worker {
 	struct frag_track *cur_frag;  /* the packet being handled was reassembled */
 	struct rte_ring *evq;
 	struct rte_mempool *evpool;
+	struct hdrlog hl;             /* header captures for EVE http objects */
+	struct rte_mempool *hlpool;   /* their export buffers, given back by the control thread */
+	/* events waiting for the end of the header block they concern */
+	struct wk_held {
+		struct evt *e;
+		int32_t idx;              /* the flow */
+		uint8_t dir;              /* the direction whose header block it waits for */
+		struct hdrlog_ref at;     /* the messages current when it was raised */
+		uint64_t since_ns;
+	} held[WK_HELD_EVT];
+	uint32_t nheld;
 	void (*drain)(void *ctx);     /* single-lcore mode: empty the event ring */
 	void *drain_ctx;
 

@@ -212,6 +212,8 @@ static void req_begin(struct ctx *x)
 {
 	struct insp_meta *m = &x->s->meta;
 	msg_reset(x->d);
+	if (x->env->hdrlog)
+		hdrlog_begin(x->env->hdrlog, &x->s->hl, 1, 0);
 	m->method_len = m->uri_len = m->host_len = m->proto_len = 0;
 	m->uri_trunc = 0;
 	m->method[0] = m->uri[0] = m->host[0] = m->proto[0] = 0;
@@ -224,6 +226,16 @@ static void req_begin(struct ctx *x)
 	memset(x->c->fwd.ident_seen, 0, sizeof(x->c->fwd.ident_seen));
 	x->c->origin_len = 0;
 	x->c->origin_full = 0;
+}
+
+/* How many requests began after the one a response starting now answers
+ * (the oldest outstanding): the other outstanding ones, and one still in
+ * its header block.  EVE pairs the response with that request's fields. */
+static uint32_t requests_after_answered(const struct h1_conn *c)
+{
+	uint8_t st = c->req.state;
+	int reading = st >= H1_SL_METHOD && st <= H1_HDR_NOCOLON && !(c->req.flags & MF_TRAILERS);
+	return c->pend_n ? c->pend_n - 1u + (reading ? 1u : 0u) : 0u;
 }
 
 /* Queue a request for pairing; returns its slot, -1 when not tracked. */
@@ -555,6 +567,23 @@ static void host_value(struct ctx *x)
 	}
 }
 
+/* Lower-case name[0..n) in place, eight bytes at a time (bytes past n up
+ * to H1_NAME_MAX may change too: they are not part of the name). */
+_Static_assert(H1_NAME_MAX % 8 == 0, "name_lower works in whole words");
+static void name_lower(char *name, uint32_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	for (uint32_t i = 0; i < n; i += 8) {
+		uint64_t x, low;
+		memcpy(&x, name + i, 8);
+		low = x & ~high;
+		/* the high bit of each byte: from 'A' and up, then past 'Z' */
+		uint64_t ge_a = low + (0x80 - 'A') * ones, gt_z = low + (0x80 - 'Z' - 1) * ones;
+		x |= ((ge_a ^ gt_z) & ~x & high) >> 2;
+		memcpy(name + i, &x, 8);
+	}
+}
+
 /* The name just ended at ':'.  Decide what the field is. */
 static void name_done(struct ctx *x)
 {
@@ -567,6 +596,10 @@ static void name_done(struct ctx *x)
 	d->hid = HID_OTHER;
 	d->val_len = 0;
 	d->val_trunc = 0;
+	/* the name is kept as received for EVE; every check reads it lower-cased */
+	if (x->env->hdrlog && hdrlog_wants(x->env->hdrlog, x->is_req, n) && !(d->flags & MF_TRAILERS))
+		hdrlog_name(x->env->hdrlog, &x->s->hl, x->is_req, d->name, n, n >= H1_NAME_MAX);
+	name_lower(d->name, n);
 	if (n == 0)
 		return;
 	/* The skeleton keeps letters only: Transfer_Encoding, Content Length,
@@ -912,6 +945,8 @@ static void field_done(struct ctx *x)
 		e--;
 	if (s) memmove(d->val, d->val + s, e - s);
 	d->val_len = e - s;
+	if (x->env->hdrlog && hdrlog_wants(x->env->hdrlog, x->is_req, d->name_len) && !(d->flags & MF_TRAILERS))
+		hdrlog_value(x->env->hdrlog, &x->s->hl, x->is_req, d->val, d->val_len, d->val_trunc);
 	const uint8_t *v = (const uint8_t *)d->val;
 	if (x->env->sigs && x->is_req) {
 		char line[H1_NAME_MAX + 1 + H1_VAL_MAX];
@@ -1473,6 +1508,9 @@ static void req_line_done(struct ctx *x, int state)
 	}
 	/* now it is HTTP: release held start-line findings */
 	x->s->proto = PROTO_HTTP1;
+	if (x->env->hdrlog)
+		hdrlog_request_line(x->env->hdrlog, &x->s->hl, m->method, m->method_len, m->uri, m->uri_len,
+				    m->proto, m->proto_len);
 	if (x->env->sigs) {
 		char sl[sizeof(m->method) + sizeof(m->uri) + 12];
 		int k = snprintf(sl, sizeof(sl), "%s %s %s", m->method, m->uri, m->proto);
@@ -1776,6 +1814,8 @@ static void rsp_start_byte(struct ctx *x, uint8_t c)
 		return;
 	}
 	msg_reset(d);
+	if (x->env->hdrlog)
+		hdrlog_begin(x->env->hdrlog, &x->s->hl, 0, requests_after_answered(x->c));
 	d->state = H1_SL_RVERSION;
 	d->val[0] = c;
 	d->val_len = 1;
@@ -1976,7 +2016,7 @@ static void byte_step(struct ctx *x, uint8_t c)
 			d->name_bad = 1;
 		}
 		if (d->name_len < H1_NAME_MAX)
-			d->name[d->name_len++] = lower(c);
+			d->name[d->name_len++] = c;
 		return;
 	case H1_HDR_NAME_WS:
 		if (is_ows(c))
@@ -1998,13 +2038,13 @@ static void byte_step(struct ctx *x, uint8_t c)
 		if (d->name_len < H1_NAME_MAX)
 			d->name[d->name_len++] = ' ';
 		if (d->name_len < H1_NAME_MAX)
-			d->name[d->name_len++] = lower(c);
+			d->name[d->name_len++] = c;
 		d->state = H1_HDR_NAME;
 		return;
 	case H1_HDR_VALUE:
 		if (unlikely(is_ctl(c) && c != '\t'))
 			raise(x, c == 0 ? F_H1_VALUE_NUL : F_H1_VALUE_CTL);
-		if ((d->hid != HID_OTHER || x->env->sigs) && d->hid != HID_FORBIDDEN_TRAILER) {
+		if ((d->hid != HID_OTHER || x->env->sigs || x->env->hdrlog) && d->hid != HID_FORBIDDEN_TRAILER) {
 			if (d->val_len < H1_VAL_MAX)
 				d->val[d->val_len++] = c;
 			else
@@ -2169,7 +2209,8 @@ static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 			/* the common case, in bulk: a run of ordinary value bytes */
 			uint32_t j = value_run(p, i, n), k = j - i;
 			if (k) {
-				if ((d->hid != HID_OTHER || x->env->sigs) && d->hid != HID_FORBIDDEN_TRAILER) {
+				if ((d->hid != HID_OTHER || x->env->sigs || x->env->hdrlog) &&
+				    d->hid != HID_FORBIDDEN_TRAILER) {
 					uint32_t room = H1_VAL_MAX - d->val_len;
 					uint32_t c = k < room ? k : room;
 					memcpy(d->val + d->val_len, p + i, c);
@@ -2182,11 +2223,11 @@ static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 				continue;
 			}
 		} else if (st == H1_HDR_NAME && !d->cr) {
-			/* a run of token bytes, kept lower-cased */
+			/* a run of token bytes (lower-cased when the name ends) */
 			uint32_t j = i;
 			while (j < n && tchar[p[j]]) {
 				if (d->name_len < H1_NAME_MAX)
-					d->name[d->name_len++] = lower(p[j]);
+					d->name[d->name_len++] = p[j];
 				j++;
 			}
 			if (j > i) {

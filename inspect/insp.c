@@ -401,3 +401,11 @@ void insp_sess_addrs(struct insp_sess *s, int ipver, const uint8_t *orig, const 
 	memcpy(s->addr[INSP_ORIG], orig, 16);
 	memcpy(s->addr[INSP_RESP], resp, 16);
 }
+
+int insp_in_header(const struct insp_sess *s, int dir)
+{
+	if (s->proto != PROTO_HTTP1 && s->proto != PROTO_UNKNOWN)
+		return 0;
+	const struct h1_dir *d = dir == s->client_dir ? &s->h1.req : &s->h1.rsp;
+	return d->state >= H1_SL_METHOD && d->state <= H1_HDR_NOCOLON && !(d->flags & MF_TRAILERS);
+}

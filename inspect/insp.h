@@ -22,6 +22,7 @@
 #include "fwd.h"
 #include "ws.h"
 #include "h1_early.h"
+#include "hdrlog.h"
 
 enum { INSP_ORIG = 0, INSP_RESP = 1 };
 
@@ -99,6 +100,8 @@ struct insp_env {
 	 * NULL or none left: those bytes are judged strictly and not read */
 	void *(*early_get)(void *user);
 	void (*early_put)(void *user, void *p);
+	/* optional: the calling worker's header captures for EVE; NULL = none */
+	struct hdrlog *hdrlog;
 };
 
 enum insp_proto {
@@ -130,6 +133,7 @@ struct insp_sess {
 	uint8_t early[16];        /* a side's opening bytes while they may turn the roles */
 	struct h1_early ahead;    /* bytes a client sent ahead of an Upgrade/CONNECT answer */
 	struct ws_conn ws;
+	struct hdrlog_ref hl;     /* this flow's messages in env->hdrlog */
 };
 
 /* Reset a session for a new flow.  midstream: the flow was picked up
@@ -146,6 +150,11 @@ void insp_feed(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
  * filled): that direction's framing is unknown, so its analysis stops
  * quietly rather than guessing. */
 void insp_gap(struct insp_sess *s, int dir);
+
+/* 1 while direction dir is inside a start line or header block: a finding
+ * raised now concerns a header block not complete yet (the caller may
+ * wait for the rest before it copies the fields into the event). */
+int insp_in_header(const struct insp_sess *s, int dir);
 
 /* Tell the session the TCP endpoints (for forwarding-header checks). */
 void insp_sess_addrs(struct insp_sess *s, int ipver, const uint8_t *orig, const uint8_t *resp);

@@ -89,6 +89,37 @@ static void out_of_range_is_reported(void **st)
 	assert_non_null(strstr(err, "cfg:3: cl_max_digits: 40 is out of range"));
 }
 
+static void eve_http_takes_suricatas_dump_values(void **st)
+{
+	struct seam_cfg c;
+	char err[512];
+	static const struct { const char *v; uint8_t dump; } ok[] = {
+		{ "none", 0 }, { "request", HDRLOG_DUMP_REQ }, { "response", HDRLOG_DUMP_RSP },
+		{ "both", HDRLOG_DUMP_REQ | HDRLOG_DUMP_RSP },
+	};
+	for (unsigned i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		char text[256];
+		snprintf(text, sizeof(text), "seam = { eve = { http = { dump_all_headers = \"%s\"; "
+			 "max_headers = 8; max_header_bytes = 1024; capture_slots = 256; }; }; };\n", ok[i].v);
+		assert_int_equal(load_text(text, &c, err, sizeof(err)), 0);
+		assert_int_equal(c.eve_http.dump, ok[i].dump);
+		assert_int_equal(c.eve_http.max_headers, 8);
+		assert_int_equal(c.eve_http.max_header_bytes, 1024);
+		assert_int_equal(c.eve_http.slots, 256);
+	}
+	cfg_defaults(&c);
+	assert_int_equal(c.eve_http.dump, 0);           /* Suricata's default: no dump */
+	assert_int_equal(load_text("seam = {\n eve = {\n  http = {\n   dump_all_headers = \"all\";\n };\n };\n};\n",
+				   &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:4: dump_all_headers: expected \"none\", \"request\", \"response\" or \"both\""));
+	assert_int_equal(load_text("seam = { eve = { http = {\n capture_slots = 1000; }; }; };\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: capture_slots: must be a power of two"));
+	assert_int_equal(load_text("seam = { eve = { http = {\n max_headers = 0; }; }; };\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: max_headers: 0 is out of range"));
+	assert_int_equal(load_text("seam = { eve = { http = {\n dump = \"both\"; }; }; };\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: dump: unknown key"));
+}
+
 static void overlap_policies_by_longest_prefix(void **st)
 {
 	struct seam_cfg c;
@@ -284,6 +315,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(acceptable_tier_never_alerts_by_default),
 		cmocka_unit_test(catalogue_names_and_ids_are_unique),
 		cmocka_unit_test(fwd_identity_headers_and_prefixes),
+		cmocka_unit_test(eve_http_takes_suricatas_dump_values),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

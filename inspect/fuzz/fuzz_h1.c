@@ -11,11 +11,26 @@
 #include "insp.h"
 
 static unsigned hits;
+static struct hdrlog hl;          /* EVE header capture, every field dumped */
+static uint8_t blob[1 << 16];
+
 static void on_hit(void *user, const struct insp_hit *h, const struct insp_meta *m)
 {
+	struct insp_sess *s = user;
 	hits += h->finding < F__COUNT;
 	(void)m->uri[m->uri_len];    /* lengths stay inside the buffers */
 	(void)m->host[m->host_len];
+	/* what an event would carry: every field read back stays in the export */
+	hdrlog_export(&hl, &s->hl, &s->hl, h->dir != s->client_dir, blob);
+	for (int is_req = 0; is_req < 2; is_req++) {
+		const struct hdrlog_msg *q = hdrlog_blob_msg(blob, is_req);
+		for (uint32_t i = 0; q && i < hdrlog_msg_nfields(q); i++) {
+			const char *n, *v;
+			uint32_t nl, vl;
+			hdrlog_msg_field(q, i, &n, &nl, &v, &vl);
+			hits += (n[0] == 0) + (nl && n[nl - 1] == 0) + (vl && v[vl - 1] == 0);
+		}
+	}
 }
 
 static struct h2_conn h2state;
@@ -62,9 +77,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lim.max_hdr_bytes = 2048;
 	lim.max_fields = 16;
 	lim.max_chk_ext = 64;
-	struct insp_env env = { .lim = &lim, .emit = on_hit, .h2_get = h2_get, .h2_put = h2_put,
-				.early_get = early_get, .early_put = early_put };
+	if (!hl.ring[0].mem) {
+		struct hdrlog_cfg hc;
+		char err[128];
+		hdrlog_cfg_default(&hc);
+		hc.dump = HDRLOG_DUMP_REQ | HDRLOG_DUMP_RSP;
+		hc.max_headers = 8;         /* small: the cuts are reached too */
+		hc.max_header_bytes = 256;
+		hc.slots = 4;               /* ... and slots are reused within one input */
+		if (hdrlog_init(&hl, &hc, err, sizeof(err)) < 0)
+			return 0;
+	}
 	struct insp_sess s;
+	struct insp_env env = { .lim = &lim, .emit = on_hit, .user = &s, .h2_get = h2_get, .h2_put = h2_put,
+				.early_get = early_get, .early_put = early_put, .hdrlog = &hl };
 	insp_sess_init(&s, seed & 1);
 	size_t oc = 0, os = 0;
 	while (oc < ncli || os < nsrv) {
