@@ -7,7 +7,7 @@ For each case, connects to HOST:PORT, sends the client chunks in order
 "reset" means the connection was reset (bytes-received says how much of an
 earlier, legitimate exchange arrived first).
 
-usage: rawclient.py HOST PORT CORPUS_DIR [--filter SUBSTR] [--only-attacks|--only-benign]
+usage: rawclient.py HOST PORT CORPUS_DIR [--filter SUBSTR | --case NAME] [--only-attacks|--only-benign]
 """
 import os
 import socket
@@ -106,14 +106,19 @@ def main():
     flt = None
     only = None
     a = sys.argv[4:]
+    exact = None
     if "--filter" in a:
         flt = a[a.index("--filter") + 1]
+    if "--case" in a:
+        exact = a[a.index("--case") + 1]
     if "--only-attacks" in a:
         only = False
     if "--only-benign" in a:
         only = True
     for c in load(d):
         if flt and flt not in c["name"]:
+            continue
+        if exact and exact != c["name"]:
             continue
         if only is not None and c["benign"] != only:
             continue

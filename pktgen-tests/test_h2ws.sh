@@ -148,7 +148,7 @@ play() {   # port names...
 	local port=$1; shift
 	for n in "$@"; do
 		ip netns exec "$NS_C" $PY "$SRC/pktgen-tests/rawclient.py" "$SRV_IP" "$port" \
-			"$SRC/pktgen-tests/corpus" --filter "$n" | awk -v n="$n" -F'\t' '$1 == n'
+			"$SRC/pktgen-tests/corpus" --case "$n"
 	done
 }
 H2ATT="h2_cl0_smuggle h2_te_chunked h2_connection_keepalive h2_te_gzip h2_crlf_in_value h2_crlf_in_path
@@ -164,7 +164,7 @@ WSATT="ws_unmasked_client ws_rsv_without_extension ws_opcode_reserved ws_ping_to
 ws_attacks() {
 	for n in $WSATT; do
 		ip netns exec "$NS_C" $PY "$SRC/pktgen-tests/rawclient.py" "$SRV_IP" 80 "$SRC/pktgen-tests/corpus" \
-			--filter "$n" | awk -v n="$n" -F'\t' '$1 == n'
+			--case "$n"
 	done > "$T/wsatt"
 	cat "$T/wsatt"
 	[ "$(wc -l < "$T/wsatt")" -ge 6 ] && ! awk -F'\t' '$2 != "reset"' "$T/wsatt" | grep -q . || return 1
