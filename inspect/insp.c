@@ -9,8 +9,8 @@
 
 void insp_limits_default(struct insp_limits *l)
 {
-	l->max_line = 16384;
-	l->max_hdr_bytes = 65536;
+	l->max_line = 65536;      /* real cookies and tokens reach 16-20 kB */
+	l->max_hdr_bytes = 131072;
 	l->max_fields = 256;
 	l->max_chk_ext = 1024;
 	l->cl_max_digits = 18;
