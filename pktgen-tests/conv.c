@@ -257,7 +257,7 @@ void conv_play(struct conv *c, const struct corpus_case *k, enum conv_variant v)
 		c->offload = 1;
 		c->mss = 65000;
 		v = CV_WHOLE;
-	} else if (v >= CV_FRAG) {
+	} else if (v >= CV_FRAG && v <= CV_FRAG_OVERLAP) {
 		c->frag = v;
 		c->mss = 1200;
 		v = CV_WHOLE;
