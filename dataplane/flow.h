@@ -42,6 +42,8 @@ struct tcp_half {
 	uint8_t csum_offload;     /* ... or only bad ones: capture offload */
 	uint8_t tiny;             /* consecutive tiny segments in a header block */
 	uint8_t zero_win;         /* this side's last advertised window was zero */
+	uint8_t urg;              /* urgent pointer from this side: 0 none, 1 to judge, 2 judged */
+	uint8_t rst_challenged;   /* a challenged RST from this side was reported */
 	uint32_t win;             /* this side's last advertised window, scaled */
 };
 

@@ -12,6 +12,7 @@
 #include "worker.h"
 #include "evt.h"
 #include "rst.h"
+#include "tcp_rules.h"
 #include <rte_ip_frag.h>
 
 /* What is known of a TCP checksum. */
@@ -362,6 +363,28 @@ static void tcp_finding(struct worker *w, struct flow *f, enum finding fd, uint8
 	emit_finding(w, f, fd, dir, off, 0, -1, 0, f->cold ? &f->cold->insp.meta : NULL);
 }
 
+static inline int urgent_waiting(const struct flow *f)
+{
+	return f->half[0].urg == 1 || f->half[1].urg == 1;
+}
+
+/* The urgent pointer is judged by the flow's protocol (tcp_rules.h), once
+ * it is known -- or at the flow's end, when it never became HTTP. */
+static void judge_urgent(struct worker *w, struct flow *f, int ended)
+{
+	uint8_t proto = f->cold ? f->cold->insp.proto : PROTO_UNKNOWN;
+	for (uint8_t d = 0; d < 2; d++) {
+		if (f->half[d].urg != 1)
+			continue;
+		enum tcp_urgent_verdict v = tcp_urgent_verdict(proto, ended);
+		if (v == TCP_URG_PENDING)
+			continue;
+		f->half[d].urg = 2;
+		tcp_finding(w, f, v == TCP_URG_ALERT ? F_TCP_URGENT_DATA : F_TCP_URGENT_NON_HTTP, d,
+			    f->cold ? f->cold->rd[d].delivered : 0);
+	}
+}
+
 /* ---- flow end ------------------------------------------------------------- */
 
 /* Offline and mirror, a target policy may hold one packet as several
@@ -502,6 +525,11 @@ static void flow_end(struct worker *w, int32_t idx, enum flow_end_reason why)
 			reasm_flush(&f->cold->rd[d], &w->rp, drop_held, w);
 		}
 	}
+	if (unlikely(urgent_waiting(f))) {
+		uint8_t want_rst = w->want_rst;   /* the packet in hand is another flow's */
+		judge_urgent(w, f, 1);
+		w->want_rst = want_rst;
+	}
 	if (unlikely(w->nheld))
 		held_flush_flow(w, f, 1);
 	if (w->cfg->flow_events) {
@@ -620,6 +648,9 @@ static void inspect_span(struct worker *w, struct flow *f, uint8_t dir, const ui
 	if (unlikely(insp_wants_ack(&f->cold->insp, dir)))
 		pass_ack(f, dir);
 	insp_feed(&f->cold->insp, dir, p, n, env_of(w));
+	/* before the caller forwards the segment: an alert stops it */
+	if (unlikely(urgent_waiting(f)))
+		judge_urgent(w, f, 0);
 	if (unlikely(w->nheld))
 		held_flush_flow_cold(w, f);
 }
@@ -676,10 +707,10 @@ static int32_t flow_create(struct worker *w, const struct flow_key *k, hash_sig_
 	f->init_is_b = sender_init ? src_is_b : !src_is_b;
 	f->flow_id = make_flow_id(k, w->now_ns);
 	f->in_port = in_port;
+	f->l2dir = sender_init ? 0 : 1;   /* the direction that arrives on in_port */
 	if (w->cur_l2 && p->l3_off <= sizeof(f->l2)) {
 		memcpy(f->l2, w->cur_l2, p->l3_off);
 		f->l2len = p->l3_off;
-		f->l2dir = sender_init ? 0 : 1;
 	}
 	f->state = FS_NEW;
 	w->flowc[FLOWC_created]++;
@@ -801,6 +832,21 @@ static void handle_data(struct worker *w, struct flow *f, uint8_t dir, struct rt
 			return;
 		}
 	}
+	if (unlikely(p->tcp_flags & TH_URG) && p->urp) {
+		/* judged in inspect_span, by the flow's protocol */
+		w->tcpc[TCPC_urgent]++;
+		if (!f->half[dir].urg)
+			f->half[dir].urg = 1;
+	}
+	if (unlikely(len == 1) && !rd->held &&
+	    tcp_keepalive_probe(seq, len, rd->next, f->half[!dir].last_ack)) {
+		/* the peer holds this byte already and discards the probe's copy,
+		 * whatever its value: no conflict, and it goes on so that the
+		 * peer answers and the connection stays up */
+		w->tcpc[TCPC_keepalive_probe]++;
+		finish_seg(w, f, dir, m, seq, 0, peer);
+		return;
+	}
 	uint32_t held_before = rd->nheld;
 	enum reasm_result r = reasm_offer(rd, &w->rp, &w->rl, seq, data, len, m, &off);
 	if (r == RA_CAP_POOL && reclaim_hold(w, f, dir))
@@ -817,10 +863,6 @@ static void handle_data(struct worker *w, struct flow *f, uint8_t dir, struct rt
 	case RA_DELIVER: {
 		w->tcpc[TCPC_seg_in_order]++;
 		uint32_t n = len - off;
-		if (p->tcp_flags & TH_URG && p->urp) {
-			w->tcpc[TCPC_urgent]++;
-			tcp_finding(w, f, F_TCP_URGENT_DATA, dir, rd->delivered);
-		}
 		if (n <= w->cfg->tiny_seg_bytes && c->insp.h1.req.state >= H1_SL_METHOD &&
 		    c->insp.h1.req.state <= H1_HDR_NOCOLON && dir == c->insp.client_dir) {
 			if (++f->half[dir].tiny == w->cfg->tiny_seg_count)
@@ -932,6 +974,25 @@ static int32_t start_flow(struct worker *w, struct rte_mbuf *m, const struct pkt
 	return idx;
 }
 
+/* The next sequence number the receiver expects from direction dir's
+ * sender, as far as Seam can tell: what it has read of that direction (a
+ * FIN read counts one more), else the ISN + 1.  0 when nothing is known
+ * (picked up midstream, nothing sent yet). */
+static int rcv_next(const struct flow *f, uint8_t dir, uint32_t *nxt, int *after_fin)
+{
+	const struct tcp_half *h = &f->half[dir];
+	const struct reasm_dir *rd = f->cold ? &f->cold->rd[dir] : NULL;
+	if (rd && rd->started)
+		*nxt = rd->next;
+	else if (h->syn)
+		*nxt = h->isn + 1;
+	else
+		return 0;
+	*after_fin = h->fin && *nxt == h->fin_seq;
+	*nxt += *after_fin;
+	return 1;
+}
+
 static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint16_t in_port,
 		       int16_t peer, int bad_csum)
 {
@@ -1035,7 +1096,10 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 		tcp_finding(w, f, F_TCP_TTL_CHANGE, dir, 0);
 	}
 	h->ttl = p->ttl;
-	if (p->tcp_flags & TH_ACK)
+	/* inline, an ACK is the peer's only when it comes from the peer's side
+	 * (a keepalive probe's byte is let through on the strength of it) */
+	if ((p->tcp_flags & TH_ACK) &&
+	    (w->mode != MODE_INLINE || (dir == f->l2dir) == (in_port == f->in_port)))
 		h->last_ack = p->ack;
 	/* data into a zero window: a receiver keeps at most a probe byte of it */
 	if (p->payload_len > 1 && o->zero_win && !(p->tcp_flags & (TH_SYN | TH_RST))) {
@@ -1067,15 +1131,32 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 		f->state = FS_ESTABLISHED;
 	}
 
+	/* a SYN's window is never scaled (RFC 7323 §2.2) */
 	if (!(p->tcp_flags & TH_SYN))
 		h->win = (uint32_t)p->win << (h->wscale != 0xff && o->wscale != 0xff ? h->wscale : 0);
+	else
+		h->win = p->win;
 	if (p->tcp_flags & TH_RST) {
-		/* RFC 5961 §3: a receiver honours a RST only inside its window;
-		 * one outside would let an injected RST stop inspection early */
-		const struct reasm_dir *rd = f->cold ? &f->cold->rd[dir] : NULL;
-		if (rd && rd->started && !(seq == rd->next ||
-		    (seq_le(rd->next, seq) && seq_lt(seq, rd->next + (o->win ? o->win : 1))))) {
+		/* RFC 5961 §3.2: only a RST at the receiver's next byte ends the
+		 * connection; one elsewhere in the window draws a challenge ACK
+		 * and the connection (and whatever follows on it) lives on; one
+		 * outside is dropped.  Either way the receiver gets it. */
+		uint32_t nxt;
+		int after_fin;
+		enum tcp_rst_fate rf = TCP_RST_RESETS;   /* also once a RST has ended it */
+		if (!h->rst && !o->rst && rcv_next(f, dir, &nxt, &after_fin))
+			rf = tcp_rst_fate(seq, nxt, after_fin, o->win);
+		if (rf == TCP_RST_IGNORED) {
 			w->tcpc[TCPC_rst_out_of_window]++;
+			fate_pass(w, m, peer);
+			return;
+		}
+		if (rf == TCP_RST_CHALLENGED) {
+			w->tcpc[TCPC_rst_challenged]++;
+			if (!h->rst_challenged) {
+				h->rst_challenged = 1;
+				tcp_finding(w, f, F_TCP_RST_CHALLENGED, dir, f->cold ? f->cold->rd[dir].delivered : 0);
+			}
 			fate_pass(w, m, peer);
 			return;
 		}

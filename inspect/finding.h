@@ -216,6 +216,8 @@ enum vd_action {
 	X(TCP_REASM_GAP,         "tcp.reasm_gap",          3009, TIER_ACCEPTABLE,L, "Stream gap never filled; inspection resumed after it") \
 	X(TCP_OOO_CAP,           "tcp.ooo_cap",            3010, TIER_AMBIGUOUS, R, "Out-of-order data exceeded the holding cap") \
 	X(TCP_ZWP_DATA,          "tcp.zero_window_data",   3011, TIER_ACCEPTABLE,L, "Data sent into a zero window") \
+	X(TCP_RST_CHALLENGED,    "tcp.rst_challenged",     3020, TIER_ACCEPTABLE,L, "RST inside the window but not at the next byte: the receiver only challenges it (RFC 5961), inspection goes on") \
+	X(TCP_URGENT_NON_HTTP,   "tcp.urgent_non_http",    3021, TIER_ACCEPTABLE,L, "Urgent pointer set on a flow that is not HTTP (telnet, rlogin, FTP use it)") \
 	X(IP_FRAG_OVERLAP,       "ip.frag_overlap",        3101, TIER_SEVERE,    R, "IP fragments overlap (receivers reassemble them differently)") \
 	X(IP_FRAG_TINY,          "ip.frag_tiny",           3102, TIER_AMBIGUOUS, R, "First fragment too small to hold the TCP header") \
 	X(IP_FRAG_TOO_MANY,      "ip.frag_too_many",       3103, TIER_AMBIGUOUS, R, "Datagram split into more fragments than are reassembled") \

@@ -5,6 +5,7 @@
 
 const char *const conv_variant_names[CV__COUNT] = {
 	"whole", "bytes", "split", "ooo", "dup", "overlap_diff", "frag", "frag_ooo", "frag_overlap", "super", "rst_inject",
+	"rst_challenge",
 };
 
 static void wr16(uint8_t *p, uint16_t v) { p[0] = v >> 8; p[1] = v; }
@@ -273,19 +274,29 @@ void conv_close_server(struct conv *c)
 	conv_packet(c, 1, 0x10, c->sseq, NULL, 0);
 }
 
+/* A RST from one side inside the other's window, past its next byte: the
+ * receiver answers it with an ACK for what it expects (a challenge, RFC
+ * 5961 §3.2) and the connection carries on. */
+static void rst_in_window(struct conv *c, int from_srv)
+{
+	uint32_t nxt = from_srv ? c->sseq : c->cseq;
+	conv_packet(c, from_srv, 0x14, nxt + 1 + rnd(c) % 30000, NULL, 0);
+	conv_packet(c, !from_srv, 0x10, from_srv ? c->cseq : c->sseq, NULL, 0);
+}
+
 void conv_play(struct conv *c, const struct corpus_case *k, enum conv_variant v)
 {
 	if (v == CV_SUPER) {
 		c->offload = 1;
 		c->mss = 65000;
 		v = CV_WHOLE;
-	} else if (v >= CV_FRAG) {
+	} else if (v >= CV_FRAG && v <= CV_FRAG_OVERLAP) {
 		c->frag = v;
 		c->mss = 1200;
 		v = CV_WHOLE;
 	}
-	int inject = v == CV_RST_INJECT;
-	if (inject)
+	int inject = v == CV_RST_INJECT, challenge = v == CV_RST_CHALLENGE;
+	if (inject || challenge)
 		v = CV_WHOLE;
 	/* midstream: the capture begins with the first data; an injected RST
 	 * first would open the flow as already reset */
@@ -309,4 +320,11 @@ void conv_play(struct conv *c, const struct corpus_case *k, enum conv_variant v)
 		conv_close_server(c);
 	else
 		conv_close(c, k->close == CORPUS_CLOSE_RESET);
+}
+
+		if (challenge)
+			rst_in_window(c, k->chunk[i].dir);
+		conv_send(c, k->chunk[i].dir, k->chunk[i].data, k->chunk[i].len, v);
+	}
+	conv_close(c, 0);
 }

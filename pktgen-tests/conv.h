@@ -23,6 +23,8 @@ enum conv_variant {
 	CV_FRAG_OVERLAP,  /* ... with an overlapping fragment of other bytes */
 	CV_SUPER,         /* as a host captures its own traffic: 64 kB GSO frames, checksums left to the NIC */
 	CV_RST_INJECT,    /* a RST outside the window first: receivers ignore it, so must the inspector */
+	CV_RST_CHALLENGE, /* before each chunk, a RST in the window but past the receiver's next byte:
+			     the receiver only answers with a challenge ACK (RFC 5961), the bytes follow */
 	CV__COUNT
 };
 

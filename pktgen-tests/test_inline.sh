@@ -387,4 +387,62 @@ PY
 	return $rc
 }
 ok "a port reused right after a reset opens a new flow that passes" port_reuse_after_reset
+
+# a RST in the window but past the server's next byte goes through: the
+# server answers it with a challenge ACK (RFC 5961 §3.2) and the connection
+# lives on -- so Seam reads on, and resets the attack written behind it
+rst_challenged_inline() {
+	rm -f "$T/eve.json"
+	seam_start "$BUILD" "$T" > /dev/null 2>&1 || return 1
+	ip netns exec "$NS_C" /usr/bin/python3 - "$CLI_IP" "$SRV_IP" > "$T/challenge.out" 2>&1 <<'PY'
+import socket, sys, time
+from scapy.all import IP, TCP, AsyncSniffer, conf, send
+conf.verb = 0
+cli, srv = sys.argv[1], sys.argv[2]
+seen = []
+sn = AsyncSniffer(iface="cli0", filter="tcp and host %s and port 80" % srv, prn=seen.append, store=False)
+sn.start()
+time.sleep(1)
+s = socket.create_connection((srv, 80), timeout=5)
+port = s.getsockname()[1]
+print("PORT", port)
+s.sendall(b"GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n")
+assert s.recv(65536).startswith(b"HTTP/1.1 200")
+time.sleep(0.3)
+last = [p for p in seen if p[TCP].dport == port][-1][TCP]      # the server's latest
+nxt, snxt = last.ack, (last.seq + len(last.payload)) & 0xffffffff
+n0 = len(seen)
+send(IP(src=cli, dst=srv) / TCP(sport=port, dport=80, flags="RA", seq=(nxt + 1000) & 0xffffffff, ack=snxt))
+time.sleep(0.5)
+chal = [p for p in seen[n0:] if p[TCP].dport == port and p[TCP].flags == "A" and p[TCP].ack == nxt]
+print("challenge ACKs from the server:", len(chal))
+assert chal, "the RST did not reach the server, or it did not challenge it"
+s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG")
+try:
+    got = s.recv(100)
+    print("attack answered:", got[:30])
+    sys.exit(1)
+except ConnectionResetError:
+    print("attack reset")
+sn.stop()
+PY
+	local rc=$?
+	sleep 1.2
+	seam_stop
+	cat "$T/challenge.out"
+	[ $rc = 0 ] || return 1
+	/usr/bin/python3 - "$T/eve.json" "$(awk '/^PORT/ {print $2}' "$T/challenge.out")" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+port = int(sys.argv[2])
+mine = [e for e in ev if port in (e.get("src_port"), e.get("dest_port"))]
+alerts = {e["seam"]["finding"] for e in mine if e["event_type"] == "alert"}
+anomalies = {e["seam"]["finding"] for e in mine if e["event_type"] == "anomaly"}
+st = [e for e in ev if e["event_type"] == "stats"][-1]["seam"]["counters"]["tcp"]
+print("alerts", sorted(alerts), "anomalies", sorted(anomalies), "rst_challenged", st["rst_challenged"])
+assert "h1.cl_and_te" in alerts and "tcp.rst_challenged" in anomalies
+assert st["rst_challenged"] >= 1
+PY
+}
+ok "inline, a RST in the window but not at the next byte is forwarded, challenged, and the attack behind it reset" rst_challenged_inline
 tap_done

@@ -2,7 +2,8 @@
 # test_offline.sh — the whole corpus through `seam --pcap` in every delivery
 # (whole, byte by byte, random splits, out of order, duplicated and
 # overlapping, an overlap with other bytes on benign flows, IP fragments in
-# order, reversed and overlapping), IPv4 and IPv6: every attack flow alerts with its own tuple and every expected
+# order, reversed and overlapping, RSTs the receiver ignores or only challenges),
+# IPv4 and IPv6: every attack flow alerts with its own tuple and every expected
 # finding, no benign flow alerts, every EVE line is valid, stats add up.
 set -u
 BUILD=$1 SRC=$2
@@ -29,6 +30,20 @@ ok "corpus in IPv4 fragments: in order, reversed, overlapping" run_case frag4 --
 ok "corpus in IPv6 fragments: in order, reversed, overlapping" run_case frag6 --v6 --variants frag,frag_ooo,frag_overlap
 ok "corpus as a host captures itself: 64 kB GSO frames, offloaded checksums" run_case super --variants super
 ok "an out-of-window RST injected first does not stop inspection" run_case rst --variants rst_inject
+ok "a RST in the window but not at the next byte (challenged, RFC 5961) before each chunk does not stop inspection" \
+	run_case rst_challenge --variants rst_challenge
+ok "... over IPv6" run_case rst_challenge6 --v6 --variants rst_challenge --seed 77
+
+# TCP control as the hosts read it: a RST at the next byte ends a flow, one
+# elsewhere in the window is only challenged; keepalive probes are no
+# conflict; the urgent pointer alerts on HTTP only
+tcp_rules() {
+	/usr/bin/python3 "$SRC/pktgen-tests/tcp_rules.py" gen "$T/tcp.pcap" "$T/tcp.spec" &&
+	"$SEAM" --pcap "$T/tcp.pcap" --eve "$T/tcp.json" &&
+	/usr/bin/python3 "$SRC/pktgen-tests/tcp_rules.py" check "$T/tcp.spec" "$T/tcp.json" &&
+	/usr/bin/python3 "$SRC/pktgen-tests/validate_eve.py" "$SRC/configs/eve-schema.json" "$T/tcp.json"
+}
+ok "RST at the next byte ends the flow, in-window RST challenged, keepalives quiet, urgent pointer by protocol" tcp_rules
 
 # target-based reassembly: overlapping copies are read as each server's
 # stack reads them, by destination prefix, and always alert as a conflict
