@@ -306,6 +306,8 @@ void conv_play(struct conv *c, const struct corpus_case *k, enum conv_variant v)
 		conv_packet(c, 0, 0x04, c->cseq + 50000000u, NULL, 0);
 	for (int i = 0; i < k->nchunks; i++) {
 		const struct corpus_chunk *ch = &k->chunk[i];
+		if (challenge)
+			rst_in_window(c, ch->dir);
 		int crossed_next = i + 1 < k->nchunks && k->chunk[i + 1].crossed;
 		send_chunk(c, ch->dir, ch->data, ch->len, v, !crossed_next);
 		if (crossed_next)
@@ -320,11 +322,4 @@ void conv_play(struct conv *c, const struct corpus_case *k, enum conv_variant v)
 		conv_close_server(c);
 	else
 		conv_close(c, k->close == CORPUS_CLOSE_RESET);
-}
-
-		if (challenge)
-			rst_in_window(c, k->chunk[i].dir);
-		conv_send(c, k->chunk[i].dir, k->chunk[i].data, k->chunk[i].len, v);
-	}
-	conv_close(c, 0);
 }

@@ -323,7 +323,7 @@ static void random_binary_is_not_http(void **st)
  * still is one. */
 static void long_binary_line_is_not_http(void **st)
 {
-	static uint8_t buf[40000];
+	static uint8_t buf[80000];   /* past the 64 kB line limit */
 	for (int mid = 0; mid < 2; mid++) {
 		struct insp_sess s;
 		start(&s, mid);
