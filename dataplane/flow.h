@@ -5,8 +5,11 @@
  * flow_cold) comes from a bounded pool only once a flow carries payload.
  * Timeouts use a hashed timer wheel of one-second slots; a flow is re-filed
  * lazily when its slot comes round, so packets never touch the wheel.
- * Under pressure embryonic flows are evicted first. Single-threaded: one
- * table per worker, never shared. */
+ * Under pressure flows give way by class (enum flow_class): flood state
+ * (half-open flows, flows that never carried payload or hold only segments
+ * behind a gap) before flows exchanging HTTP (DESIGN.md invariant 4); each
+ * class is a list, so a victim is found in bounded time however large the
+ * flood.  Single-threaded: one table per worker, never shared. */
 #ifndef SEAM_FLOW_H
 #define SEAM_FLOW_H
 
@@ -48,10 +51,30 @@ struct tcp_half {
 struct flow_cold {
 	struct reasm_dir rd[2];
 	const void *gen;          /* the policy generation the flow started on */
+	uint8_t reclaimed;        /* held segments were given up once (hold pool dry) */
 	uint32_t digest[2];       /* CRC-32 of the bytes inspected (eve.stream_digest) */
 	struct insp_sess insp;
 	/* followed by 2 * retain_bytes of verification ring */
 	uint8_t ring[];
+};
+
+/* Eviction classes, in the order flows give way when the table or the
+ * inspection state runs out (DESIGN.md invariant 4: flood state before
+ * flows exchanging HTTP).  A flow moves between them as its packets change
+ * it (flow_reclass).  Each class is a ring, oldest first: the first three
+ * give up their oldest; the last two are sampled a few at a time from the
+ * ring's head and give up the one idle longest (and among active flows the
+ * one with the least at stake), so a flow still sending is rarely taken
+ * for the flood around it. */
+enum flow_class {
+	FC_EMBRYONIC = 0,         /* half-open: a SYN and no answer */
+	FC_CLOSED,                /* FIN both ways, or RST: inspection is over */
+	FC_SILENT,                /* handshake only: no payload, no inspection state */
+	FC_UNPROVEN,              /* inspection state but no HTTP read: only
+				   * segments behind a gap, a first request line
+				   * still arriving, or not HTTP (where floods sit) */
+	FC_ACTIVE,                /* HTTP: idle, or exchanging (see flow_stake) */
+	FC__COUNT
 };
 
 /* close-after: let the flagged request's response finish, then close. */
@@ -64,7 +87,9 @@ struct flow {
 	uint64_t bytes[2];
 	uint32_t pkts[2];
 	uint32_t wnext, wprev;    /* timer wheel list, slot indices */
+	uint32_t cnext, cprev;    /* the ring of its eviction class */
 	uint16_t wslot;
+	uint8_t cls;              /* enum flow_class: the ring it is on */
 	uint8_t state;            /* enum flow_tcp_state */
 	uint8_t init_is_b;        /* the initiator is endpoint b of the key */
 	uint8_t vd;               /* enum vd_action in force */
@@ -94,6 +119,8 @@ struct flow_table {
 	uint64_t wheel_sec;       /* last second processed */
 	uint32_t timeout[4];      /* seconds by state */
 	uint32_t nactive;
+	uint32_t chead[FC__COUNT];    /* class rings: the oldest (or next to sample) */
+	uint32_t ncls[FC__COUNT];
 	size_t mem_bytes;         /* DPDK memory taken by the table at start-up */
 };
 
@@ -120,12 +147,33 @@ void flow_cold_put(struct flow_table *t, struct flow *f);
  * passed.  at_most bounds the work (0 = unbounded, for shutdown). */
 typedef void (*flow_expire_fn)(void *ctx, int32_t idx);
 void flow_wheel_advance(struct flow_table *t, uint64_t now_ns, flow_expire_fn expire, void *ctx);
-/* Pick a victim for eviction within a short scan of the oldest slots: an
- * embryonic flow, else a closed one, else the oldest. -1 when empty. */
-enum { VICTIM_EMBRYONIC = 0, VICTIM_CLOSED, VICTIM_ESTABLISHED };
+/* The class a flow's state puts it in. */
+enum flow_class flow_class_of(const struct flow *f);
+/* Move the flow to the list of its class, if that changed.  Called once
+ * per packet after the packet is handled, and for a flow another flow's
+ * packet changed (its held segments given up).  O(1). */
+void flow_reclass(struct flow_table *t, int32_t idx);
+
+/* What ending an active flow would cost, lowest first. */
+enum flow_stake {
+	STAKE_NONE = 0,           /* nothing left to judge */
+	STAKE_IDLE,               /* HTTP, between exchanges */
+	STAKE_EXCHANGING,         /* a request in flight, a message half read,
+				   * h2c or WebSocket frames, or a verdict the
+				   * record enforces */
+};
+enum flow_stake flow_stake(const struct flow *f);
+
+/* Victim kinds, one counter each: the classes they come from, with an
+ * active flow counted by its stake (none counts as closed). */
+enum { VICTIM_EMBRYONIC = 0, VICTIM_CLOSED, VICTIM_SILENT, VICTIM_UNPROVEN, VICTIM_ESTABLISHED,
+       VICTIM_BUSY };
+/* Pick a flow to end so a new one fits: from the first class that has one
+ * (see enum flow_class).  Bounded work: a few flows sampled, a few stale
+ * entries re-filed.  -1 when the table is empty. */
 int32_t flow_pick_victim(struct flow_table *t, int *kind);
-/* The same for inspection state: among the flows that hold some and are
- * nearest their timeout, a closed one, else the first.  -1 when none. */
+/* The same among the flows holding inspection state (closed, unproven,
+ * active).  -1 when none holds any. */
 int32_t flow_pick_cold_victim(struct flow_table *t, int *kind);
 
 #endif
