@@ -259,9 +259,11 @@ void flow_wheel_advance(struct flow_table *t, uint64_t now_ns, flow_expire_fn ex
 
 /* Flows sampled per pick in the sampled classes, and stale entries a pick
  * may re-file: both bound the work of one eviction.  A flood outnumbers
- * the flows it hides among, so the one idle longest of a few is nearly
- * always the flood's (the way Redis approximates LRU). */
-#define PICK_SAMPLE 8
+ * the flows it hides among, so the one idle longest of 16 is nearly
+ * always the flood's (the way Redis approximates LRU; with 8, a flow whose
+ * first request arrived out of order, one segment per 64 flood packets,
+ * was taken now and then). */
+#define PICK_SAMPLE 16
 #define PICK_FIXES 64
 
 enum flow_stake flow_stake(const struct flow *f)
@@ -294,29 +296,32 @@ static int32_t head_of(struct flow_table *t, uint8_t cls, uint32_t *fixes)
 	}
 }
 
-/* Sample up to PICK_SAMPLE flows from the head of ring cls: the one with
- * the least at stake (by_stake), idle longest.  The head moves past the
- * sample, so the next pick looks at the next ones. */
+/* Sample up to PICK_SAMPLE flows from the head of ring cls and take the
+ * one with the least at stake (by_stake), then one picked up midstream
+ * (a flow ended under pressure comes back that way, and the flood's come
+ * back most), then the one idle longest.  The head moves past the sample,
+ * so the next pick looks at the next ones. */
 static int32_t sample_of(struct flow_table *t, uint8_t cls, int by_stake, int *stake, uint32_t *fixes)
 {
 	int32_t idx = head_of(t, cls, fixes), best = -1;
 	*stake = STAKE_NONE;
 	if (idx < 0)
 		return -1;
-	int best_stake = STAKE_EXCHANGING + 1;
+	int best_rank = INT32_MAX;
 	uint64_t best_ns = 0;
 	uint32_t n = t->ncls[cls] < PICK_SAMPLE ? t->ncls[cls] : PICK_SAMPLE;
 	for (uint32_t k = 0; k < n; k++, idx = t->f[idx].cnext) {
 		const struct flow *f = &t->f[idx];
-		int s = by_stake ? (int)flow_stake(f) : 0;
-		if (s < best_stake || (s == best_stake && f->last_ns < best_ns)) {
+		int s = by_stake ? (int)flow_stake(f) : STAKE_NONE;
+		int rank = 2 * s + (f->half[0].syn && f->half[1].syn);
+		if (rank < best_rank || (rank == best_rank && f->last_ns < best_ns)) {
 			best = idx;
-			best_stake = s;
+			best_rank = rank;
 			best_ns = f->last_ns;
+			*stake = s;
 		}
 	}
 	t->chead[cls] = idx;
-	*stake = best_stake;
 	return best;
 }
 

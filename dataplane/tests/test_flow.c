@@ -119,6 +119,17 @@ static void remove_all(void)
 		assert_int_equal(ft.ncls[c], 0);
 }
 
+/* After each test, pass or fail: an empty table for the next. */
+static int clean(void **st)
+{
+	for (uint32_t s = 0; s < WHEEL_SLOTS; s++)
+		while (ft.wheel[s] != FLOW_NIL) {
+			flow_cold_put(&ft, &ft.f[ft.wheel[s]]);
+			flow_remove(&ft, ft.wheel[s]);
+		}
+	return 0;
+}
+
 /* What a flow has been through, as the worker would leave it. */
 enum what { W_EMBRYONIC, W_CLOSED, W_SILENT, W_UNPROVEN, W_IDLE, W_EXCHANGING, W_OVER };
 
@@ -274,11 +285,32 @@ static void a_flow_still_sending_is_not_taken_for_the_flood(void **st)
 		int kind;
 		int32_t v = flow_pick_cold_victim(&ft, &kind);
 		assert_int_equal(kind, VICTIM_UNPROVEN);
-		assert_true(v != mine);
+		assert_true(v >= 0 && v != mine);
 		end(v);
 	}
 	int kind;
 	assert_int_equal(flow_pick_cold_victim(&ft, &kind), mine);
+	remove_all();
+}
+
+/* ... and one whose handshake was seen outlasts flows picked up midstream
+ * (how the flood's flows come back once ended), however idle it is. */
+static void a_flow_with_its_handshake_outlasts_midstream_ones(void **st)
+{
+	uint64_t t0 = 9000ull * 1000000000ull;
+	ft.wheel_sec = 0;
+	int32_t mine = add(600, W_UNPROVEN, t0);
+	ft.f[mine].half[0].syn = ft.f[mine].half[1].syn = 1;
+	for (uint32_t i = 0; i < 40; i++)
+		add(601 + i, W_UNPROVEN, t0 + 1000 + i);
+	for (uint32_t i = 0; i < 40; i++) {
+		int kind;
+		int32_t v = flow_pick_victim(&ft, &kind);
+		assert_true(v >= 0 && v != mine);
+		end(v);
+	}
+	int kind;
+	assert_int_equal(flow_pick_victim(&ft, &kind), mine);
 	remove_all();
 }
 
@@ -367,11 +399,12 @@ int main(void)
 		cmocka_unit_test(both_directions_find_one_flow),
 		cmocka_unit_test(idle_flows_time_out_and_active_ones_do_not),
 		cmocka_unit_test(eviction_prefers_embryonic_flows),
-		cmocka_unit_test(victims_go_flood_first_and_exchanging_last),
-		cmocka_unit_test(cold_victims_go_closed_unproven_idle_then_exchanging),
-		cmocka_unit_test(exchanging_flow_outlives_a_flood),
-		cmocka_unit_test(a_flow_still_sending_is_not_taken_for_the_flood),
-		cmocka_unit_test(a_stale_class_is_corrected_when_picked),
+		cmocka_unit_test_teardown(victims_go_flood_first_and_exchanging_last, clean),
+		cmocka_unit_test_teardown(cold_victims_go_closed_unproven_idle_then_exchanging, clean),
+		cmocka_unit_test_teardown(exchanging_flow_outlives_a_flood, clean),
+		cmocka_unit_test_teardown(a_flow_still_sending_is_not_taken_for_the_flood, clean),
+		cmocka_unit_test_teardown(a_flow_with_its_handshake_outlasts_midstream_ones, clean),
+		cmocka_unit_test_teardown(a_stale_class_is_corrected_when_picked, clean),
 		cmocka_unit_test(full_table_reports_enospc),
 		cmocka_unit_test(cold_pool_is_bounded),
 		cmocka_unit_test(symmetric_rss_key_keeps_a_flow_on_one_queue),
