@@ -140,25 +140,10 @@ static void cls_append(struct flow_table *t, uint32_t idx, uint8_t cls)
 	t->ncls[cls]++;
 }
 
-enum flow_class flow_class_of(const struct flow *f)
+void flow_refile(struct flow_table *t, int32_t idx, uint8_t cls)
 {
-	const struct flow_cold *c = f->cold;
-	if (!c)
-		return f->state == FS_NEW ? FC_EMBRYONIC : FC_SILENT;
-	if (f->state == FS_CLOSED)
-		return FC_CLOSED;
-	/* not HTTP stays here too: a live stream ended early comes back as
-	 * a midstream flow, which is worth no more than the time it saves */
-	return c->insp.proto == PROTO_UNKNOWN || c->insp.proto == PROTO_OTHER ? FC_UNPROVEN : FC_ACTIVE;
-}
-
-void flow_reclass(struct flow_table *t, int32_t idx)
-{
-	uint8_t c = flow_class_of(&t->f[idx]);
-	if (c != t->f[idx].cls) {
-		cls_unlink(t, idx);
-		cls_append(t, idx, c);
-	}
+	cls_unlink(t, idx);
+	cls_append(t, idx, cls);
 }
 
 int32_t flow_lookup(struct flow_table *t, const struct flow_key *k, hash_sig_t sig)
@@ -211,7 +196,6 @@ struct flow_cold *flow_cold_get(struct flow_table *t, struct flow *f, int midstr
 	reasm_dir_init(&c->rd[0], t->retain ? c->ring : NULL, t->retain);
 	reasm_dir_init(&c->rd[1], t->retain ? c->ring + t->retain : NULL, t->retain);
 	c->digest[0] = c->digest[1] = 0;
-	c->reclaimed = 0;
 	insp_sess_init(&c->insp, midstream);
 	f->cold = c;
 	return c;
@@ -291,8 +275,7 @@ static int32_t head_of(struct flow_table *t, uint8_t cls, uint32_t *fixes)
 		if (now == cls || *fixes == 0)
 			return idx;
 		(*fixes)--;
-		cls_unlink(t, idx);
-		cls_append(t, idx, now);
+		flow_refile(t, idx, now);
 	}
 }
 

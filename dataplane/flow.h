@@ -51,7 +51,6 @@ struct tcp_half {
 struct flow_cold {
 	struct reasm_dir rd[2];
 	const void *gen;          /* the policy generation the flow started on */
-	uint8_t reclaimed;        /* held segments were given up once (hold pool dry) */
 	uint32_t digest[2];       /* CRC-32 of the bytes inspected (eve.stream_digest) */
 	struct insp_sess insp;
 	/* followed by 2 * retain_bytes of verification ring */
@@ -100,6 +99,7 @@ struct flow {
 	uint8_t used;             /* a live record (for readers of the array) */
 	uint8_t l2len, l2dir;     /* an L2 header to build RSTs from, and its direction */
 	uint8_t l2[22];
+	uint8_t reclaimed;        /* its held segments were given up once (hold pool dry) */
 	struct tcp_half half[2];  /* [0] initiator, [1] responder */
 	struct flow_cold *cold;
 	struct flow_key key;
@@ -148,11 +148,30 @@ void flow_cold_put(struct flow_table *t, struct flow *f);
 typedef void (*flow_expire_fn)(void *ctx, int32_t idx);
 void flow_wheel_advance(struct flow_table *t, uint64_t now_ns, flow_expire_fn expire, void *ctx);
 /* The class a flow's state puts it in. */
-enum flow_class flow_class_of(const struct flow *f);
-/* Move the flow to the list of its class, if that changed.  Called once
+static inline enum flow_class flow_class_of(const struct flow *f)
+{
+	const struct flow_cold *c = f->cold;
+	if (!c)
+		return f->state == FS_NEW ? FC_EMBRYONIC : FC_SILENT;
+	if (f->state == FS_CLOSED)
+		return FC_CLOSED;
+	/* not HTTP stays with the unproven: a live stream ended early comes
+	 * back as a midstream flow, worth no more than the time it saves */
+	return c->insp.proto == PROTO_UNKNOWN || c->insp.proto == PROTO_OTHER ? FC_UNPROVEN : FC_ACTIVE;
+}
+
+/* Move the flow to the back of ring cls. */
+void flow_refile(struct flow_table *t, int32_t idx, uint8_t cls);
+
+/* Move the flow to the ring of its class, if that changed.  Called once
  * per packet after the packet is handled, and for a flow another flow's
  * packet changed (its held segments given up).  O(1). */
-void flow_reclass(struct flow_table *t, int32_t idx);
+static inline void flow_reclass(struct flow_table *t, int32_t idx)
+{
+	uint8_t c = flow_class_of(&t->f[idx]);
+	if (unlikely(c != t->f[idx].cls))
+		flow_refile(t, idx, c);
+}
 
 /* What ending an active flow would cost, lowest first. */
 enum flow_stake {

@@ -365,11 +365,11 @@ static int holder_rank(const struct flow *v)
 	if (v->cls == FC_CLOSED || v->cold->insp.proto == PROTO_OTHER)
 		return 0;
 	if (v->cls != FC_ACTIVE)
-		return v->cold->reclaimed ? 0 : 1;
+		return v->reclaimed ? 0 : 1;
 	enum flow_stake s = flow_stake(v);
 	if (s == STAKE_EXCHANGING)
 		return 3;
-	return s == STAKE_NONE || v->cold->reclaimed ? 0 : 2;
+	return s == STAKE_NONE || v->reclaimed ? 0 : 2;
 }
 
 /* Holders ranked per reclaim, oldest first: bounds the work of one. */
@@ -430,7 +430,7 @@ static int reclaim_hold(struct worker *w, const struct flow *f, uint8_t dir)
 	w->tcpc[TCPC_hold_reclaimed]++;
 	if (best_rank == 3)
 		w->tcpc[TCPC_hold_reclaimed_busy]++;
-	v->cold->reclaimed = 1;
+	v->reclaimed = 1;
 	struct flow *saved = w->cur;
 	uint8_t want_rst = w->want_rst;
 	w->cur = v;
