@@ -8,8 +8,8 @@
  * Under pressure flows give way by class (enum flow_class): flood state
  * (half-open flows, flows that never carried payload or hold only segments
  * behind a gap) before flows exchanging HTTP (DESIGN.md invariant 4); each
- * class is a list, so a victim is found in bounded time however large the
- * flood.  Single-threaded: one table per worker, never shared. */
+ * class is a ring of its own, so a victim is found in bounded time however
+ * large the flood.  Single-threaded: one table per worker, never shared. */
 #ifndef SEAM_FLOW_H
 #define SEAM_FLOW_H
 
@@ -61,10 +61,10 @@ struct flow_cold {
  * inspection state runs out (DESIGN.md invariant 4: flood state before
  * flows exchanging HTTP).  A flow moves between them as its packets change
  * it (flow_reclass).  Each class is a ring, oldest first: the first three
- * give up their oldest; the last two are sampled a few at a time from the
- * ring's head and give up the one idle longest (and among active flows the
- * one with the least at stake), so a flow still sending is rarely taken
- * for the flood around it. */
+ * give up their oldest; the last two are sampled 16 at a time from the
+ * ring's head and give up, among active flows, one with the least at stake
+ * (flow_stake), then one picked up midstream, then the one idle longest --
+ * so a flow still sending is rarely taken for the flood around it. */
 enum flow_class {
 	FC_EMBRYONIC = 0,         /* half-open: a SYN and no answer */
 	FC_CLOSED,                /* FIN both ways, or RST: inspection is over */
