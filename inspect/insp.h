@@ -129,11 +129,6 @@ void insp_sess_init(struct insp_sess *s, int midstream);
 void insp_feed(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
 	       const struct insp_env *env);
 
-/* Bytes of direction dir were lost for good (a gap the capture never
- * filled): that direction's framing is unknown, so its analysis stops
- * quietly rather than guessing. */
-void insp_gap(struct insp_sess *s, int dir);
-
 /* What evicting the session would cost, for the caller's memory pressure
  * (DESIGN.md invariant 4: flows exchanging HTTP are the last to go). */
 enum insp_activity {
@@ -147,6 +142,11 @@ enum insp_activity {
 				   * that cannot be found again midstream */
 };
 enum insp_activity insp_activity(const struct insp_sess *s);
+
+/* Bytes of direction dir were lost for good (a gap the capture never
+ * filled): that direction's framing is unknown, so its analysis stops
+ * quietly rather than guessing. */
+void insp_gap(struct insp_sess *s, int dir);
 
 /* Tell the session the TCP endpoints (for forwarding-header checks). */
 void insp_sess_addrs(struct insp_sess *s, int ipver, const uint8_t *orig, const uint8_t *resp);
