@@ -49,6 +49,18 @@ int flow_table_init(struct flow_table *t, const char *name, uint32_t cap, uint32
 		t->wheel[i] = FLOW_NIL;
 	for (uint32_t c = 0; c < FC__COUNT; c++)
 		t->chead[c] = FLOW_NIL;
+	/* evicted tuples remembered: a slot per 16 flows, 4 k to 64 k (a
+	 * collision forgets one: the mark is a hint, never a verdict) */
+	uint32_t ngone = 4096;
+	while (ngone < cap / 16 && ngone < 65536)
+		ngone <<= 1;
+	t->gone = rte_zmalloc_socket("flows_gone", ngone * sizeof(*t->gone), 64, socket);
+	if (!t->gone) {
+		snprintf(err, errlen, "flow state for %u flows: out of memory (raise memory_mb or lower "
+			 "flow.max_flows)", cap);
+		return -1;
+	}
+	t->gone_mask = ngone - 1;
 	rte_malloc_get_socket_stats(socket < 0 ? 0 : socket, &after);
 	t->mem_bytes = after.heap_allocsz_bytes - before.heap_allocsz_bytes;
 	return 0;
@@ -59,6 +71,7 @@ void flow_table_free(struct flow_table *t)
 	if (t->h) rte_hash_free(t->h);
 	if (t->f) rte_free(t->f);
 	if (t->cold_pool) rte_mempool_free(t->cold_pool);
+	if (t->gone) rte_free(t->gone);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -166,6 +179,10 @@ int32_t flow_insert(struct flow_table *t, const struct flow_key *k, hash_sig_t s
 	memset(f, 0, sizeof(*f));
 	f->key = *k;
 	f->used = 1;
+	if (t->gone[sig & t->gone_mask] == (sig | 1)) {
+		f->returned = 1;
+		t->gone[sig & t->gone_mask] = 0;
+	}
 	f->last_ns = f->start_ns = now_ns;
 	if (t->wheel_sec == 0)
 		t->wheel_sec = now_ns / 1000000000ull;
@@ -280,9 +297,9 @@ static int32_t head_of(struct flow_table *t, uint8_t cls, uint32_t *fixes)
 }
 
 /* Sample up to PICK_SAMPLE flows from the head of ring cls and take the
- * one with the least at stake (by_stake), then one picked up midstream
- * (a flow ended under pressure comes back that way, and the flood's come
- * back most), then the one idle longest.  The head moves past the sample,
+ * one with the least at stake (by_stake), then one that came back after
+ * an eviction (the flood's flows keep coming back: each segment of a gap
+ * that never fills), then the one idle longest.  The head moves past the sample,
  * so the next pick looks at the next ones. */
 static int32_t sample_of(struct flow_table *t, uint8_t cls, int by_stake, int *stake, uint32_t *fixes)
 {
@@ -296,7 +313,7 @@ static int32_t sample_of(struct flow_table *t, uint8_t cls, int by_stake, int *s
 	for (uint32_t k = 0; k < n; k++, idx = t->f[idx].cnext) {
 		const struct flow *f = &t->f[idx];
 		int s = by_stake ? (int)flow_stake(f) : STAKE_NONE;
-		int rank = 2 * s + (f->half[0].syn && f->half[1].syn);
+		int rank = 2 * s + !f->returned;
 		if (rank < best_rank || (rank == best_rank && f->last_ns < best_ns)) {
 			best = idx;
 			best_rank = rank;
@@ -308,7 +325,17 @@ static int32_t sample_of(struct flow_table *t, uint8_t cls, int by_stake, int *s
 	return best;
 }
 
-int32_t flow_pick_cold_victim(struct flow_table *t, int *kind)
+/* The victim's tuple, so its next flow is known to have come back. */
+static int32_t remember(struct flow_table *t, int32_t idx)
+{
+	if (idx >= 0) {
+		hash_sig_t sig = rte_hash_hash(t->h, &t->f[idx].key);
+		t->gone[sig & t->gone_mask] = sig | 1;   /* never 0: an empty slot */
+	}
+	return idx;
+}
+
+static int32_t pick_cold(struct flow_table *t, int *kind)
 {
 	uint32_t fixes = PICK_FIXES;
 	int stake;
@@ -329,7 +356,12 @@ int32_t flow_pick_cold_victim(struct flow_table *t, int *kind)
 	return idx;
 }
 
-int32_t flow_pick_victim(struct flow_table *t, int *kind)
+int32_t flow_pick_cold_victim(struct flow_table *t, int *kind)
+{
+	return remember(t, pick_cold(t, kind));
+}
+
+static int32_t pick(struct flow_table *t, int *kind)
 {
 	static const uint8_t first[] = { FC_EMBRYONIC, FC_CLOSED, FC_SILENT };
 	static const uint8_t kinds[] = { [FC_EMBRYONIC] = VICTIM_EMBRYONIC, [FC_CLOSED] = VICTIM_CLOSED,
@@ -351,4 +383,9 @@ int32_t flow_pick_victim(struct flow_table *t, int *kind)
 	idx = sample_of(t, FC_ACTIVE, 1, &stake, &fixes);
 	*kind = stake == STAKE_NONE ? VICTIM_CLOSED : stake == STAKE_IDLE ? VICTIM_ESTABLISHED : VICTIM_BUSY;
 	return idx;
+}
+
+int32_t flow_pick_victim(struct flow_table *t, int *kind)
+{
+	return remember(t, pick(t, kind));
 }

@@ -63,8 +63,9 @@ struct flow_cold {
  * it (flow_reclass).  Each class is a ring, oldest first: the first three
  * give up their oldest; the last two are sampled 16 at a time from the
  * ring's head and give up, among active flows, one with the least at stake
- * (flow_stake), then one picked up midstream, then the one idle longest --
- * so a flow still sending is rarely taken for the flood around it. */
+ * (flow_stake), then one that came back after an eviction (a flood's flows
+ * keep coming back), then the one idle longest -- so a flow still sending
+ * is rarely taken for the flood around it. */
 enum flow_class {
 	FC_EMBRYONIC = 0,         /* half-open: a SYN and no answer */
 	FC_CLOSED,                /* FIN both ways, or RST: inspection is over */
@@ -99,7 +100,8 @@ struct flow {
 	uint8_t used;             /* a live record (for readers of the array) */
 	uint8_t l2len, l2dir;     /* an L2 header to build RSTs from, and its direction */
 	uint8_t l2[22];
-	uint8_t reclaimed;        /* its held segments were given up once (hold pool dry) */
+	uint8_t reclaimed : 1;    /* its held segments were given up once (hold pool dry) */
+	uint8_t returned : 1;     /* its tuple's last flow was evicted: it came back */
 	struct tcp_half half[2];  /* [0] initiator, [1] responder */
 	struct flow_cold *cold;
 	struct flow_key key;
@@ -121,6 +123,8 @@ struct flow_table {
 	uint32_t nactive;
 	uint32_t chead[FC__COUNT];    /* class rings: the oldest (or next to sample) */
 	uint32_t ncls[FC__COUNT];
+	uint32_t *gone;           /* hashes of tuples lately evicted, by hash */
+	uint32_t gone_mask;
 	size_t mem_bytes;         /* DPDK memory taken by the table at start-up */
 };
 
@@ -189,7 +193,9 @@ enum { VICTIM_EMBRYONIC = 0, VICTIM_CLOSED, VICTIM_SILENT, VICTIM_UNPROVEN, VICT
        VICTIM_BUSY };
 /* Pick a flow to end so a new one fits: from the first class that has one
  * (see enum flow_class).  Bounded work: a few flows sampled, a few stale
- * entries re-filed.  -1 when the table is empty. */
+ * entries re-filed.  The caller ends the flow returned; its tuple is
+ * remembered, so a flow that comes back on it is marked returned.  -1
+ * when the table is empty. */
 int32_t flow_pick_victim(struct flow_table *t, int *kind);
 /* The same among the flows holding inspection state (closed, unproven,
  * active).  -1 when none holds any. */

@@ -293,16 +293,25 @@ static void a_flow_still_sending_is_not_taken_for_the_flood(void **st)
 	remove_all();
 }
 
-/* ... and one whose handshake was seen outlasts flows picked up midstream
- * (how the flood's flows come back once ended), however idle it is. */
-static void a_flow_with_its_handshake_outlasts_midstream_ones(void **st)
+/* ... and one that was never evicted outlasts flows that came back on
+ * the tuple of an evicted one (a flood's flows keep coming back), however
+ * idle it is. */
+static void a_flow_never_evicted_outlasts_ones_that_came_back(void **st)
 {
 	uint64_t t0 = 9000ull * 1000000000ull;
 	ft.wheel_sec = 0;
-	int32_t mine = add(600, W_UNPROVEN, t0);
-	ft.f[mine].half[0].syn = ft.f[mine].half[1].syn = 1;
 	for (uint32_t i = 0; i < 40; i++)
-		add(601 + i, W_UNPROVEN, t0 + 1000 + i);
+		add(601 + i, W_SILENT, t0);
+	for (uint32_t i = 0; i < 40; i++) {     /* evicted... */
+		int kind;
+		int32_t v = flow_pick_victim(&ft, &kind);
+		assert_int_equal(kind, VICTIM_SILENT);
+		end(v);
+	}
+	int32_t mine = add(600, W_UNPROVEN, t0);
+	for (uint32_t i = 0; i < 40; i++)        /* ... and back */
+		assert_true(ft.f[add(601 + i, W_UNPROVEN, t0 + 1000 + i)].returned);
+	assert_false(ft.f[mine].returned);
 	for (uint32_t i = 0; i < 40; i++) {
 		int kind;
 		int32_t v = flow_pick_victim(&ft, &kind);
@@ -403,7 +412,7 @@ int main(void)
 		cmocka_unit_test_teardown(cold_victims_go_closed_unproven_idle_then_exchanging, clean),
 		cmocka_unit_test_teardown(exchanging_flow_outlives_a_flood, clean),
 		cmocka_unit_test_teardown(a_flow_still_sending_is_not_taken_for_the_flood, clean),
-		cmocka_unit_test_teardown(a_flow_with_its_handshake_outlasts_midstream_ones, clean),
+		cmocka_unit_test_teardown(a_flow_never_evicted_outlasts_ones_that_came_back, clean),
 		cmocka_unit_test_teardown(a_stale_class_is_corrected_when_picked, clean),
 		cmocka_unit_test(full_table_reports_enospc),
 		cmocka_unit_test(cold_pool_is_bounded),
