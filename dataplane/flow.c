@@ -49,10 +49,12 @@ int flow_table_init(struct flow_table *t, const char *name, uint32_t cap, uint32
 		t->wheel[i] = FLOW_NIL;
 	for (uint32_t c = 0; c < FC__COUNT; c++)
 		t->chead[c] = FLOW_NIL;
-	/* evicted tuples remembered: a slot per 16 flows, 4 k to 64 k (a
-	 * collision forgets one: the mark is a hint, never a verdict) */
+	/* evicted tuples remembered: four 2-byte slots per flow, so a flood
+	 * cycling through four times the table's flows is still recognised
+	 * when it comes back (a collision forgets one or, once in 32 k, marks
+	 * a stranger: the mark is a hint, never a verdict) */
 	uint32_t ngone = 4096;
-	while (ngone < cap / 16 && ngone < 65536)
+	while (ngone < 4ull * cap && ngone < (1u << 24))
 		ngone <<= 1;
 	t->gone = rte_zmalloc_socket("flows_gone", ngone * sizeof(*t->gone), 64, socket);
 	if (!t->gone) {
@@ -159,6 +161,13 @@ void flow_refile(struct flow_table *t, int32_t idx, uint8_t cls)
 	cls_append(t, idx, cls);
 }
 
+/* What a slot of the evicted-tuple memory keeps: the hash's top half,
+ * never 0 (an empty slot). */
+static inline uint16_t gone_tag(hash_sig_t sig)
+{
+	return (uint16_t)(sig >> 16) | 1;
+}
+
 int32_t flow_lookup(struct flow_table *t, const struct flow_key *k, hash_sig_t sig)
 {
 	int32_t r = rte_hash_lookup_with_hash(t->h, k, sig);
@@ -179,7 +188,7 @@ int32_t flow_insert(struct flow_table *t, const struct flow_key *k, hash_sig_t s
 	memset(f, 0, sizeof(*f));
 	f->key = *k;
 	f->used = 1;
-	if (t->gone[sig & t->gone_mask] == (sig | 1)) {
+	if (t->gone[sig & t->gone_mask] == gone_tag(sig)) {
 		f->returned = 1;
 		t->gone[sig & t->gone_mask] = 0;
 	}
@@ -330,7 +339,7 @@ static int32_t remember(struct flow_table *t, int32_t idx)
 {
 	if (idx >= 0) {
 		hash_sig_t sig = rte_hash_hash(t->h, &t->f[idx].key);
-		t->gone[sig & t->gone_mask] = sig | 1;   /* never 0: an empty slot */
+		t->gone[sig & t->gone_mask] = gone_tag(sig);
 	}
 	return idx;
 }

@@ -123,7 +123,7 @@ struct flow_table {
 	uint32_t nactive;
 	uint32_t chead[FC__COUNT];    /* class rings: the oldest (or next to sample) */
 	uint32_t ncls[FC__COUNT];
-	uint32_t *gone;           /* hashes of tuples lately evicted, by hash */
+	uint16_t *gone;           /* tags of tuples lately evicted, by hash */
 	uint32_t gone_mask;
 	size_t mem_bytes;         /* DPDK memory taken by the table at start-up */
 };
