@@ -38,13 +38,18 @@
 	X(ended_timeout,      "flows ended by timeout") \
 	X(ended_shutdown,     "flows ended at exit") \
 	X(evicted_embryonic,  "embryonic flows evicted under pressure") \
-	X(evicted_closed,     "closed flows evicted under pressure") \
-	X(evicted_established,"established flows evicted under pressure") \
+	X(evicted_closed,     "closed flows (or HTTP flows with nothing left to judge) evicted under pressure") \
+	X(evicted_silent,     "established flows that never carried payload evicted under pressure") \
+	X(evicted_unproven,   "flows where no HTTP was read (segments behind a gap, a first line arriving, not HTTP) evicted under pressure") \
+	X(evicted_established,"idle established flows evicted under pressure") \
+	X(evicted_busy,       "flows exchanging HTTP evicted under pressure: nothing else was left") \
 	X(table_full,         "no slot and nothing to evict") \
 	X(restarted,          "new SYN reused a closed flow's tuple") \
 	X(cold_exhausted,     "no inspection state left: flow passed uninspected") \
-	X(cold_evicted_closed,"closed flows ended early to free inspection state") \
+	X(cold_evicted_closed,"closed flows (or HTTP flows with nothing left to judge) ended early to free inspection state") \
+	X(cold_evicted_unproven, "flows where no HTTP was read ended to free inspection state") \
 	X(cold_evicted_established, "idle established flows ended to free inspection state") \
+	X(cold_evicted_busy,  "flows exchanging HTTP ended to free inspection state: nothing else was left") \
 	X(active,             "flows in the table (gauge)")
 
 #define TCP_CTRS(X) \
@@ -56,7 +61,8 @@
 	X(seg_old_unverified, "retransmissions older than the ring") \
 	X(overlap_conflict,   "overlaps that differ from inspected bytes") \
 	X(gap_skipped,        "gaps never filled: inspection resumed after them") \
-	X(hold_reclaimed,     "hold pool dry: the oldest holding direction gave its segments up") \
+	X(hold_reclaimed,     "hold pool dry: a holding direction gave its segments up (flood first)") \
+	X(hold_reclaimed_busy,"... from a flow exchanging HTTP: no other holder was left") \
 	X(data_after_fin,     "data beyond the sender's FIN") \
 	X(data_after_rst,     "data after RST") \
 	X(syn_data,           "SYN with payload") \

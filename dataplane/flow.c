@@ -1,4 +1,4 @@
-/* flow.c — flow table, lazily filed timer wheel, eviction. */
+/* flow.c — flow table, lazily filed timer wheel, eviction by class. */
 #include <string.h>
 #include <rte_errno.h>
 #include <rte_jhash.h>
@@ -47,6 +47,22 @@ int flow_table_init(struct flow_table *t, const char *name, uint32_t cap, uint32
 	}
 	for (uint32_t i = 0; i < WHEEL_SLOTS; i++)
 		t->wheel[i] = FLOW_NIL;
+	for (uint32_t c = 0; c < FC__COUNT; c++)
+		t->chead[c] = FLOW_NIL;
+	/* evicted tuples remembered: four 2-byte slots per flow, so a flood
+	 * cycling through four times the table's flows is still recognised
+	 * when it comes back (a collision forgets one or, once in 32 k, marks
+	 * a stranger: the mark is a hint, never a verdict) */
+	uint32_t ngone = 4096;
+	while (ngone < 4ull * cap && ngone < (1u << 24))
+		ngone <<= 1;
+	t->gone = rte_zmalloc_socket("flows_gone", ngone * sizeof(*t->gone), 64, socket);
+	if (!t->gone) {
+		snprintf(err, errlen, "flow state for %u flows: out of memory (raise memory_mb or lower "
+			 "flow.max_flows)", cap);
+		return -1;
+	}
+	t->gone_mask = ngone - 1;
 	rte_malloc_get_socket_stats(socket < 0 ? 0 : socket, &after);
 	t->mem_bytes = after.heap_allocsz_bytes - before.heap_allocsz_bytes;
 	return 0;
@@ -57,6 +73,7 @@ void flow_table_free(struct flow_table *t)
 	if (t->h) rte_hash_free(t->h);
 	if (t->f) rte_free(t->f);
 	if (t->cold_pool) rte_mempool_free(t->cold_pool);
+	if (t->gone) rte_free(t->gone);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -103,6 +120,54 @@ static void wheel_link(struct flow_table *t, uint32_t idx, uint64_t sec)
 	t->wheel[slot] = idx;
 }
 
+/* ---- class rings: doubly linked, circular; new flows go in behind the
+ * head, so from the head on they are oldest first ------------------------ */
+
+static void cls_unlink(struct flow_table *t, uint32_t idx)
+{
+	struct flow *f = &t->f[idx];
+	if (f->cnext == idx) {
+		t->chead[f->cls] = FLOW_NIL;
+	} else {
+		t->f[f->cprev].cnext = f->cnext;
+		t->f[f->cnext].cprev = f->cprev;
+		if (t->chead[f->cls] == idx)
+			t->chead[f->cls] = f->cnext;
+	}
+	t->ncls[f->cls]--;
+}
+
+static void cls_append(struct flow_table *t, uint32_t idx, uint8_t cls)
+{
+	struct flow *f = &t->f[idx];
+	uint32_t head = t->chead[cls];
+	f->cls = cls;
+	if (head == FLOW_NIL) {
+		f->cnext = f->cprev = idx;
+		t->chead[cls] = idx;
+	} else {
+		struct flow *h = &t->f[head];
+		f->cnext = head;
+		f->cprev = h->cprev;
+		t->f[h->cprev].cnext = idx;
+		h->cprev = idx;
+	}
+	t->ncls[cls]++;
+}
+
+void flow_refile(struct flow_table *t, int32_t idx, uint8_t cls)
+{
+	cls_unlink(t, idx);
+	cls_append(t, idx, cls);
+}
+
+/* What a slot of the evicted-tuple memory keeps: the hash's top half,
+ * never 0 (an empty slot). */
+static inline uint16_t gone_tag(hash_sig_t sig)
+{
+	return (uint16_t)(sig >> 16) | 1;
+}
+
 int32_t flow_lookup(struct flow_table *t, const struct flow_key *k, hash_sig_t sig)
 {
 	int32_t r = rte_hash_lookup_with_hash(t->h, k, sig);
@@ -123,11 +188,16 @@ int32_t flow_insert(struct flow_table *t, const struct flow_key *k, hash_sig_t s
 	memset(f, 0, sizeof(*f));
 	f->key = *k;
 	f->used = 1;
+	if (t->gone[sig & t->gone_mask] == gone_tag(sig)) {
+		f->returned = 1;
+		t->gone[sig & t->gone_mask] = 0;
+	}
 	f->last_ns = f->start_ns = now_ns;
 	if (t->wheel_sec == 0)
 		t->wheel_sec = now_ns / 1000000000ull;
 	uint64_t d = deadline_sec(t, f);
 	wheel_link(t, r, d > t->wheel_sec ? d : t->wheel_sec + 1);
+	cls_append(t, r, FC_EMBRYONIC);
 	t->nactive++;
 	return r;
 }
@@ -136,6 +206,7 @@ void flow_remove(struct flow_table *t, int32_t idx)
 {
 	t->f[idx].used = 0;
 	wheel_unlink(t, idx);
+	cls_unlink(t, idx);
 	rte_hash_del_key(t->h, &t->f[idx].key);
 	t->nactive--;
 }
@@ -194,45 +265,136 @@ void flow_wheel_advance(struct flow_table *t, uint64_t now_ns, flow_expire_fn ex
 	}
 }
 
-int32_t flow_pick_cold_victim(struct flow_table *t, int *kind)
+/* ---- victims ------------------------------------------------------------- */
+
+/* Flows sampled per pick in the sampled classes, and stale entries a pick
+ * may re-file: both bound the work of one eviction.  A flood outnumbers
+ * the flows it hides among, so the one idle longest of 16 is nearly
+ * always the flood's (the way Redis approximates LRU; with 8, a flow whose
+ * first request arrived out of order, one segment per 64 flood packets,
+ * was taken now and then). */
+#define PICK_SAMPLE 16
+#define PICK_FIXES 64
+
+enum flow_stake flow_stake(const struct flow *f)
 {
-	int32_t first = -1;
-	uint32_t scanned = 0;
-	for (uint32_t s = 1; s <= WHEEL_SLOTS && scanned < 256; s++) {
-		uint32_t idx = t->wheel[(t->wheel_sec + s) % WHEEL_SLOTS];
-		for (; idx != FLOW_NIL && scanned < 256; idx = t->f[idx].wnext, scanned++) {
-			if (!t->f[idx].cold)
-				continue;
-			if (t->f[idx].state == FS_CLOSED) {
-				*kind = VICTIM_CLOSED;
-				return idx;
-			}
-			if (first < 0)
-				first = idx;
+	if (f->vd >= VD_DROP)
+		return STAKE_EXCHANGING;
+	if (!f->cold)
+		return STAKE_NONE;
+	switch (insp_activity(&f->cold->insp)) {
+	case INSP_OVER: return STAKE_NONE;
+	case INSP_IDLE: return STAKE_IDLE;
+	default: return STAKE_EXCHANGING;
+	}
+}
+
+/* The head of ring cls after re-filing heads whose class changed without
+ * a packet of their own (*fixes bounds that).  -1 when empty. */
+static int32_t head_of(struct flow_table *t, uint8_t cls, uint32_t *fixes)
+{
+	for (;;) {
+		uint32_t idx = t->chead[cls];
+		if (idx == FLOW_NIL)
+			return -1;
+		uint8_t now = flow_class_of(&t->f[idx]);
+		if (now == cls || *fixes == 0)
+			return idx;
+		(*fixes)--;
+		flow_refile(t, idx, now);
+	}
+}
+
+/* Sample up to PICK_SAMPLE flows from the head of ring cls and take the
+ * one with the least at stake (by_stake), then one that came back after
+ * an eviction (the flood's flows keep coming back: each segment of a gap
+ * that never fills), then the one idle longest.  The head moves past the sample,
+ * so the next pick looks at the next ones. */
+static int32_t sample_of(struct flow_table *t, uint8_t cls, int by_stake, int *stake, uint32_t *fixes)
+{
+	int32_t idx = head_of(t, cls, fixes), best = -1;
+	*stake = STAKE_NONE;
+	if (idx < 0)
+		return -1;
+	int best_rank = INT32_MAX;
+	uint64_t best_ns = 0;
+	uint32_t n = t->ncls[cls] < PICK_SAMPLE ? t->ncls[cls] : PICK_SAMPLE;
+	for (uint32_t k = 0; k < n; k++, idx = t->f[idx].cnext) {
+		const struct flow *f = &t->f[idx];
+		int s = by_stake ? (int)flow_stake(f) : STAKE_NONE;
+		int rank = 2 * s + !f->returned;
+		if (rank < best_rank || (rank == best_rank && f->last_ns < best_ns)) {
+			best = idx;
+			best_rank = rank;
+			best_ns = f->last_ns;
+			*stake = s;
 		}
 	}
-	*kind = VICTIM_ESTABLISHED;
-	return first;
+	t->chead[cls] = idx;
+	return best;
+}
+
+/* The victim's tuple, so its next flow is known to have come back. */
+static int32_t remember(struct flow_table *t, int32_t idx)
+{
+	if (idx >= 0) {
+		hash_sig_t sig = rte_hash_hash(t->h, &t->f[idx].key);
+		t->gone[sig & t->gone_mask] = gone_tag(sig);
+	}
+	return idx;
+}
+
+static int32_t pick_cold(struct flow_table *t, int *kind)
+{
+	uint32_t fixes = PICK_FIXES;
+	int stake;
+	int32_t idx = head_of(t, FC_CLOSED, &fixes);
+	if (idx >= 0 && t->f[idx].cold) {
+		*kind = VICTIM_CLOSED;
+		return idx;
+	}
+	idx = sample_of(t, FC_UNPROVEN, 0, &stake, &fixes);
+	if (idx >= 0 && t->f[idx].cold) {
+		*kind = VICTIM_UNPROVEN;
+		return idx;
+	}
+	idx = sample_of(t, FC_ACTIVE, 1, &stake, &fixes);
+	if (idx >= 0 && !t->f[idx].cold)
+		idx = -1;
+	*kind = stake == STAKE_NONE ? VICTIM_CLOSED : stake == STAKE_IDLE ? VICTIM_ESTABLISHED : VICTIM_BUSY;
+	return idx;
+}
+
+int32_t flow_pick_cold_victim(struct flow_table *t, int *kind)
+{
+	return remember(t, pick_cold(t, kind));
+}
+
+static int32_t pick(struct flow_table *t, int *kind)
+{
+	static const uint8_t first[] = { FC_EMBRYONIC, FC_CLOSED, FC_SILENT };
+	static const uint8_t kinds[] = { [FC_EMBRYONIC] = VICTIM_EMBRYONIC, [FC_CLOSED] = VICTIM_CLOSED,
+					 [FC_SILENT] = VICTIM_SILENT };
+	uint32_t fixes = PICK_FIXES;
+	for (uint32_t i = 0; i < sizeof(first); i++) {
+		int32_t idx = head_of(t, first[i], &fixes);
+		if (idx >= 0) {
+			*kind = kinds[first[i]];
+			return idx;
+		}
+	}
+	int stake;
+	int32_t idx = sample_of(t, FC_UNPROVEN, 0, &stake, &fixes);
+	if (idx >= 0) {
+		*kind = VICTIM_UNPROVEN;
+		return idx;
+	}
+	idx = sample_of(t, FC_ACTIVE, 1, &stake, &fixes);
+	*kind = stake == STAKE_NONE ? VICTIM_CLOSED : stake == STAKE_IDLE ? VICTIM_ESTABLISHED : VICTIM_BUSY;
+	return idx;
 }
 
 int32_t flow_pick_victim(struct flow_table *t, int *kind)
 {
-	/* among the oldest: embryonic first, then closed, then the oldest */
-	int32_t oldest = -1, closed = -1;
-	uint32_t scanned = 0;
-	for (uint32_t s = 1; s <= WHEEL_SLOTS && scanned < 256; s++) {
-		uint32_t idx = t->wheel[(t->wheel_sec + s) % WHEEL_SLOTS];
-		for (; idx != FLOW_NIL && scanned < 256; idx = t->f[idx].wnext, scanned++) {
-			if (oldest < 0)
-				oldest = idx;
-			if (t->f[idx].state == FS_NEW) {
-				*kind = VICTIM_EMBRYONIC;
-				return idx;
-			}
-			if (closed < 0 && t->f[idx].state == FS_CLOSED)
-				closed = idx;
-		}
-	}
-	*kind = closed >= 0 ? VICTIM_CLOSED : VICTIM_ESTABLISHED;
-	return closed >= 0 ? closed : oldest;
+	return remember(t, pick(t, kind));
 }

@@ -5,8 +5,11 @@
  * flow_cold) comes from a bounded pool only once a flow carries payload.
  * Timeouts use a hashed timer wheel of one-second slots; a flow is re-filed
  * lazily when its slot comes round, so packets never touch the wheel.
- * Under pressure embryonic flows are evicted first. Single-threaded: one
- * table per worker, never shared. */
+ * Under pressure flows give way by class (enum flow_class): flood state
+ * (half-open flows, flows that never carried payload or hold only segments
+ * behind a gap) before flows exchanging HTTP (DESIGN.md invariant 4); each
+ * class is a ring of its own, so a victim is found in bounded time however
+ * large the flood.  Single-threaded: one table per worker, never shared. */
 #ifndef SEAM_FLOW_H
 #define SEAM_FLOW_H
 
@@ -56,6 +59,26 @@ struct flow_cold {
 	uint8_t ring[];
 };
 
+/* Eviction classes, in the order flows give way when the table or the
+ * inspection state runs out (DESIGN.md invariant 4: flood state before
+ * flows exchanging HTTP).  A flow moves between them as its packets change
+ * it (flow_reclass).  Each class is a ring, oldest first: the first three
+ * give up their oldest; the last two are sampled 16 at a time from the
+ * ring's head and give up, among active flows, one with the least at stake
+ * (flow_stake), then one that came back after an eviction (a flood's flows
+ * keep coming back), then the one idle longest -- so a flow still sending
+ * is rarely taken for the flood around it. */
+enum flow_class {
+	FC_EMBRYONIC = 0,         /* half-open: a SYN and no answer */
+	FC_CLOSED,                /* FIN both ways, or RST: inspection is over */
+	FC_SILENT,                /* handshake only: no payload, no inspection state */
+	FC_UNPROVEN,              /* inspection state but no HTTP read: only
+				   * segments behind a gap, a first request line
+				   * still arriving, or not HTTP (where floods sit) */
+	FC_ACTIVE,                /* HTTP: idle, or exchanging (see flow_stake) */
+	FC__COUNT
+};
+
 /* close-after: let the flagged request's response finish, then close. */
 enum close_after_state { CLOSE_NONE, CLOSE_ARMED, CLOSE_DUE, CLOSE_SENT };
 
@@ -66,7 +89,9 @@ struct flow {
 	uint64_t bytes[2];
 	uint32_t pkts[2];
 	uint32_t wnext, wprev;    /* timer wheel list, slot indices */
+	uint32_t cnext, cprev;    /* the ring of its eviction class */
 	uint16_t wslot;
+	uint8_t cls;              /* enum flow_class: the ring it is on */
 	uint8_t state;            /* enum flow_tcp_state */
 	uint8_t init_is_b;        /* the initiator is endpoint b of the key */
 	uint8_t vd;               /* enum vd_action in force */
@@ -77,6 +102,8 @@ struct flow {
 	uint8_t used;             /* a live record (for readers of the array) */
 	uint8_t l2len, l2dir;     /* an L2 header to build RSTs from, and its direction */
 	uint8_t l2[22];
+	uint8_t reclaimed : 1;    /* its held segments were given up once (hold pool dry) */
+	uint8_t returned : 1;     /* its tuple's last flow was evicted: it came back */
 	struct tcp_half half[2];  /* [0] initiator, [1] responder */
 	struct flow_cold *cold;
 	struct flow_key key;
@@ -96,6 +123,10 @@ struct flow_table {
 	uint64_t wheel_sec;       /* last second processed */
 	uint32_t timeout[4];      /* seconds by state */
 	uint32_t nactive;
+	uint32_t chead[FC__COUNT];    /* class rings: the oldest (or next to sample) */
+	uint32_t ncls[FC__COUNT];
+	uint16_t *gone;           /* tags of tuples lately evicted, by hash */
+	uint32_t gone_mask;
 	size_t mem_bytes;         /* DPDK memory taken by the table at start-up */
 };
 
@@ -122,12 +153,54 @@ void flow_cold_put(struct flow_table *t, struct flow *f);
  * passed.  at_most bounds the work (0 = unbounded, for shutdown). */
 typedef void (*flow_expire_fn)(void *ctx, int32_t idx);
 void flow_wheel_advance(struct flow_table *t, uint64_t now_ns, flow_expire_fn expire, void *ctx);
-/* Pick a victim for eviction within a short scan of the oldest slots: an
- * embryonic flow, else a closed one, else the oldest. -1 when empty. */
-enum { VICTIM_EMBRYONIC = 0, VICTIM_CLOSED, VICTIM_ESTABLISHED };
+/* The class a flow's state puts it in. */
+static inline enum flow_class flow_class_of(const struct flow *f)
+{
+	const struct flow_cold *c = f->cold;
+	if (!c)
+		return f->state == FS_NEW ? FC_EMBRYONIC : FC_SILENT;
+	if (f->state == FS_CLOSED)
+		return FC_CLOSED;
+	/* not HTTP stays with the unproven: a live stream ended early comes
+	 * back as a midstream flow, worth no more than the time it saves */
+	return c->insp.proto == PROTO_UNKNOWN || c->insp.proto == PROTO_OTHER ? FC_UNPROVEN : FC_ACTIVE;
+}
+
+/* Move the flow to the back of ring cls. */
+void flow_refile(struct flow_table *t, int32_t idx, uint8_t cls);
+
+/* Move the flow to the ring of its class, if that changed.  Called once
+ * per packet after the packet is handled, and for a flow another flow's
+ * packet changed (its held segments given up).  O(1). */
+static inline void flow_reclass(struct flow_table *t, int32_t idx)
+{
+	uint8_t c = flow_class_of(&t->f[idx]);
+	if (unlikely(c != t->f[idx].cls))
+		flow_refile(t, idx, c);
+}
+
+/* What ending an active flow would cost, lowest first. */
+enum flow_stake {
+	STAKE_NONE = 0,           /* nothing left to judge */
+	STAKE_IDLE,               /* HTTP, between exchanges */
+	STAKE_EXCHANGING,         /* a request in flight, a message half read,
+				   * h2c or WebSocket frames, or a verdict the
+				   * record enforces */
+};
+enum flow_stake flow_stake(const struct flow *f);
+
+/* Victim kinds, one counter each: the classes they come from, with an
+ * active flow counted by its stake (none counts as closed). */
+enum { VICTIM_EMBRYONIC = 0, VICTIM_CLOSED, VICTIM_SILENT, VICTIM_UNPROVEN, VICTIM_ESTABLISHED,
+       VICTIM_BUSY };
+/* Pick a flow to end so a new one fits: from the first class that has one
+ * (see enum flow_class).  Bounded work: a few flows sampled, a few stale
+ * entries re-filed.  The caller ends the flow returned; its tuple is
+ * remembered, so a flow that comes back on it is marked returned.  -1
+ * when the table is empty. */
 int32_t flow_pick_victim(struct flow_table *t, int *kind);
-/* The same for inspection state: among the flows that hold some and are
- * nearest their timeout, a closed one, else the first.  -1 when none. */
+/* The same among the flows holding inspection state (closed, unproven,
+ * active).  -1 when none holds any. */
 int32_t flow_pick_cold_victim(struct flow_table *t, int *kind);
 
 #endif

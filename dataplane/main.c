@@ -673,8 +673,10 @@ static struct bench_snap bench_snap(const struct app *a)
 		s.bytes += w->pktc[PKT_rx_bytes];
 		s.flows += w->flowc[FLOWC_created];
 		s.evicted += w->flowc[FLOWC_evicted_embryonic] + w->flowc[FLOWC_evicted_closed] +
-			     w->flowc[FLOWC_evicted_established] + w->flowc[FLOWC_cold_evicted_closed] +
-			     w->flowc[FLOWC_cold_evicted_established];
+			     w->flowc[FLOWC_evicted_silent] + w->flowc[FLOWC_evicted_unproven] +
+			     w->flowc[FLOWC_evicted_established] + w->flowc[FLOWC_evicted_busy] +
+			     w->flowc[FLOWC_cold_evicted_closed] + w->flowc[FLOWC_cold_evicted_unproven] +
+			     w->flowc[FLOWC_cold_evicted_established] + w->flowc[FLOWC_cold_evicted_busy];
 	}
 	return s;
 }

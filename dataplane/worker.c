@@ -480,37 +480,94 @@ static void drop_reclaimed(void *ctx, void *h)
 	fate_drop(w, h, FATE_drop_reclaimed);
 }
 
-/* The worker's hold pool is dry: the direction that has held segments the
- * longest gives them up, so a flood of gaps that never fill cannot starve
- * other flows of reassembly.  Inline its held segments are dropped (its
- * sender retransmits them); offline and mirror inspection reads on past its
- * gap.  1 when room was made. */
+/* Which holder gives its segments up first (lower first): flows with
+ * nothing left to judge (closed, not HTTP), and those whose segments were given up before
+ * unless they are exchanging HTTP (a gap that never fills is a flood's
+ * mark); then flows where no HTTP was read yet; then idle ones; flows
+ * exchanging HTTP last (DESIGN.md invariant 4). */
+static int holder_rank(const struct flow *v)
+{
+	if (v->cls == FC_CLOSED || v->cold->insp.proto == PROTO_OTHER)
+		return 0;
+	if (v->cls != FC_ACTIVE)
+		return v->reclaimed ? 0 : 1;
+	enum flow_stake s = flow_stake(v);
+	if (s == STAKE_EXCHANGING)
+		return 3;
+	return s == STAKE_NONE || v->reclaimed ? 0 : 2;
+}
+
+/* Holders ranked per reclaim, oldest first: bounds the work of one. */
+#define RECLAIM_SCAN 64
+
+/* The worker's hold pool is dry: a direction holding segments gives them
+ * up, so a flood of gaps that never fill cannot starve other flows of
+ * reassembly.  Among the oldest holders the lowest rank goes (see
+ * holder_rank), the one idle longest.  Inline its held segments are dropped
+ * (its sender retransmits them); offline and mirror inspection reads on
+ * past its gap.  1 when room was made. */
 static int reclaim_hold(struct worker *w, const struct flow *f, uint8_t dir)
 {
-	for (uint32_t tries = w->hold_n; tries > 0; tries--) {
-		struct wk_holder h = w->holders[w->hold_head];
-		w->hold_head = (w->hold_head + 1) % w->hold_cap;
-		w->hold_n--;
+	/* rank the oldest live holders; stale entries passed are dropped, so
+	 * each costs one look however long the ring */
+	uint32_t best = UINT32_MAX, k = 0, kept = 0;
+	int best_rank = 4;
+	uint64_t best_ns = 0;
+	for (uint32_t seen = 0; k < w->hold_n && seen < RECLAIM_SCAN; k++) {
+		uint32_t at = (w->hold_head + k) % w->hold_cap;
+		struct wk_holder h = w->holders[at];
 		if (!holder_live(w, &h))
 			continue;
-		struct flow *v = &w->ft.f[h.idx];
-		if (v == f && h.dir == dir) {
-			note_holder(w, v, dir);          /* not from itself: keep it */
-			continue;
+		/* keep it, packed towards the front of what was scanned */
+		uint32_t to = (w->hold_head + kept++) % w->hold_cap;
+		w->holders[to] = h;
+		const struct flow *v = &w->ft.f[h.idx];
+		if (v == f && h.dir == dir)
+			continue;                        /* not from itself */
+		seen++;
+		int r = holder_rank(v);
+		if (r < best_rank || (r == best_rank && v->last_ns < best_ns)) {
+			best_rank = r;
+			best = to;
+			best_ns = v->last_ns;
 		}
-		w->tcpc[TCPC_hold_reclaimed]++;
-		struct flow *saved = w->cur;
-		uint8_t want_rst = w->want_rst;
-		w->cur = v;
-		if (w->mode == MODE_INLINE)
-			reasm_flush(&v->cold->rd[h.dir], &w->rp, drop_reclaimed, w);
-		else
-			deliver_after_gaps(w, v, h.dir);
-		w->cur = saved;
-		w->want_rst = want_rst;
-		return 1;
 	}
-	return 0;
+	/* close the hole the stale entries left: the kept ones move up to
+	 * meet the unscanned rest */
+	uint32_t dropped = k - kept;
+	if (dropped) {
+		for (uint32_t i = kept; i-- > 0;)
+			w->holders[(w->hold_head + i + dropped) % w->hold_cap] =
+				w->holders[(w->hold_head + i) % w->hold_cap];
+		if (best != UINT32_MAX)
+			best = (best + dropped) % w->hold_cap;
+		w->hold_head = (w->hold_head + dropped) % w->hold_cap;
+		w->hold_n -= dropped;
+	}
+	if (best == UINT32_MAX)
+		return 0;
+	/* the chosen entry leaves; the head takes its place */
+	struct wk_holder h = w->holders[best];
+	w->holders[best] = w->holders[w->hold_head];
+	w->hold_head = (w->hold_head + 1) % w->hold_cap;
+	w->hold_n--;
+	struct flow *v = &w->ft.f[h.idx];
+	w->tcpc[TCPC_hold_reclaimed]++;
+	if (best_rank == 3)
+		w->tcpc[TCPC_hold_reclaimed_busy]++;
+	v->reclaimed = 1;
+	struct flow *saved = w->cur;
+	uint8_t want_rst = w->want_rst;
+	w->cur = v;
+	if (w->mode == MODE_INLINE)
+		reasm_flush(&v->cold->rd[h.dir], &w->rp, drop_reclaimed, w);
+	else
+		deliver_after_gaps(w, v, h.dir);
+	w->cur = saved;
+	w->want_rst = want_rst;
+	if (v != f)
+		flow_reclass(&w->ft, h.idx);     /* it may have inspected something now */
+	return 1;
 }
 
 static void flow_end(struct worker *w, int32_t idx, enum flow_end_reason why)
@@ -679,8 +736,11 @@ static int32_t flow_create(struct worker *w, const struct flow_key *k, hash_sig_
 		int kind;
 		int32_t v = flow_pick_victim(&w->ft, &kind);
 		if (v >= 0) {
-			static const uint8_t ctr[] = { FLOWC_evicted_embryonic, FLOWC_evicted_closed,
-						       FLOWC_evicted_established };
+			static const uint8_t ctr[] = {
+				[VICTIM_EMBRYONIC] = FLOWC_evicted_embryonic, [VICTIM_CLOSED] = FLOWC_evicted_closed,
+				[VICTIM_SILENT] = FLOWC_evicted_silent, [VICTIM_UNPROVEN] = FLOWC_evicted_unproven,
+				[VICTIM_ESTABLISHED] = FLOWC_evicted_established, [VICTIM_BUSY] = FLOWC_evicted_busy,
+			};
 			w->flowc[ctr[kind]]++;
 			flow_end(w, v, FLOW_END_EVICTED);
 			idx = flow_insert(&w->ft, k, sig, w->now_ns);
@@ -716,6 +776,19 @@ static int32_t flow_create(struct worker *w, const struct flow_key *k, hash_sig_
 	w->flowc[FLOWC_created]++;
 	w->flowc[FLOWC_active] = w->ft.nactive;
 	return idx;
+}
+
+/* The packet just handled may have moved its flow to another eviction
+ * class; only payload, SYN, FIN or RST do, or an answer to a SYN. */
+static inline void settle_class(struct worker *w, const struct pkt *p)
+{
+	int32_t idx = w->cur_idx;
+	if (idx < 0)
+		return;
+	w->cur_idx = -1;
+	struct flow *f = &w->ft.f[idx];
+	if (f->used && (p->payload_len || (p->tcp_flags & (TH_SYN | TH_FIN | TH_RST)) || f->cls == FC_EMBRYONIC))
+		flow_reclass(&w->ft, idx);
 }
 
 /* RSTs (or close-after's FINs) to both ends of the flow of the packet in hand. */
@@ -1196,14 +1269,19 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 		if (!c) {
 			c = flow_cold_get(&w->ft, f, !(h->syn || o->syn));
 			if (!c) {
-				/* inspection state is full: a closed flow (its
-				 * inspection is over) gives its state up, else the
-				 * flow nearest its idle timeout */
+				/* inspection state is full: a closed flow gives its
+				 * state up, else one where no HTTP was read, else
+				 * an idle one (see enum flow_class) */
+				static const uint8_t ctr[] = {
+					[VICTIM_CLOSED] = FLOWC_cold_evicted_closed,
+					[VICTIM_UNPROVEN] = FLOWC_cold_evicted_unproven,
+					[VICTIM_ESTABLISHED] = FLOWC_cold_evicted_established,
+					[VICTIM_BUSY] = FLOWC_cold_evicted_busy,
+				};
 				int kind;
 				int32_t v = flow_pick_cold_victim(&w->ft, &kind);
 				if (v >= 0 && &w->ft.f[v] != f) {
-					w->flowc[kind == VICTIM_CLOSED ? FLOWC_cold_evicted_closed
-								       : FLOWC_cold_evicted_established]++;
+					w->flowc[ctr[kind]]++;
 					flow_end(w, v, FLOW_END_EVICTED);
 					c = flow_cold_get(&w->ft, f, !(h->syn || o->syn));
 				}
@@ -1338,6 +1416,7 @@ static void handle_fragment(struct worker *w, struct rte_mbuf *m, struct pkt *p,
 	if (r == DEC_tcp || r == DEC_tcp_bad_csum) {
 		w->cur_frag = t;
 		handle_tcp(w, d, &q, rx->port, rx->peer, r == DEC_tcp_bad_csum ? CSUM_BAD : CSUM_GOOD);
+		settle_class(w, &q);
 		w->cur_frag = NULL;
 	} else if (r == DEC_non_tcp) {
 		fate_pass(w, d, rx->peer);
@@ -1429,9 +1508,11 @@ static void process_one(struct worker *w, const struct wk_rx *rx, struct rte_mbu
 	switch (r) {
 	case DEC_tcp:
 		handle_tcp(w, m, &p, rx->port, rx->peer, unknown ? CSUM_UNKNOWN : CSUM_GOOD);
+		settle_class(w, &p);
 		break;
 	case DEC_tcp_bad_csum:
 		handle_tcp(w, m, &p, rx->port, rx->peer, CSUM_BAD);
+		settle_class(w, &p);
 		break;
 	case DEC_non_tcp:
 	case DEC_non_ip:
@@ -1672,6 +1753,7 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->policy = &cfg->policy;
 	w->mode = cfg->mode;
 	w->inject = -1;
+	w->cur_idx = -1;
 	w->stage = STAGE_FULL;
 	w->env.lim = &cfg->lim;
 	w->env.emit = on_hit;

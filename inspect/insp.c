@@ -395,6 +395,32 @@ void insp_gap(struct insp_sess *s, int dir)
 	s->h1.order |= dir == s->client_dir ? ORD_REQ_LOST : ORD_RSP_LOST;
 }
 
+/* A direction is inside a message unless it waits for a start line or
+ * has stopped reading. */
+static int h1_in_msg(uint8_t st)
+{
+	return st != H1_SL_START && st != H1_DEAD && st != H1_TUNNEL;
+}
+
+enum insp_activity insp_activity(const struct insp_sess *s)
+{
+	switch (s->proto) {
+	case PROTO_OTHER:
+		return INSP_OVER;
+	case PROTO_H2:
+	case PROTO_WS:
+		return INSP_EXCHANGING;
+	case PROTO_TUNNEL:
+		return INSP_IDLE;
+	default:
+		break;
+	}
+	const struct h1_conn *c = &s->h1;
+	if (s->early_len || c->pend_n || h1_in_msg(c->req.state) || h1_in_msg(c->rsp.state))
+		return INSP_EXCHANGING;
+	return c->req.state == H1_DEAD ? INSP_OVER : INSP_IDLE;
+}
+
 void insp_sess_addrs(struct insp_sess *s, int ipver, const uint8_t *orig, const uint8_t *resp)
 {
 	s->ipver = ipver;

@@ -146,6 +146,20 @@ void insp_sess_init(struct insp_sess *s, int midstream);
 void insp_feed(struct insp_sess *s, int dir, const uint8_t *p, uint32_t n,
 	       const struct insp_env *env);
 
+/* What evicting the session would cost, for the caller's memory pressure
+ * (DESIGN.md invariant 4: flows exchanging HTTP are the last to go). */
+enum insp_activity {
+	INSP_OVER = 0,            /* nothing more will be judged: not HTTP, or no
+				   * request can be framed again and none is open */
+	INSP_IDLE,                /* between exchanges: a next request starts a
+				   * message a midstream pickup can read */
+	INSP_EXCHANGING,          /* a request awaits its answer (an upgrade or
+				   * CONNECT included), a message is half read,
+				   * early bytes wait, or frames (h2c, WebSocket)
+				   * that cannot be found again midstream */
+};
+enum insp_activity insp_activity(const struct insp_sess *s);
+
 /* Bytes of direction dir were lost for good (a gap the capture never
  * filled): that direction's framing is unknown, so its analysis stops
  * quietly rather than guessing. */

@@ -12,7 +12,12 @@
  * `seam --bench-flows` replays as the next exchange of many long-lived flows.
  * --one-exchange keeps only each connection's first request and response.
  * --synflood N and --oooflood N put N spoofed SYNs, or N out-of-order
- * segments whose gap never fills, in front of every flow.
+ * segments whose gap never fills, in front of every flow; the segments come
+ * round robin from --oooflows N established flows (512).
+ * --interleave W plays W conversations at once, a packet of each in turn
+ * (each flow's own packets keep their order), and puts the flood in front
+ * of every packet instead: requests wait for their answers while the flood
+ * fills the flow table, as on a busy link.
  *
  * Manifest columns: case, variant, src_ip, src_port, dest_ip, dest_port,
  * expect (alert|benign), findings (comma-separated). */
@@ -69,6 +74,93 @@ static void to_pcap(void *ctx, const uint8_t *frame, uint32_t len, uint64_t ts_u
 	s->n++;
 }
 
+/* n SYNs from spoofed sources towards srv; seq makes each run's sources differ */
+static void syn_flood(struct sink *s, const struct conv_ep *cli, const struct conv_ep *srv, uint32_t seq,
+		      uint32_t n, uint64_t *ts)
+{
+	static struct conv fl;
+	for (uint32_t sf = 0; sf < n; sf++) {
+		struct conv_ep sp = *cli;
+		unsigned r = (seq * 7919u + sf) * 2654435761u;
+		sp.addr[0] = 172; sp.addr[1] = 16 + (r & 15); sp.addr[2] = r >> 8; sp.addr[3] = r >> 16;
+		sp.port = 1024 + (r >> 20) % 60000;
+		conv_init(&fl, &sp, srv, *ts, r, to_pcap, s);
+		conv_packet(&fl, 0, 0x02, fl.cseq, NULL, 0);
+		*ts += 1;
+	}
+}
+
+/* n out-of-order segments from nflows established flows whose first gap
+ * never fills, round robin; a flow's handshake goes before its first one */
+static void ooo_flood(struct sink *s, const struct conv_ep *cli, const struct conv_ep *srv, int v6,
+		      uint32_t nflows, uint32_t n, uint64_t *ts)
+{
+	static struct conv fl;
+	static uint32_t *used, sent;
+	static const uint8_t junk[40] = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+	if (!used && !(used = calloc(nflows, sizeof(*used)))) {
+		fprintf(stderr, "seam-pcapgen: out of memory\n");
+		exit(1);
+	}
+	for (uint32_t of = 0; of < n; of++) {
+		uint32_t j = sent % nflows, kth = used[j]++;
+		sent++;
+		struct conv_ep sp = *cli;
+		sp.addr[0] = 198; sp.addr[1] = 18; sp.addr[2] = j >> 8; sp.addr[3] = j;
+		if (v6)
+			sp.addr[13] = 0xee, sp.addr[14] = j >> 8, sp.addr[15] = j;
+		sp.port = 20000 + j;
+		/* the same seed gives the flow its sequence numbers again */
+		conv_init(&fl, &sp, srv, *ts, 7 * j + 1, to_pcap, s);
+		if (kth == 0)
+			conv_handshake(&fl);
+		else
+			fl.cseq++;
+		fl.ts_us = *ts;
+		conv_packet(&fl, 0, 0x18, fl.cseq + 100 + 60 * (kth % 4096), junk, sizeof(junk));
+		*ts += 1;
+	}
+}
+
+/* --interleave: the frames kept per flow (in order, flow after flow) go
+ * out window flows at a time, one frame of each in turn, the flood in
+ * front of every frame. */
+static void play_interleaved(struct sink *s, uint32_t window, uint32_t nflows, const struct conv_ep *cli,
+			     const struct conv_ep *srv, int v6, uint32_t synflood, uint32_t oooflood,
+			     uint32_t oooflows, uint64_t ts)
+{
+	struct span { uint32_t at, end; } *act = calloc(window, sizeof(*act));
+	uint32_t *start = calloc(nflows + 1, sizeof(*start));
+	if (!act || !start) {
+		fprintf(stderr, "seam-pcapgen: out of memory\n");
+		exit(1);
+	}
+	for (uint32_t i = ntf; i-- > 0;)        /* frames are kept flow after flow */
+		start[tf[i].flow] = i;
+	start[nflows] = ntf;
+	uint32_t next = 0, nact = 0, turn = 0, flood_seq = 0;
+	while (nact || next < nflows) {
+		while (nact < window && next < nflows) {
+			act[nact] = (struct span){ start[next], next + 1 < nflows ? start[next + 1] : ntf };
+			next++;
+			if (act[nact].at < act[nact].end)
+				nact++;
+		}
+		if (!nact)
+			break;
+		struct span *a = &act[turn % nact];
+		syn_flood(s, cli, srv, 1000000u + flood_seq++, synflood, &ts);
+		ooo_flood(s, cli, srv, v6, oooflows, oooflood, &ts);
+		to_pcap(s, tblob + tf[a->at].off, tf[a->at].len, ts++);
+		if (++a->at == a->end)
+			*a = act[--nact];              /* this conversation is over */
+		else
+			turn++;
+	}
+	free(act);
+	free(start);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 4) {
@@ -80,7 +172,7 @@ int main(int argc, char **argv)
 	unsigned seed = 1;
 	int v6 = 0;
 	const char *filter = NULL;
-	uint32_t mix = 0, synflood = 0, oooflood = 0;
+	uint32_t mix = 0, synflood = 0, oooflood = 0, oooflows = 512, interleave = 0;
 	int templates = 0, one_exchange = 0;
 	enum mix_kind mix_kind = MIX_ALL;
 	int variants_given = 0;
@@ -111,6 +203,14 @@ int main(int argc, char **argv)
 			templates = 1;
 		} else if (strcmp(argv[i], "--oooflood") == 0 && i + 1 < argc) {
 			oooflood = strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--oooflows") == 0 && i + 1 < argc) {
+			oooflows = strtoul(argv[++i], NULL, 10);
+			if (oooflows < 1 || oooflows > 40000) {
+				fprintf(stderr, "seam-pcapgen: --oooflows takes 1 to 40000\n");
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--interleave") == 0 && i + 1 < argc) {
+			interleave = strtoul(argv[++i], NULL, 10);
 		} else if (strcmp(argv[i], "--mix-kind") == 0 && i + 1 < argc) {
 			const char *k = argv[++i];
 			mix_kind = !strcmp(k, "h2c") ? MIX_H2C : !strcmp(k, "ws") ? MIX_WS : !strcmp(k, "http1") ? MIX_HTTP1 : MIX_ALL;
@@ -148,6 +248,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	static struct conv c;
+	struct conv_ep flood_cli = { 0 }, flood_srv = { 0 };
 	uint32_t flow = 0;
 	uint64_t ts = 1764550800ull * 1000000ull;
 	for (int i = 0; i < corp.n; i++) {
@@ -174,38 +275,11 @@ int main(int argc, char **argv)
 				memcpy(cli.addr, ca, 4);
 				memcpy(srv.addr, sa, 4);
 			}
-			/* a SYN flood from spoofed sources in front of each flow */
-			for (uint32_t sf = 0; sf < synflood; sf++) {
-				static struct conv fl;
-				struct conv_ep sp = cli;
-				unsigned r = (flow * 7919u + sf) * 2654435761u;
-				sp.addr[0] = 172; sp.addr[1] = 16 + (r & 15); sp.addr[2] = r >> 8; sp.addr[3] = r >> 16;
-				sp.port = 1024 + (r >> 20) % 60000;
-				conv_init(&fl, &sp, &srv, ts, r, to_pcap, &sink);
-				conv_packet(&fl, 0, 0x02, fl.cseq, NULL, 0);
-				ts += 1;
-			}
-			/* out-of-order segments from established flows whose first
-			 * gap never fills, round robin over a set of such flows */
-			for (uint32_t of = 0; of < oooflood; of++) {
-				enum { NF = 512 };
-				static struct conv fl[NF];
-				static uint32_t used[NF], sent;
-				uint32_t j = sent % NF, kth = used[j]++;
-				sent++;
-				if (kth == 0) {
-					struct conv_ep sp = cli;
-					sp.addr[0] = 198; sp.addr[1] = 18; sp.addr[2] = j >> 8; sp.addr[3] = j;
-					if (v6)
-						sp.addr[13] = 0xee, sp.addr[14] = j >> 8, sp.addr[15] = j;
-					sp.port = 20000 + j;
-					conv_init(&fl[j], &sp, &srv, ts, 7 * j + 1, to_pcap, &sink);
-					conv_handshake(&fl[j]);
-				}
-				static const uint8_t junk[40] = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
-				fl[j].ts_us = ts;
-				conv_packet(&fl[j], 0, 0x18, fl[j].cseq + 100 + 60 * (kth % 4096), junk, sizeof(junk));
-				ts += 1;
+			flood_cli = cli;
+			flood_srv = srv;
+			if (!interleave) {
+				syn_flood(&sink, &cli, &srv, flow, synflood, &ts);
+				ooo_flood(&sink, &cli, &srv, v6, oooflows, oooflood, &ts);
 			}
 			if (templates) {
 				conv_init(&c, &cli, &srv, ts, seed + flow, to_templates, NULL);
@@ -213,6 +287,11 @@ int main(int argc, char **argv)
 				tf_k = 0;
 				for (int ch = 0; ch < k->nchunks; ch++)
 					conv_send(&c, k->chunk[ch].dir, k->chunk[ch].data, k->chunk[ch].len, CV_WHOLE);
+			} else if (interleave) {
+				conv_init(&c, &cli, &srv, ts, seed + flow, to_templates, NULL);
+				tf_flow = flow;
+				tf_k = 0;
+				conv_play(&c, k, v);
 			} else {
 				conv_init(&c, &cli, &srv, ts, seed + flow, to_pcap, &sink);
 				conv_play(&c, k, v);
@@ -238,6 +317,11 @@ int main(int argc, char **argv)
 		qsort(tf, ntf, sizeof(*tf), by_k_then_flow);
 		for (uint32_t i = 0; i < ntf; i++)
 			to_pcap(&sink, tblob + tf[i].off, tf[i].len, ts + i);
+		free(tf);
+		free(tblob);
+	} else if (interleave) {
+		play_interleaved(&sink, interleave, flow, &flood_cli, &flood_srv, v6, synflood, oooflood,
+				 oooflows, ts);
 		free(tf);
 		free(tblob);
 	}

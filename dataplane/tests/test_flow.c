@@ -1,8 +1,10 @@
 /* test_flow.c — the flow table under EAL (no hugepages): both directions
- * find one record, the wheel expires idle flows, eviction takes embryonic
- * flows first, inspection state is taken back from closed flows first, a
- * full table says so; and the symmetric RSS key sends both
- * directions of any tuple to the same queue (checked with rte_softrss). */
+ * find one record, the wheel expires idle flows, eviction goes by class
+ * (half-open, closed, handshake only, no HTTP read, idle HTTP, HTTP in
+ * flight: DESIGN.md invariant 4), inspection state is taken back in the
+ * same order, a flow exchanging HTTP outlives a flood, a full table says
+ * so; and the symmetric RSS key sends both directions of any tuple to the
+ * same queue (checked with rte_softrss). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -105,36 +107,235 @@ static void eviction_prefers_embryonic_flows(void **st)
 			flow_remove(&ft, ft.wheel[s]);
 }
 
-static void cold_victim_is_a_closed_flow_else_the_first_holding_state(void **st)
+static void remove_all(void)
+{
+	for (uint32_t s = 0; s < WHEEL_SLOTS; s++)
+		while (ft.wheel[s] != FLOW_NIL) {
+			flow_cold_put(&ft, &ft.f[ft.wheel[s]]);
+			flow_remove(&ft, ft.wheel[s]);
+		}
+	assert_int_equal(ft.nactive, 0);
+	for (int c = 0; c < FC__COUNT; c++)
+		assert_int_equal(ft.ncls[c], 0);
+}
+
+/* After each test, pass or fail: an empty table for the next. */
+static int clean(void **st)
+{
+	for (uint32_t s = 0; s < WHEEL_SLOTS; s++)
+		while (ft.wheel[s] != FLOW_NIL) {
+			flow_cold_put(&ft, &ft.f[ft.wheel[s]]);
+			flow_remove(&ft, ft.wheel[s]);
+		}
+	return 0;
+}
+
+/* What a flow has been through, as the worker would leave it. */
+enum what { W_EMBRYONIC, W_CLOSED, W_SILENT, W_UNPROVEN, W_IDLE, W_EXCHANGING, W_OVER };
+
+static void make(int32_t idx, enum what w)
+{
+	struct flow *f = &ft.f[idx];
+	f->state = w == W_EMBRYONIC ? FS_NEW : w == W_CLOSED ? FS_CLOSED : FS_ESTABLISHED;
+	if (w == W_EMBRYONIC || w == W_SILENT)
+		return;
+	struct flow_cold *c = flow_cold_get(&ft, f, 0);
+	assert_non_null(c);
+	if (w == W_UNPROVEN)
+		return;                 /* segments behind a gap: nothing read */
+	c->rd[0].delivered = 200;
+	c->insp.proto = PROTO_HTTP1;
+	if (w == W_EXCHANGING) {
+		/* a WebSocket handshake waits for its 101 */
+		c->insp.h1.pend[0] = RQ_UPG_WS;
+		c->insp.h1.pend_n = 1;
+		c->insp.h1.req.state = H1_AWAIT;
+	} else if (w == W_OVER) {
+		c->insp.h1.req.state = H1_DEAD;
+	}
+}
+
+static int32_t add(uint32_t i, enum what w, uint64_t last_ns)
 {
 	struct flow_key k;
+	mk(&k, i, 0);
+	int32_t idx = flow_insert(&ft, &k, rte_hash_hash(ft.h, &k), last_ns);
+	assert_true(idx >= 0);
+	make(idx, w);
+	flow_reclass(&ft, idx);     /* as the worker does after each packet */
+	return idx;
+}
+
+static void end(int32_t idx)
+{
+	flow_cold_put(&ft, &ft.f[idx]);
+	flow_remove(&ft, idx);
+}
+
+static void victims_go_flood_first_and_exchanging_last(void **st)
+{
 	uint64_t t0 = 9000ull * 1000000000ull;
-	int32_t idx[6];
 	ft.wheel_sec = 0;
-	for (uint32_t i = 0; i < 6; i++) {
-		mk(&k, 300 + i, 0);
-		idx[i] = flow_insert(&ft, &k, rte_hash_hash(ft.h, &k), t0);
-		ft.f[idx[i]].state = FS_ESTABLISHED;
+	/* oldest first: the flow that matters most came first */
+	int32_t busy = add(200, W_EXCHANGING, t0), idle = add(201, W_IDLE, t0 + 1),
+		unproven = add(202, W_UNPROVEN, t0 + 2), silent = add(203, W_SILENT, t0 + 3),
+		closed = add(204, W_CLOSED, t0 + 4), emb = add(205, W_EMBRYONIC, t0 + 5);
+	const struct { int32_t idx; int kind; } want[] = {
+		{ emb, VICTIM_EMBRYONIC }, { closed, VICTIM_CLOSED }, { silent, VICTIM_SILENT },
+		{ unproven, VICTIM_UNPROVEN }, { idle, VICTIM_ESTABLISHED }, { busy, VICTIM_BUSY },
+	};
+	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		int kind = -1;
+		assert_int_equal(flow_pick_victim(&ft, &kind), want[i].idx);
+		assert_int_equal(kind, want[i].kind);
+		end(want[i].idx);
 	}
 	int kind;
+	assert_int_equal(flow_pick_victim(&ft, &kind), -1);
+	remove_all();
+}
+
+static void cold_victims_go_closed_unproven_idle_then_exchanging(void **st)
+{
+	uint64_t t0 = 9000ull * 1000000000ull;
+	ft.wheel_sec = 0;
+	int kind;
 	assert_int_equal(flow_pick_cold_victim(&ft, &kind), -1);      /* nobody holds state */
-	flow_cold_get(&ft, &ft.f[idx[2]], 0);
-	flow_cold_get(&ft, &ft.f[idx[4]], 0);
-	int32_t v = flow_pick_cold_victim(&ft, &kind);
-	assert_int_equal(kind, VICTIM_ESTABLISHED);
-	assert_true(v == idx[2] || v == idx[4]);
-	ft.f[idx[5]].state = FS_CLOSED;                              /* closed but stateless */
-	v = flow_pick_cold_victim(&ft, &kind);
-	assert_int_equal(kind, VICTIM_ESTABLISHED);
-	assert_true(v == idx[2] || v == idx[4]);
-	ft.f[idx[4]].state = FS_CLOSED;
-	assert_int_equal(flow_pick_cold_victim(&ft, &kind), idx[4]);
-	assert_int_equal(kind, VICTIM_CLOSED);
-	flow_cold_put(&ft, &ft.f[idx[2]]);
-	flow_cold_put(&ft, &ft.f[idx[4]]);
-	for (uint32_t s = 0; s < WHEEL_SLOTS; s++)
-		while (ft.wheel[s] != FLOW_NIL)
-			flow_remove(&ft, ft.wheel[s]);
+	int32_t busy = add(300, W_EXCHANGING, t0), idle = add(301, W_IDLE, t0 + 1),
+		over = add(302, W_OVER, t0 + 2), unproven = add(303, W_UNPROVEN, t0 + 3),
+		closed = add(304, W_CLOSED, t0 + 4);
+	add(305, W_SILENT, t0 + 5);
+	add(306, W_EMBRYONIC, t0 + 6);
+	const struct { int32_t idx; int kind; } want[] = {
+		{ closed, VICTIM_CLOSED }, { unproven, VICTIM_UNPROVEN },
+		{ over, VICTIM_CLOSED },            /* HTTP with nothing left to judge */
+		{ idle, VICTIM_ESTABLISHED }, { busy, VICTIM_BUSY },
+	};
+	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		kind = -1;
+		assert_int_equal(flow_pick_cold_victim(&ft, &kind), want[i].idx);
+		assert_int_equal(kind, want[i].kind);
+		end(want[i].idx);
+	}
+	/* the rest hold no inspection state */
+	assert_int_equal(flow_pick_cold_victim(&ft, &kind), -1);
+	remove_all();
+}
+
+/* The issue-13 flood: SYNs, handshakes that go nowhere and segments behind
+ * gaps that never fill, far more than the table (1024) and the inspection
+ * state (256) hold, while a WebSocket handshake waits for its 101 and an
+ * HTTP connection sits idle.  Neither is ever taken while flood state is
+ * left; the flood's own state is what makes room. */
+static void exchanging_flow_outlives_a_flood(void **st)
+{
+	uint64_t t0 = 9000ull * 1000000000ull;
+	ft.wheel_sec = 0;
+	int32_t ws = add(1, W_EXCHANGING, t0), idle = add(2, W_IDLE, t0);
+	uint32_t evicted[VICTIM_BUSY + 1] = { 0 }, cold_evicted[VICTIM_BUSY + 1] = { 0 };
+	for (uint32_t i = 0; i < 20000; i++) {
+		static const enum what flood[] = { W_EMBRYONIC, W_SILENT, W_UNPROVEN };
+		enum what w = flood[i % 3];
+		uint64_t now = t0 + (i + 1) * 1000ull;
+		struct flow_key k;
+		mk(&k, 10 + i, 0);
+		hash_sig_t sig = rte_hash_hash(ft.h, &k);
+		int32_t idx = flow_insert(&ft, &k, sig, now);
+		if (idx < 0) {
+			int kind;
+			int32_t v = flow_pick_victim(&ft, &kind);
+			assert_true(v >= 0);
+			assert_true(v != ws && v != idle);
+			evicted[kind]++;
+			end(v);
+			idx = flow_insert(&ft, &k, sig, now);
+			assert_true(idx >= 0);
+		}
+		if (w == W_UNPROVEN && rte_mempool_avail_count(ft.cold_pool) == 0) {
+			int kind;
+			int32_t v = flow_pick_cold_victim(&ft, &kind);
+			assert_true(v >= 0 && v != idx);
+			assert_true(v != ws && v != idle);
+			cold_evicted[kind]++;
+			end(v);
+		}
+		make(idx, w);
+		flow_reclass(&ft, idx);
+	}
+	assert_true(ft.f[ws].used && ft.f[ws].cold && ft.f[idle].used && ft.f[idle].cold);
+	assert_true(evicted[VICTIM_EMBRYONIC] > 1000);
+	assert_true(cold_evicted[VICTIM_UNPROVEN] > 1000);
+	assert_int_equal(evicted[VICTIM_ESTABLISHED] + evicted[VICTIM_BUSY], 0);
+	assert_int_equal(cold_evicted[VICTIM_ESTABLISHED] + cold_evicted[VICTIM_BUSY], 0);
+	remove_all();
+}
+
+/* Among flows where no HTTP was read, the one idle longest goes: a flow
+ * whose first request is still arriving (out of order) outlasts the
+ * flood's stalled ones around it. */
+static void a_flow_still_sending_is_not_taken_for_the_flood(void **st)
+{
+	uint64_t t0 = 9000ull * 1000000000ull;
+	ft.wheel_sec = 0;
+	int32_t mine = add(400, W_UNPROVEN, t0);
+	for (uint32_t i = 0; i < 100; i++)
+		add(401 + i, W_UNPROVEN, t0 + i);
+	ft.f[mine].last_ns = t0 + 1000000;     /* its last segment came just now */
+	for (uint32_t i = 0; i < 100; i++) {
+		int kind;
+		int32_t v = flow_pick_cold_victim(&ft, &kind);
+		assert_int_equal(kind, VICTIM_UNPROVEN);
+		assert_true(v >= 0 && v != mine);
+		end(v);
+	}
+	int kind;
+	assert_int_equal(flow_pick_cold_victim(&ft, &kind), mine);
+	remove_all();
+}
+
+/* ... and one that was never evicted outlasts flows that came back on
+ * the tuple of an evicted one (a flood's flows keep coming back), however
+ * idle it is. */
+static void a_flow_never_evicted_outlasts_ones_that_came_back(void **st)
+{
+	uint64_t t0 = 9000ull * 1000000000ull;
+	ft.wheel_sec = 0;
+	for (uint32_t i = 0; i < 40; i++)
+		add(601 + i, W_SILENT, t0);
+	for (uint32_t i = 0; i < 40; i++) {     /* evicted... */
+		int kind;
+		int32_t v = flow_pick_victim(&ft, &kind);
+		assert_int_equal(kind, VICTIM_SILENT);
+		end(v);
+	}
+	int32_t mine = add(600, W_UNPROVEN, t0);
+	for (uint32_t i = 0; i < 40; i++)        /* ... and back */
+		assert_true(ft.f[add(601 + i, W_UNPROVEN, t0 + 1000 + i)].returned);
+	assert_false(ft.f[mine].returned);
+	for (uint32_t i = 0; i < 40; i++) {
+		int kind;
+		int32_t v = flow_pick_victim(&ft, &kind);
+		assert_true(v >= 0 && v != mine);
+		end(v);
+	}
+	int kind;
+	assert_int_equal(flow_pick_victim(&ft, &kind), mine);
+	remove_all();
+}
+
+/* A flow whose class changed without the worker saying so is re-filed
+ * when it reaches the head of its old ring, not taken for what it was. */
+static void a_stale_class_is_corrected_when_picked(void **st)
+{
+	uint64_t t0 = 9000ull * 1000000000ull;
+	ft.wheel_sec = 0;
+	int32_t a = add(500, W_EMBRYONIC, t0), b = add(501, W_EMBRYONIC, t0 + 1);
+	make(a, W_EXCHANGING);                   /* no flow_reclass */
+	int kind;
+	assert_int_equal(flow_pick_victim(&ft, &kind), b);
+	assert_int_equal(kind, VICTIM_EMBRYONIC);
+	assert_int_equal(ft.f[a].cls, FC_ACTIVE);
+	remove_all();
 }
 
 static void full_table_reports_enospc(void **st)
@@ -207,7 +408,12 @@ int main(void)
 		cmocka_unit_test(both_directions_find_one_flow),
 		cmocka_unit_test(idle_flows_time_out_and_active_ones_do_not),
 		cmocka_unit_test(eviction_prefers_embryonic_flows),
-		cmocka_unit_test(cold_victim_is_a_closed_flow_else_the_first_holding_state),
+		cmocka_unit_test_teardown(victims_go_flood_first_and_exchanging_last, clean),
+		cmocka_unit_test_teardown(cold_victims_go_closed_unproven_idle_then_exchanging, clean),
+		cmocka_unit_test_teardown(exchanging_flow_outlives_a_flood, clean),
+		cmocka_unit_test_teardown(a_flow_still_sending_is_not_taken_for_the_flood, clean),
+		cmocka_unit_test_teardown(a_flow_never_evicted_outlasts_ones_that_came_back, clean),
+		cmocka_unit_test_teardown(a_stale_class_is_corrected_when_picked, clean),
 		cmocka_unit_test(full_table_reports_enospc),
 		cmocka_unit_test(cold_pool_is_bounded),
 		cmocka_unit_test(symmetric_rss_key_keeps_a_flow_on_one_queue),
