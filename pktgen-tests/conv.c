@@ -306,7 +306,7 @@ void conv_play(struct conv *c, const struct corpus_case *k, enum conv_variant v)
 		conv_packet(c, 0, 0x04, c->cseq + 50000000u, NULL, 0);
 	for (int i = 0; i < k->nchunks; i++) {
 		const struct corpus_chunk *ch = &k->chunk[i];
-		if (challenge)
+		if (challenge && !(k->midstream && i == 0))   /* the capture begins with data */
 			rst_in_window(c, ch->dir);
 		int crossed_next = i + 1 < k->nchunks && k->chunk[i + 1].crossed;
 		send_chunk(c, ch->dir, ch->data, ch->len, v, !crossed_next);
