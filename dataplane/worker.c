@@ -1217,8 +1217,13 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 		uint32_t nxt;
 		int after_fin;
 		enum tcp_rst_fate rf = TCP_RST_RESETS;   /* also once a RST has ended it */
-		if (!h->rst && !o->rst && rcv_next(f, dir, &nxt, &after_fin))
-			rf = tcp_rst_fate(seq, nxt, after_fin, o->win);
+		if (!h->rst && !o->rst) {
+			/* picked up midway, before any byte of the sender: the RST
+			 * cannot be placed, so it must not switch inspection off
+			 * (the receiver, which can place it, decides) */
+			rf = rcv_next(f, dir, &nxt, &after_fin) ? tcp_rst_fate(seq, nxt, after_fin, o->win)
+								: TCP_RST_CHALLENGED;
+		}
 		if (rf == TCP_RST_IGNORED) {
 			w->tcpc[TCPC_rst_out_of_window]++;
 			fate_pass(w, m, peer);
