@@ -21,7 +21,6 @@ made on loopback with tcpdump:
     nghttp -n -c 65536 --encoder-header-table-size=65536 -H "cookie: <8 KB>" URL...
     curl --http2-prior-knowledge -H "Cookie: <8 KB>" URL
 """
-import ctypes
 import random
 import struct
 import sys
@@ -30,6 +29,10 @@ import h2.config
 import h2.connection
 import h2.settings
 import hpack
+
+# libnghttp2's deflater, shared with the HPACK test vectors
+sys.path.insert(0, __file__.rsplit("/", 1)[0] + "/../inspect/tests")
+from gen_hpack_vectors import Nghttp2  # noqa: E402
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 DATA, HEADERS, PRIORITY, RST, SETTINGS, PUSH, PING, GOAWAY, WINDOW, CONT = range(10)
@@ -357,31 +360,6 @@ def benign_cases():
     k.c(settings([], ack=True) + frame(DATA, 0, 1, b"\x00\x00\x00\x08\x04\xd2\x16/"))
     out.append(k)
     return out
-
-
-class Nghttp2:
-    """libnghttp2's HPACK deflater through ctypes (no development headers)."""
-
-    class NV(ctypes.Structure):
-        _fields_ = [("name", ctypes.c_char_p), ("value", ctypes.c_char_p),
-                    ("namelen", ctypes.c_size_t), ("valuelen", ctypes.c_size_t),
-                    ("flags", ctypes.c_uint8)]
-
-    def __init__(self, max_table):
-        self.lib = ctypes.CDLL("libnghttp2.so.14")
-        self.lib.nghttp2_hd_deflate_hd.restype = ctypes.c_ssize_t
-        self.d = ctypes.c_void_p()
-        assert self.lib.nghttp2_hd_deflate_new(ctypes.byref(self.d), max_table) == 0
-
-    def table_size(self, v):
-        assert self.lib.nghttp2_hd_deflate_change_table_size(self.d, v) == 0
-
-    def encode(self, fields):
-        arr = (self.NV * len(fields))(*[self.NV(n, v, len(n), len(v), 0) for n, v in fields])
-        buf = ctypes.create_string_buffer(1 << 20)
-        n = self.lib.nghttp2_hd_deflate_hd(self.d, buf, len(buf), arr, len(fields))
-        assert n >= 0
-        return buf.raw[:n]
 
 
 def headers_frames(sid, blk, end_stream, max_frame=16384):
