@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include <zlib.h>
+#include <rte_malloc.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_hash_crc.h>
@@ -1775,7 +1776,14 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->env.early_put = early_put;
 	w->env.now_ns = &w->now_ns;
 	w->env.h2_put = h2_put;
-	if (hdrlog_init(&w->hl, &cfg->eve_http, err, errlen) < 0)
+	/* hugepage memory when EAL has it: a capture slot a message */
+	w->hlmem = rte_zmalloc_socket("hdrlog", hdrlog_mem_size(&cfg->eve_http), 64, socket);
+	if (!w->hlmem) {
+		snprintf(err, errlen, "eve.http: %zu bytes of header captures for worker %u: out of memory",
+			 hdrlog_mem_size(&cfg->eve_http), id);
+		return -1;
+	}
+	if (hdrlog_init_in(&w->hl, &cfg->eve_http, w->hlmem, err, errlen) < 0)
 		return -1;
 	w->env.hdrlog = &w->hl;
 	if (sigs && sigs->n) {
@@ -1868,5 +1876,7 @@ void worker_free(struct worker *w)
 	if (w->earlypool) rte_mempool_free(w->earlypool);
 	if (w->hlpool) rte_mempool_free(w->hlpool);
 	hdrlog_free(&w->hl);
+	rte_free(w->hlmem);
+	w->hlmem = NULL;
 	frag_free(&w->frag);
 }

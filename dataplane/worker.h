@@ -89,6 +89,7 @@ struct worker {
 	struct rte_ring *evq;
 	struct rte_mempool *evpool;
 	struct hdrlog hl;             /* header captures for EVE http objects */
+	void *hlmem;                  /* their rings */
 	struct rte_mempool *hlpool;   /* their export buffers, given back by the control thread */
 	/* events waiting for the end of the header block they concern */
 	struct wk_held {

@@ -12,9 +12,11 @@ static const char *const cip_names[] = {
 enum fwd_kind fwd_kind(const char *name, uint32_t len, int *alias, int *cip_bit)
 {
 	char n[48];
-	if (len >= sizeof(n))
-		return FWD_NONE;
 	*alias = 0;
+	/* every listed name is 9 to 19 bytes and starts f, x, t or c: most
+	 * fields are turned away here */
+	if (len < 9 || len > 19 || !(name[0] == 'f' || name[0] == 'x' || name[0] == 't' || name[0] == 'c'))
+		return FWD_NONE;
 	for (uint32_t i = 0; i < len; i++) {
 		n[i] = name[i] == '_' ? '-' : name[i];
 		if (name[i] == '_')

@@ -584,14 +584,58 @@ static void name_lower(char *name, uint32_t n)
 	}
 }
 
+/* Names the analyzer acts on, lower-cased: their hid, HID_VIA for Via
+ * (a flag, not a value read), HID_OTHER for the rest.  By length first,
+ * so most names cost one compare or none. */
+enum { HID_VIA = 0xff };
+static uint8_t named_hid(const uint8_t *nm, uint32_t n)
+{
+#define IS(lit) (memcmp(nm, lit, sizeof(lit) - 1) == 0)
+	switch (n) {
+	case 3: return IS("via") ? HID_VIA : HID_OTHER;
+	case 4: return IS("host") ? HID_HOST : HID_OTHER;
+	case 6:
+		if (IS("cookie")) return HID_COOKIE;
+		if (IS("origin")) return HID_ORIGIN;
+		return IS("expect") ? HID_EXPECT : HID_OTHER;
+	case 7: return IS("upgrade") ? HID_UPGRADE : HID_OTHER;
+	case 10: return IS("connection") ? HID_CONNECTION : HID_OTHER;
+	case 14:
+		if (IS("content-length")) return HID_CL;
+		return IS("http2-settings") ? HID_H2SETTINGS : HID_OTHER;
+	case 16: return IS("proxy-connection") ? HID_PROXY_CONN : HID_OTHER;
+	case 17:
+		if (IS("transfer-encoding")) return HID_TE;
+		return IS("sec-websocket-key") ? HID_WS_KEY : HID_OTHER;
+	case 20: return IS("sec-websocket-accept") ? HID_WS_ACCEPT : HID_OTHER;
+	case 21: return IS("sec-websocket-version") ? HID_WS_VERSION : HID_OTHER;
+	case 24: return IS("sec-websocket-extensions") ? HID_WS_EXT : HID_OTHER;
+	default: return HID_OTHER;
+	}
+#undef IS
+}
+
+/* The skeleton keeps letters only: Transfer_Encoding, Content Length,
+ * Transfer-Encoding\x0b all reduce to a framing name. */
+static int framing_skeleton(const uint8_t *nm, uint32_t n)
+{
+	char skel[H1_NAME_MAX];
+	uint32_t k = 0;
+	if (n < 13)
+		return 0;
+	for (uint32_t i = 0; i < n && k < 17; i++)
+		if (nm[i] >= 'a' && nm[i] <= 'z')
+			skel[k++] = nm[i];
+	return (k == 13 && memcmp(skel, "contentlength", 13) == 0) ||
+	       (k == 16 && memcmp(skel, "transferencoding", 16) == 0);
+}
+
 /* The name just ended at ':'.  Decide what the field is. */
 static void name_done(struct ctx *x)
 {
 	struct h1_dir *d = x->d;
 	const uint8_t *nm = (const uint8_t *)d->name;
 	uint32_t n = d->name_len;
-	char skel[H1_NAME_MAX];
-	uint32_t k = 0;
 
 	d->hid = HID_OTHER;
 	d->val_len = 0;
@@ -602,46 +646,16 @@ static void name_done(struct ctx *x)
 	name_lower(d->name, n);
 	if (n == 0)
 		return;
-	/* The skeleton keeps letters only: Transfer_Encoding, Content Length,
-	 * Transfer-Encoding\x0b all reduce to a framing name. */
-	for (uint32_t i = 0; i < n; i++)
-		if (nm[i] >= 'a' && nm[i] <= 'z')
-			skel[k++] = nm[i];
-	int framing_skel = (k == 13 && memcmp(skel, "contentlength", 13) == 0) ||
-			   (k == 16 && memcmp(skel, "transferencoding", 16) == 0);
 
-	if (!d->name_bad && ieq(nm, n, "content-length"))
-		d->hid = HID_CL;
-	else if (!d->name_bad && ieq(nm, n, "transfer-encoding"))
-		d->hid = HID_TE;
-	else if (framing_skel)
-		raise(x, F_H1_FRAMING_ALIAS);
-	else if (ieq(nm, n, "host"))
-		d->hid = HID_HOST;
-	else if (ieq(nm, n, "expect"))
-		d->hid = HID_EXPECT;
-	else if (ieq(nm, n, "connection"))
-		d->hid = HID_CONNECTION;
-	else if (ieq(nm, n, "upgrade"))
-		d->hid = HID_UPGRADE;
-	else if (ieq(nm, n, "http2-settings"))
-		d->hid = HID_H2SETTINGS;
-	else if (ieq(nm, n, "sec-websocket-key"))
-		d->hid = HID_WS_KEY;
-	else if (ieq(nm, n, "sec-websocket-version"))
-		d->hid = HID_WS_VERSION;
-	else if (ieq(nm, n, "sec-websocket-accept"))
-		d->hid = HID_WS_ACCEPT;
-	else if (ieq(nm, n, "sec-websocket-extensions"))
-		d->hid = HID_WS_EXT;
-	else if (ieq(nm, n, "origin"))
-		d->hid = HID_ORIGIN;
-	else if (ieq(nm, n, "via"))
+	uint8_t hid = n < H1_NAME_MAX ? named_hid(nm, n) : HID_OTHER;
+	if ((hid == HID_CL || hid == HID_TE) && d->name_bad)
+		hid = HID_OTHER;           /* read no further: the skeleton judges it */
+	if (hid == HID_VIA)
 		d->flags |= MF_VIA;
-	else if (ieq(nm, n, "cookie"))
-		d->hid = HID_COOKIE;
-	else if (n == 16 && ieq(nm, n, "proxy-connection"))
-		d->hid = HID_PROXY_CONN;
+	else if (hid != HID_OTHER)
+		d->hid = hid;
+	else if (framing_skeleton(nm, n))
+		raise(x, F_H1_FRAMING_ALIAS);
 	else if (x->is_req) {
 		int alias = 0, cip = 0;
 		enum fwd_kind k = fwd_kind((const char *)nm, n, &alias, &cip);
@@ -1512,9 +1526,17 @@ static void req_line_done(struct ctx *x, int state)
 		hdrlog_request_line(x->env->hdrlog, &x->s->hl, m->method, m->method_len, m->uri, m->uri_len,
 				    m->proto, m->proto_len);
 	if (x->env->sigs) {
-		char sl[sizeof(m->method) + sizeof(m->uri) + 12];
-		int k = snprintf(sl, sizeof(sl), "%s %s %s", m->method, m->uri, m->proto);
-		scan(x, SCOPE_REQUEST_LINE, sl, (uint32_t)k);
+		char sl[sizeof(m->method) + sizeof(m->uri) + sizeof(m->proto) + 2];
+		uint32_t k = 0;
+		memcpy(sl, m->method, m->method_len);
+		k += m->method_len;
+		sl[k++] = ' ';
+		memcpy(sl + k, m->uri, m->uri_len);
+		k += m->uri_len;
+		sl[k++] = ' ';
+		memcpy(sl + k, m->proto, m->proto_len);
+		k += m->proto_len;
+		scan(x, SCOPE_REQUEST_LINE, sl, k);
 	}
 	if (d->sl_bad & SLP_METHOD)
 		raise(x, F_H1_METHOD_INVALID);

@@ -86,43 +86,73 @@ int hdrlog_dump_parse(const char *s)
 	return -1;
 }
 
-int hdrlog_init(struct hdrlog *hl, const struct hdrlog_cfg *c, char *err, size_t errlen)
+static int cfg_ok(const struct hdrlog_cfg *c)
+{
+	return c->slots >= 2 && !(c->slots & (c->slots - 1)) && c->max_headers <= 65535 &&
+	       c->max_header_bytes <= 65535;
+}
+
+/* A slot of one side: a whole number of cache lines, so each message's
+ * head starts a line of its own. */
+static uint32_t side_slot_size(const struct hdrlog_cfg *c, int side)
+{
+	int dump = (c->dump & (side == 0 ? HDRLOG_DUMP_REQ : HDRLOG_DUMP_RSP)) != 0;
+	/* without a dump only the known fields are kept: no field table */
+	size_t fields = dump ? c->max_headers : 0, bytes = dump ? c->max_header_bytes : 0;
+	return (uint32_t)((HEAD_SIZE + fields * sizeof(struct hl_fld) + bytes + 63) & ~(size_t)63);
+}
+
+size_t hdrlog_mem_size(const struct hdrlog_cfg *c)
+{
+	if (!cfg_ok(c))
+		return 0;
+	return (size_t)c->slots * (side_slot_size(c, 0) + side_slot_size(c, 1));
+}
+
+int hdrlog_init_in(struct hdrlog *hl, const struct hdrlog_cfg *c, void *mem, char *err, size_t errlen)
 {
 	memset(hl, 0, sizeof(*hl));
-	if (c->slots < 2 || (c->slots & (c->slots - 1)) || c->max_headers > 65535 ||
-	    c->max_header_bytes > 65535) {
+	if (!cfg_ok(c)) {
 		snprintf(err, errlen, "eve.http: slots must be a power of two, bounds below 65536");
 		return -1;
 	}
+	if (!mem) {
+		mem = aligned_alloc(64, hdrlog_mem_size(c));
+		if (!mem) {
+			snprintf(err, errlen, "eve.http: %u header captures per side: out of memory", c->slots);
+			return -1;
+		}
+		memset(mem, 0, hdrlog_mem_size(c));
+		hl->owned = mem;
+	}
+	uint8_t *at = mem;
 	for (int side = 0; side < 2; side++) {
 		struct hdrlog_ring *r = &hl->ring[side];
 		r->dump = (c->dump & (side == 0 ? HDRLOG_DUMP_REQ : HDRLOG_DUMP_RSP)) != 0;
-		/* without a dump only the known fields are kept: no field table */
 		r->max_fields = r->dump ? c->max_headers : 0;
 		r->max_bytes = r->dump ? c->max_header_bytes : 0;
-		r->slot_size = (HEAD_SIZE + r->max_fields * sizeof(struct hl_fld) + r->max_bytes + 7) & ~7u;
+		r->slot_size = side_slot_size(c, side);
 		r->nslots = c->slots;
 		/* user-agent, referer, host, x-forwarded-for; location,
 		 * content-type, content-length */
 		r->known_lens = side == 0 ? 1ull << 10 | 1ull << 7 | 1ull << 4 | 1ull << 15
 					  : 1ull << 8 | 1ull << 12 | 1ull << 14;
-		r->mem = calloc(r->nslots, r->slot_size);
-		if (!r->mem) {
-			snprintf(err, errlen, "eve.http: %u header captures of %u bytes: out of memory",
-				 r->nslots, r->slot_size);
-			hdrlog_free(hl);
-			return -1;
-		}
+		r->mem = at;
+		at += (size_t)r->nslots * r->slot_size;
 	}
 	return 0;
 }
 
+int hdrlog_init(struct hdrlog *hl, const struct hdrlog_cfg *c, char *err, size_t errlen)
+{
+	return hdrlog_init_in(hl, c, NULL, err, errlen);
+}
+
 void hdrlog_free(struct hdrlog *hl)
 {
-	for (int side = 0; side < 2; side++) {
-		free(hl->ring[side].mem);
-		hl->ring[side].mem = NULL;
-	}
+	free(hl->owned);
+	hl->owned = NULL;
+	hl->ring[0].mem = hl->ring[1].mem = NULL;
 }
 
 static struct hdrlog_msg *slot(const struct hdrlog_ring *r, uint32_t seq)
@@ -179,6 +209,12 @@ void hdrlog_begin(struct hdrlog *hl, struct hdrlog_ref *ref, int is_req, uint32_
 	}
 	ref->seq[side] = r->seq;
 	hl->ctr[HLC_messages]++;
+	/* The next message on this worker writes the next slot: its head and
+	 * the first of its text (request line, known values).  The ring is
+	 * larger than the cache keeps warm between two claims. */
+	const char *next = (const char *)slot(r, r->seq + 1);
+	for (unsigned off = 0; off < 320; off += 64)
+		__builtin_prefetch(next + off, 1);
 }
 
 void hdrlog_request_line(struct hdrlog *hl, struct hdrlog_ref *ref, const char *method, uint32_t mlen,

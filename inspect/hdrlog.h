@@ -62,6 +62,7 @@ struct hdrlog_ring {
 struct hdrlog {
 	struct hdrlog_ring ring[2];    /* [0] requests, [1] responses */
 	uint64_t ctr[HLC__COUNT];
+	void *owned;                   /* the rings' memory when hdrlog_init took it */
 };
 
 /* Per session: claims (0: none) of the latest request begun, the latest
@@ -72,8 +73,17 @@ struct hdrlog_ref {
 	uint32_t seq[3];
 };
 
-/* Allocate the rings (start-up only).  0, or -1 with err filled. */
+/* Bytes of ring memory a configuration needs (both sides); 0 when the
+ * configuration is out of bounds. */
+size_t hdrlog_mem_size(const struct hdrlog_cfg *c);
+/* Lay the rings out in mem: hdrlog_mem_size bytes, zeroed, 64-byte
+ * aligned, the caller's (the fast path gives hugepage memory: a message
+ * a slot, the rings span more pages than the TLB holds).  mem NULL:
+ * allocate here.  Start-up only.  0, or -1 with err filled. */
+int hdrlog_init_in(struct hdrlog *hl, const struct hdrlog_cfg *c, void *mem, char *err, size_t errlen);
+/* hdrlog_init_in with memory of its own. */
 int hdrlog_init(struct hdrlog *hl, const struct hdrlog_cfg *c, char *err, size_t errlen);
+/* Frees what hdrlog_init took (the caller frees memory it gave). */
 void hdrlog_free(struct hdrlog *hl);
 
 /* ---- the analyzer's hooks (hot path) ------------------------------------ */
