@@ -132,10 +132,26 @@ static int want_no_huge(const struct app *a)
  * above the configuration), so a small capture starts at once instead of
  * clearing a gigabyte first.  Verdicts cannot change: no table smaller
  * than the capture's flow count results. */
+/* Packet buffers an offline run needs beyond the segments reassembly
+ * holds: a burst, its fragments and a super-packet cut into segments are
+ * all bounded by the capture's packets and a few bursts.  A net_pcap port
+ * fills no ring ahead, so no descriptor needs a buffer. */
+static uint64_t offline_mbufs(const struct app *a)
+{
+	uint64_t n = a->pcap_count < 4096 ? a->pcap_count : 4096;
+	return a->cfg.held_max_segs + n + 1024;
+}
+
+/* An offline run sizes its state from the capture: it cannot hold more
+ * flows, inspected flows, h2c connections or early bytes than it has
+ * packets (flow tables keep a floor, so small captures stay cheap but
+ * never tight).  Memory follows; a small capture starts in a fraction of
+ * what memory_mb's default would take to allocate and clear. */
 static void offline_fit(struct app *a)
 {
 	struct seam_cfg *c = &a->cfg;
 	uint64_t n = a->pcap_count < 1024 ? 1024 : a->pcap_count;
+	uint64_t pk = a->pcap_count + 16;
 	uint32_t flows = 1024;
 	while (flows < 2 * n && flows < c->max_flows)
 		flows <<= 1;
@@ -143,18 +159,19 @@ static void offline_fit(struct app *a)
 		c->max_flows = flows;
 	if (c->max_inspected > c->max_flows)
 		c->max_inspected = c->max_flows;
-	if (c->max_h2 > c->max_flows)
-		c->max_h2 = c->max_flows;
-	if (c->max_early > c->max_flows)
-		c->max_early = c->max_flows;
-	if (c->held_max_segs > n + 64)
-		c->held_max_segs = (uint32_t)n + 64;
+	if (c->max_inspected > pk)
+		c->max_inspected = (uint32_t)pk;
+	if (c->max_h2 > pk)
+		c->max_h2 = (uint32_t)pk;
+	if (c->max_early > pk)
+		c->max_early = (uint32_t)pk;
+	if (c->held_max_segs > pk + 64)
+		c->held_max_segs = (uint32_t)pk + 64;
 	uint64_t bytes = (uint64_t)c->max_flows * (sizeof(struct flow) + 64) +
 			 (uint64_t)c->max_inspected * (sizeof(struct flow_cold) + 2ull * c->retain_bytes) +
 			 (uint64_t)c->max_h2 * sizeof(struct h2_conn) + (uint64_t)c->max_early * (H1_EARLY_MAX + 64);
 	/* the packet-buffer pool takes at most half of memory_mb (see below) */
-	uint64_t mbufs = c->held_max_segs + 2ull * 2048 + 1024 + 4096;
-	bytes += 2 * mbufs * (RTE_MBUF_DEFAULT_BUF_SIZE + 192);
+	bytes += 2 * offline_mbufs(a) * (RTE_MBUF_DEFAULT_BUF_SIZE + 192);
 	uint64_t mb = bytes / (1 << 20) + 96;   /* rings, fragments, Hyperscan, EAL */
 	if (mb < c->memory_mb)
 		c->memory_mb = (uint32_t)mb;
@@ -815,6 +832,8 @@ int main(int argc, char **argv)
 	 * held_max_segs segments at once; captures of super-packets (up to
 	 * 64 kB) arrive chained (scatter) and are cut back into segments */
 	uint64_t want = (uint64_t)nworkers * (a->cfg.held_max_segs + (uint64_t)(a->cfg.nports ? a->cfg.nports : 2) * 2048 + 1024) + 4096;
+	if (a->cfg.mode == MODE_OFFLINE)
+		want = offline_mbufs(a);
 	if (a->bench_file)
 		want += (uint64_t)a->pcap_count * (a->bench_workers ? a->bench_workers : 1);   /* infinite_rx keeps each queue's copy in mbufs */
 	uint64_t fit = (uint64_t)a->cfg.memory_mb * 1024 * 1024 / 2 / (dataroom + RTE_PKTMBUF_HEADROOM + 192);
@@ -1011,7 +1030,7 @@ int main(int argc, char **argv)
 		rte_eth_dev_close(a->port_id[i]);
 	}
 	for (uint32_t i = 0; i < a->nworkers; i++)
-		worker_free(a->wk[i]);
+		worker_free(a->wk[i], 1);
 	rte_eal_cleanup();
 	return ok ? 0 : 3;
 }

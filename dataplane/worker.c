@@ -1864,12 +1864,16 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	return 0;
 }
 
-void worker_free(struct worker *w)
+void worker_free(struct worker *w, int exiting)
 {
-	flow_table_free(&w->ft);
-	reasm_pool_free(&w->rp);
 	free(w->holders);
 	w->holders = NULL;
+	/* DPDK clears every byte it frees: at exit that is most of a small
+	 * capture's run time, and the process's memory goes back anyway */
+	if (exiting)
+		return;
+	flow_table_free(&w->ft);
+	reasm_pool_free(&w->rp);
 	if (w->evq) rte_ring_free(w->evq);
 	if (w->evpool) rte_mempool_free(w->evpool);
 	if (w->h2pool) rte_mempool_free(w->h2pool);
