@@ -3,6 +3,7 @@
 #include <string.h>
 #include "insp.h"
 #include "h2.h"
+#include "fwd_req.h"
 
 static const uint8_t preface[H2_PREFACE_LEN] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
@@ -25,12 +26,8 @@ struct hctx {
 	int is_client;
 };
 
-static void raise(struct hctx *x, enum finding f)
+static void emit(struct hctx *x, enum finding f)
 {
-	uint64_t bit = 1ull << ((f - F_H2C_UPGRADE_ATTEMPT) & 63);
-	if (x->d->seen & bit)
-		return;
-	x->d->seen |= bit;
 	struct insp_hit hit = {
 		.finding = f,
 		.dir = x->is_client ? x->s->client_dir : !x->s->client_dir,
@@ -40,6 +37,62 @@ static void raise(struct hctx *x, enum finding f)
 	};
 	x->s->meta.h2_stream = x->d->blk_sid ? x->d->blk_sid : x->d->fsid;
 	x->env->emit(x->env->user, &hit, &x->s->meta);
+}
+
+/* An h2c finding, once per header block or frame. */
+static void raise(struct hctx *x, enum finding f)
+{
+	uint64_t bit = 1ull << ((f - F_H2C_UPGRADE_ATTEMPT) & 63);
+	if (x->d->seen & bit)
+		return;
+	x->d->seen |= bit;
+	emit(x, f);
+}
+
+/* A forwarding finding (fwd_req.c), once per request. */
+static void raise_fwd(void *ctx, enum finding f)
+{
+	struct hctx *x = ctx;
+	uint32_t bit = 1u << ((f - F_FWD_FORWARDED_INVALID) & 31);
+	if (x->d->b.fwd_seen & bit)
+		return;
+	x->d->b.fwd_seen |= bit;
+	emit(x, f);
+}
+
+static struct fwd_req fwd_of(struct hctx *x)
+{
+	return (struct fwd_req){ .f = &x->d->b.fwd, .cfg = x->env->fwd, .meta = &x->s->meta,
+				 .raise = raise_fwd, .who = x };
+}
+
+/* A request's regular field: forwarding and identity headers are judged
+ * as HTTP/1's are, so h2c is no way around fwd's rules.  cut: only the
+ * value's first vl bytes are known. */
+static void fwd_name_value(struct hctx *x, const uint8_t *n, uint32_t nl, const uint8_t *v, uint32_t vl,
+			   int cut)
+{
+	char name[FWD_IDENT_NAME_MAX + 8];
+	uint32_t k = nl < sizeof(name) - 1 ? nl : sizeof(name) - 1;
+	for (uint32_t i = 0; i < k; i++)
+		name[i] = n[i] >= 'A' && n[i] <= 'Z' ? n[i] | 0x20 : n[i];
+	name[k] = 0;
+	int alias = 0, cip = 0;
+	enum fwd_kind kind = k == nl ? fwd_kind(name, nl, &alias, &cip) : FWD_NONE;
+	if (kind != FWD_NONE) {
+		while (vl && (v[0] == ' ' || v[0] == '\t')) {
+			v++;
+			vl--;
+		}
+		while (vl && !cut && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+			vl--;
+		struct fwd_req q = fwd_of(x);
+		fwd_req_field(&q, kind, cip, alias, cut, (const char *)v, vl);
+		return;
+	}
+	int idx = fwd_ident_match(x->env->fwd, name, nl, &alias);
+	if (idx >= 0)
+		fwd_ident_seen(&x->d->b.fwd, idx, alias);
 }
 
 static void dead(struct hctx *x) { x->d->st = H2S_DEAD; }
@@ -275,6 +328,8 @@ static int on_field(void *ctx, const uint8_t *n, uint32_t nl, const uint8_t *v, 
 		return 0;
 	}
 	b->regular_seen = 1;
+	if (x->is_client && b->req_like && !b->trailers)
+		fwd_name_value(x, n, nl, v, vl, tail != NULL);
 	if (name_is(n, nl, "transfer-encoding"))
 		raise(x, F_H2C_TE);
 	else if (name_is(n, nl, "connection") || name_is(n, nl, "keep-alive") ||
@@ -401,6 +456,10 @@ static void block_done(struct hctx *x)
 		m->status = 0;
 		int is_connect = strcmp(b->method, "CONNECT") == 0;
 		st->is_head = strcmp(b->method, "HEAD") == 0;
+		if (!partial) {
+			struct fwd_req q = fwd_of(x);
+			fwd_req_judge(&q, x->s->ipver, x->s->addr[x->s->client_dir]);
+		}
 		if (partial) {
 			/* fields unseen: neither missing nor misplaced is known */
 		} else if (is_connect && !(b->pseudo & P_PROTOCOL)) {

@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include "hpack.h"
+#include "fwd.h"
 
 #define H2_REP_MAX 16384          /* one HPACK representation waiting for its last bytes */
 #define H2_STREAMS 32             /* streams tracked for content-length */
@@ -57,6 +58,8 @@ struct h2_blk {
 	char authority[128];      /* as sent, for events */
 	char host[128];           /* the first host field, for events */
 	char auth_host[128];      /* :authority's host part, for the host comparison */
+	uint32_t fwd_seen;        /* forwarding findings raised for this request */
+	struct fwd_msg fwd;       /* its forwarding chain and identity claims */
 };
 
 struct h2_dir {

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""gen_h2c_cases.py — writes corpus/h2c_authority.case and
-corpus/benign_h2c_clients.case (format: corpus.h).
+"""gen_h2c_cases.py — writes corpus/h2c_authority.case,
+corpus/benign_h2c_clients.case and corpus/h2c_forwarding.case (format:
+corpus.h).
 
 Benign conversations are made by python3-h2 on both ends, set up the way
 real clients and servers announce themselves (Chrome, Firefox, Go, curl):
@@ -532,6 +533,78 @@ def attack_cases():
     return out
 
 
+def forwarding_cases():
+    """Forwarding and identity headers over h2c, judged as over HTTP/1
+    (fwd_req.c): (attacks, benign twins).  The client is outside any
+    trusted proxy list, as in the corpus's HTTP/1 fwd cases."""
+    A = b"shop.example.com"
+    IC, OB, ID = "fwd.internal_claim", "fwd.addr_obfuscated", "fwd.identity_spoofed"
+    attacks = [one_request(name, expect, req(A, extra=fields), comment) for name, expect, fields, comment in [
+        ("h2_xff_loopback", IC, [(b"x-forwarded-for", b"127.0.0.1")],
+         "an h2c client claims to be the back end's own loopback"),
+        ("h2_xff_loopback_in_chain", IC, [(b"x-forwarded-for", b"203.0.113.9, 127.0.0.1")],
+         "loopback as the nearest hop of a longer chain"),
+        ("h2_xff_cloud_metadata", IC, [(b"x-forwarded-for", b"169.254.169.254")],
+         "the link-local metadata address"),
+        ("h2_xff_ipv6_loopback_port", IC, [(b"x-forwarded-for", b"[::1]:8080")],
+         "bracketed IPv6 loopback with a port"),
+        ("h2_forwarded_for_loopback", IC, [(b"forwarded", b"for=127.0.0.1;proto=http")],
+         "RFC 7239 Forwarded over h2c"),
+        ("h2_forwarded_for_ipv6_loopback", IC, [(b"forwarded", b'for="[::1]";proto=https')],
+         "quoted IPv6 loopback in Forwarded"),
+        ("h2_real_ip_loopback", IC, [(b"x-real-ip", b"127.0.0.1")],
+         "single-valued client-IP header"),
+        ("h2_cf_connecting_ip_unspecified", IC, [(b"cf-connecting-ip", b"0.0.0.0")],
+         "a CDN's client-IP header from a client"),
+        ("h2_xff_hex", OB, [(b"x-forwarded-for", b"0x7f000001")],
+         "hex spelling of loopback: inet_aton reads it, a strict parser does not"),
+        ("h2_true_client_ip_octal", OB, [(b"true-client-ip", b"0177.0.0.1")],
+         "octal spelling"),
+        ("h2_xff_decimal_in_chain", OB, [(b"x-forwarded-for", b"203.0.113.9, 2130706433")],
+         "a decimal address behind a public one"),
+        ("h2_xff_underscore_alias", "fwd.alias", [(b"x_forwarded_for", b"203.0.113.9")],
+         "underscore alias: nginx drops it, CGI-style back ends read it as the real one"),
+        ("h2_real_ip_repeated", "fwd.client_ip_repeated",
+         [(b"x-real-ip", b"203.0.113.9"), (b"x-real-ip", b"198.51.100.7")],
+         "two values for a single-valued header: hops disagree on which wins"),
+        ("h2_identity_forwarded_user", ID, [(b"x-forwarded-user", b"admin")],
+         "oauth2-proxy's user header sent by the client itself"),
+        ("h2_identity_remote_user", ID, [(b"remote-user", b"root")],
+         "Apache REMOTE_USER style"),
+        ("h2_identity_auth_request_email", ID, [(b"x-auth-request-email", b"ceo@example.com")],
+         "nginx auth_request's header"),
+        ("h2_identity_internal_prefix", ID, [(b"x-internal-role", b"admin")],
+         "an X-Internal-* header"),
+        ("h2_identity_goog_iap", ID, [(b"x-goog-authenticated-user-email", b"accounts.google.com:ceo@example.com")],
+         "Google IAP's header"),
+        ("h2_identity_repeated", ID + " fwd.identity_repeated",
+         [(b"x-forwarded-user", b"alice"), (b"x-forwarded-user", b"admin")],
+         "two users: back ends disagree on which one"),
+        ("h2_identity_underscore_alias", ID + " fwd.identity_alias", [(b"remote_user", b"admin")],
+         "Remote_User: WSGI reads it as REMOTE_USER")]]
+    attacks.append(one_request("h2_identity_in_second_request", ID,
+                               req(A, extra=[(b"x-forwarded-user", b"admin")]),
+                               "the first request is clean, the second claims a user",
+                               first=req(A, extra=[(b"x-request-id", b"7f3c1a")])))
+    benign = [one_request(name, "none", req(A, extra=fields), comment) for name, fields, comment in [
+        ("h2_benign_xff_public", [(b"x-forwarded-for", b"203.0.113.9"), (b"x-forwarded-proto", b"https"),
+                                  (b"x-forwarded-host", b"shop.example.com")],
+         "a public client address as a CDN in front would add it"),
+        ("h2_benign_forwarded_public", [(b"forwarded", b"for=198.51.100.17;proto=https;by=203.0.113.43")],
+         "RFC 7239 with public addresses"),
+        ("h2_benign_real_ip_in_chain", [(b"x-forwarded-for", b"198.51.100.17"), (b"x-real-ip", b"198.51.100.17")],
+         "the client-IP header agrees with the chain"),
+        ("h2_benign_xff_unknown", [(b"x-forwarded-for", b"unknown, 203.0.113.9")],
+         "'unknown' is allowed"),
+        ("h2_benign_lookalike_names", [(b"x-request-id", b"9b1f"), (b"x-user-agent-hint", b"mobile"),
+                                       (b"x-forwarded-useragent", b"x"), (b"remote-addr-hint", b"none"),
+                                       (b"x-internal", b"1")],
+         "names that start like identity or forwarding headers but are neither"),
+        ("h2_benign_many_requests_with_xff", [(b"x-forwarded-for", b"2001:db8::7")],
+         "a documentation IPv6 address is not internal")]]
+    return attacks, benign
+
+
 def from_pcap(path, port, name):
     """A benign case from a capture of one TCP connection: each direction's
     payload in capture order (nghttpd writes its SETTINGS before the
@@ -573,6 +646,11 @@ def main():
         cap = __file__.rsplit("/", 1)[0] + "/captures/"
         f.write("\n".join(k.text() for k in benign_cases() + [from_pcap(cap + n, port, name)
                                                               for n, port, name in CAPTURES]))
+    attacks, benign = forwarding_cases()
+    with open(d + "/h2c_forwarding.case", "w") as f:
+        f.write("# h2c_forwarding.case — generated by gen_h2c_cases.py; one case per block (format: corpus.h)\n"
+                "# forwarding and identity headers over h2c, judged as over HTTP/1, and their benign twins\n\n")
+        f.write("\n".join(k.text() for k in attacks + benign))
 
 
 if __name__ == "__main__":
