@@ -136,6 +136,33 @@ static int ipv6_ext(uint8_t nh)
 	return nh == 0 || nh == 43 || nh == 60 || nh == 51 || nh == 135 || nh == 139 || nh == 140;
 }
 
+/* PPP's protocol numbers for IP, as EtherTypes; 0 for the rest (LCP, ...). */
+static uint16_t ppp_ethertype(uint16_t proto)
+{
+	return proto == 0x0021 ? 0x0800 : proto == 0x0057 ? 0x86dd : 0;
+}
+
+/* An MPLS label stack: skip to the bottom label; the payload's first
+ * nibble says which IP it carries (no pseudowire control word).  0 when
+ * the stack runs past the frame or is deeper than any real one. */
+static int mpls_skip(const uint8_t *p, uint32_t len, uint32_t *off, uint16_t *et)
+{
+	for (int i = 0; i < 8; i++) {
+		if (len - *off < 4)
+			return 0;
+		int bottom = p[*off + 2] & 1;
+		*off += 4;
+		if (bottom) {
+			if (len - *off < 1)
+				return 0;
+			uint8_t v = p[*off] >> 4;
+			*et = v == 4 ? 0x0800 : v == 6 ? 0x86dd : 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 enum decode_ctr decode_frame(const uint8_t *p, uint32_t len, enum linktype lt, int verify,
 			     struct pkt *o)
 {
@@ -157,6 +184,44 @@ enum decode_ctr decode_frame(const uint8_t *p, uint32_t len, enum linktype lt, i
 			if (++o->nvlan > 4)
 				return DEC_eth_short;
 		}
+		if (unlikely(et == 0x8864)) {             /* PPPoE session: 6 bytes, then PPP */
+			if (len - off < 8)
+				return DEC_eth_short;
+			et = ppp_ethertype(rd16(p + off + 6));
+			off += 8;
+		} else if (unlikely(et == 0x8847 || et == 0x8848)) {
+			if (!mpls_skip(p, len, &off, &et))
+				return DEC_eth_short;
+		}
+		break;
+	case LINK_PPP: {
+		/* RFC 1662 address and control bytes when present; a protocol
+		 * field of one byte when compressed (RFC 1661 §6.5: odd) */
+		if (unlikely(len < 2))
+			return DEC_eth_short;
+		if (p[0] == 0xff && p[1] == 0x03)
+			off = 2;
+		if (unlikely(len - off < 1))
+			return DEC_eth_short;
+		uint16_t proto = p[off];
+		if (proto & 1) {
+			off += 1;
+		} else {
+			if (unlikely(len - off < 2))
+				return DEC_eth_short;
+			proto = rd16(p + off);
+			off += 2;
+		}
+		et = ppp_ethertype(proto);
+		break;
+	}
+	case LINK_CHDLC:                 /* address, control, then an EtherType */
+		if (unlikely(len < 4))
+			return DEC_eth_short;
+		et = rd16(p + 2);
+		off = 4;
+		if (et == 0x8847 && !mpls_skip(p, len, &off, &et))
+			return DEC_eth_short;
 		break;
 	case LINK_RAW:
 		if (unlikely(len < 1))

@@ -47,7 +47,8 @@ enum decode_ctr {
 };
 extern const char *const decode_ctr_names[DEC__COUNT];
 
-enum linktype { LINK_ETH = 1, LINK_RAW = 101, LINK_NULL = 0, LINK_SLL = 113, LINK_SLL2 = 276 };
+enum linktype { LINK_ETH = 1, LINK_RAW = 101, LINK_NULL = 0, LINK_SLL = 113, LINK_SLL2 = 276,
+		LINK_PPP = 9, LINK_CHDLC = 104 };
 
 struct pkt {
 	uint8_t ipver;            /* 4 or 6 */

@@ -247,8 +247,10 @@ static void pcap_prescan(struct app *a)
 	case DLT_NULL: case DLT_LOOP: a->linktype = LINK_NULL; break;
 	case DLT_LINUX_SLL: a->linktype = LINK_SLL; break;
 	case 276: a->linktype = LINK_SLL2; break;
+	case DLT_PPP: case 50: a->linktype = LINK_PPP; break;     /* 50: PPP in HDLC-like framing */
+	case 104: a->linktype = LINK_CHDLC; break;
 	default:
-		die("capture %s: link type %d is not supported (Ethernet, raw IP, Linux cooked, BSD loopback are)",
+		die("capture %s: link type %d is not supported (Ethernet, raw IP, Linux cooked, BSD loopback, PPP, Cisco HDLC are)",
 		    a->pcap_in, a->linktype);
 	}
 }

@@ -202,6 +202,50 @@ static void raw_and_cooked_link_types(void **st)
 	assert_int_equal(decode_frame(at_edge(g, n + 2), n + 2, 999, 1, &p), DEC_bad_linktype);
 }
 
+/* The IP packet of f (an Ethernet frame of n bytes) behind a link header. */
+static uint32_t behind(uint8_t *g, const uint8_t *hdr, uint32_t hlen, const uint8_t *f, uint32_t n)
+{
+	memcpy(g, hdr, hlen);
+	memcpy(g + hlen, f + 14, n - 14);
+	return hlen + n - 14;
+}
+
+/* PPP (with and without HDLC address/control, compressed protocol), Cisco
+ * HDLC, PPPoE and MPLS: the IP packet inside is found, the payload read,
+ * and every cut of the link header is a counted short frame. */
+static void ppp_hdlc_pppoe_and_mpls_are_unwrapped(void **st)
+{
+	uint8_t f[2048], g[2048];
+	struct pkt p;
+	uint32_t n = build_tcp4(f, "GET / HTTP/1.1\r\n", 0, 0), m;
+	static const struct { int lt; uint8_t h[24]; uint32_t hl; } wraps[] = {
+		{ LINK_PPP, { 0x00, 0x21 }, 2 },
+		{ LINK_PPP, { 0xff, 0x03, 0x00, 0x21 }, 4 },
+		{ LINK_PPP, { 0xff, 0x03, 0x21 }, 3 },                     /* protocol field compressed */
+		{ LINK_CHDLC, { 0x0f, 0x00, 0x08, 0x00 }, 4 },
+		{ LINK_CHDLC, { 0x0f, 0x00, 0x88, 0x47, 0, 0, 0x11, 64 }, 8 },   /* one MPLS label */
+		{ LINK_ETH, { [12] = 0x88, 0x64, 0x11, 0x00, 0x00, 0x01, 0x00, 0x2a, 0x00, 0x21 }, 22 },
+		{ LINK_ETH, { [12] = 0x88, 0x47, 0, 0, 0x10, 64, 0, 0, 0x21, 64 }, 22 },  /* two labels */
+	};
+	for (unsigned i = 0; i < sizeof(wraps) / sizeof(wraps[0]); i++) {
+		m = behind(g, wraps[i].h, wraps[i].hl, f, n);
+		assert_int_equal(decode_frame(at_edge(g, m), m, wraps[i].lt, 1, &p), DEC_tcp);
+		assert_int_equal(p.l3_off, wraps[i].hl);
+		assert_int_equal(p.payload_len, 16);
+		assert_memory_equal(at_edge(g, m) + p.payload_off, "GET / HTTP/1.1\r\n", 16);
+		for (uint32_t cut = 0; cut < wraps[i].hl; cut++) {
+			enum decode_ctr r = decode_frame(at_edge(g, cut), cut, wraps[i].lt, 1, &p);
+			assert_true(r == DEC_eth_short || r == DEC_non_ip || r == DEC_ipv4_short);
+		}
+	}
+	/* PPP control protocols (LCP) and an MPLS stack with no bottom are not IP */
+	m = behind(g, (const uint8_t[]){ 0xc0, 0x21 }, 2, f, n);
+	assert_int_equal(decode_frame(at_edge(g, m), m, LINK_PPP, 1, &p), DEC_non_ip);
+	uint8_t deep[14 + 9 * 4] = { [12] = 0x88, 0x47 };
+	memcpy(g, deep, sizeof(deep));
+	assert_int_equal(decode_frame(at_edge(g, sizeof(deep)), sizeof(deep), LINK_ETH, 1, &p), DEC_eth_short);
+}
+
 /* Checksums computed by an independent implementation (scapy), odd
  * payload length: the decoder must accept them and reject any change. */
 static void checksums_agree_with_an_independent_implementation(void **st)
@@ -276,6 +320,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(checksum_matches_the_plain_sum),
 		cmocka_unit_test(tcp_over_ipv4_decodes),
+		cmocka_unit_test(ppp_hdlc_pppoe_and_mpls_are_unwrapped),
 		cmocka_unit_test(vlan_and_qinq_are_unwrapped),
 		cmocka_unit_test(bad_tcp_checksum_is_named),
 		cmocka_unit_test(bad_ipv4_checksum_is_named),
