@@ -705,6 +705,12 @@ static void inspect_span(struct worker *w, struct flow *f, uint8_t dir, const ui
 		f->cold->digest[dir] = crc32(f->cold->digest[dir], p, n);
 	if (unlikely(insp_wants_ack(&f->cold->insp, dir)))
 		pass_ack(f, dir);
+	/* this sender acknowledges the peer's bytes Seam never saw, or the
+	 * peer never showed at all: the capture lacks that direction */
+	const struct tcp_half *o = &f->half[!dir];
+	if (!(f->cold->insp.unseen & (1u << !dir)) &&
+	    unlikely(!o->fwd_next || seq_lt(o->fwd_next, f->half[dir].last_ack)))
+		insp_unseen(&f->cold->insp, !dir);
 	insp_feed(&f->cold->insp, dir, p, n, env_of(w));
 	/* before the caller forwards the segment: an alert stops it */
 	if (unlikely(urgent_waiting(f)))

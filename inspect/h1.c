@@ -236,17 +236,25 @@ static uint32_t requests_after_answered(const struct h1_conn *c)
 	return c->pend_n ? c->pend_n - 1u + (reading ? 1u : 0u) : 0u;
 }
 
+/* The server's side of this connection did not all reach Seam: the client
+ * acknowledged answers Seam never saw (a one-way capture or mirror). */
+static inline int answers_unseen(const struct ctx *x)
+{
+	return (x->s->unseen >> !x->s->client_dir) & 1;
+}
+
 /* Queue a request for pairing; returns its slot, -1 when not tracked. */
 static int pend_push(struct ctx *x, uint8_t rq)
 {
 	struct h1_conn *c = x->c;
 	if (c->pend_n == H1_PIPE_MAX) {
-		if (!c->midstream) {
+		if (!c->midstream && !answers_unseen(x)) {
 			raise(x, F_H1_PIPELINE_OVERFLOW);
 			return -1;
 		}
-		/* picked up midway or after a gap: answers Seam never saw
-		 * leave requests queued; the oldest is forgotten */
+		/* picked up midway, after a gap, or the server's side never
+		 * reached Seam: answers it did not see leave requests queued;
+		 * the oldest is forgotten */
 		raise(x, F_H1_PIPELINE_UNTRACKED);
 		c->pend_head = (c->pend_head + 1) % H1_PIPE_MAX;
 		c->pend_n--;
@@ -1532,7 +1540,7 @@ static void req_start_byte(struct ctx *x, uint8_t c)
 	}
 	if (!tchar[c]) {
 		if (d->started) {
-			enum finding f = h1o_request_follows(x->c);
+			enum finding f = h1o_request_follows(x->c, answers_unseen(x));
 			if (f != F__COUNT)
 				raise(x, f);
 			raise(x, F_H1_GARBAGE_AFTER_MSG);
@@ -1546,7 +1554,7 @@ static void req_start_byte(struct ctx *x, uint8_t c)
 	}
 	if (d->started) {
 		/* what came before this request lets nothing follow it yet */
-		enum finding f = h1o_request_follows(x->c);
+		enum finding f = h1o_request_follows(x->c, answers_unseen(x));
 		if (f != F__COUNT)
 			raise(x, f);
 	}

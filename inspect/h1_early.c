@@ -124,6 +124,15 @@ int h1_early_take(struct insp_sess *s, const uint8_t *p, uint32_t n, const struc
 	/* the HTTP/1 reader stops counting at H1_AWAIT: the early bytes
 	 * begin at its offset */
 	uint64_t start = s->h1.req.off;
+	if (unlikely((s->unseen >> !e->dir) & 1) && !e->len) {
+		/* the client had answers Seam never saw (a one-way capture):
+		 * these bytes may follow the 101 or 200, whose verdict is
+		 * unknown: the rest of the connection stays opaque */
+		s->h1.req.state = H1_TUNNEL;
+		s->h1.req.off += n;
+		e->st = EARLY_IDLE;
+		return 1;
+	}
 	if (e->connect && !e->decided) {
 		int r = connect_bytes(s, p, n, env, start);
 		if (r < 0)

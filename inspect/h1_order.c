@@ -27,10 +27,11 @@ void h1o_request_queued(struct h1_conn *c, unsigned slot, int http10, uint8_t co
 		c->order &= ~ORD_H10_LAST;
 }
 
-enum finding h1o_request_follows(const struct h1_conn *c)
+enum finding h1o_request_follows(const struct h1_conn *c, int answers_unseen)
 {
-	/* a response side that lost its place pops nothing: its count means nothing */
-	if (c->pend_n && !(c->order & ORD_RSP_LOST)) {
+	/* a response side that lost its place pops nothing, and one that
+	 * never reached Seam may have answered: the count means nothing */
+	if (c->pend_n && !(c->order & ORD_RSP_LOST) && !answers_unseen) {
 		unsigned tail = (c->pend_head + c->pend_n - 1u) % H1_PIPE_MAX;
 		if ((c->order & ORD_H10_LAST) || (c->pend_h10 & slot_bit(tail)))
 			return F_H1_HTTP10_PIPELINED;

@@ -46,8 +46,9 @@ void h1o_request_queued(struct h1_conn *c, unsigned slot, int http10, uint8_t co
  * connection that already carried one: F_H1_HTTP10_PIPELINED when an
  * HTTP/1.0 request still waits for its answer, F_H1_HTTP10_AFTER_CLOSE
  * when a non-persistent HTTP/1.0 exchange ended the connection, else
- * F__COUNT. */
-enum finding h1o_request_follows(const struct h1_conn *c);
+ * F__COUNT.  answers_unseen: the client acknowledged server bytes Seam
+ * never saw, so the answer may have come (no PIPELINED). */
+enum finding h1o_request_follows(const struct h1_conn *c, int answers_unseen);
 
 /* A 100 Continue answers the head request, which had no Expect. */
 enum finding h1o_continue_unasked(const struct h1_conn *c);

@@ -5,6 +5,8 @@
 #include "h2.h"
 #include "fwd_req.h"
 
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
 static const uint8_t preface[H2_PREFACE_LEN] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
 enum { FT_DATA = 0, FT_HEADERS, FT_PRIORITY, FT_RST, FT_SETTINGS, FT_PUSH, FT_PING, FT_GOAWAY,
@@ -487,7 +489,8 @@ static void block_done(struct hctx *x)
 	if (!x->is_client) {
 		/* responses to HEAD, and 204/304, carry a length but no body */
 		struct h2_stream *rq = stream(&x->c->d[0], d->blk_sid, 0);
-		if ((rq && rq->is_head) || x->s->meta.status == 304 || x->s->meta.status == 204 ||
+		int rq_unseen = !rq && ((x->s->unseen >> x->s->client_dir) & 1);
+		if ((rq && rq->is_head) || rq_unseen || x->s->meta.status == 304 || x->s->meta.status == 204 ||
 		    x->s->meta.status < 200)
 			st->has_cl = 0;
 	}
@@ -706,6 +709,14 @@ void h2_feed(struct insp_sess *s, int is_client, const uint8_t *p, uint32_t n,
 			  .is_client = is_client };
 	struct h2_dir *d = x.d;
 	uint32_t i = 0;
+	if (unlikely((s->unseen >> (is_client ? !s->client_dir : s->client_dir)) & 1) && !d->peer_unseen) {
+		/* the peer's SETTINGS may be among the bytes Seam never saw:
+		 * what it allowed this side is not known (as after an Upgrade) */
+		d->peer_unseen = 1;
+		d->hp.limit_unknown = 1;
+		d->max_frame = 16777215;
+		d->list_max = H2_LIST_CAP;
+	}
 	while (i < n) {
 		switch (d->st) {
 		case H2S_DEAD:

@@ -72,6 +72,7 @@ struct h2_dir {
 	uint8_t in_block, blk_end_stream, blk_type;
 	uint8_t blind_told;       /* hpack_budget reported for a block not fully known */
 	uint8_t preface_quiet;    /* a first byte unlike the preface: not HTTP/2, no finding */
+	uint8_t peer_unseen;      /* the other side's bytes did not all reach Seam: its SETTINGS unknown */
 	uint32_t flen, fsid, fgot;
 	uint32_t preface_got;
 	uint32_t rep_len, blk_sid, cont_n;

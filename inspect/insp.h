@@ -129,6 +129,7 @@ struct insp_sess {
 	uint8_t deciding : 1;     /* roles not known yet: the first bytes wait */
 	uint8_t tunnel : 1;       /* the roles are read inside a CONNECT tunnel */
 	uint8_t held_dir : 1;     /* whose opening bytes early[] holds */
+	uint8_t unseen : 2;       /* bit per direction: its peer acknowledged bytes of it Seam never saw */
 	uint8_t early_len;
 	uint8_t early[16];        /* a side's opening bytes while they may turn the roles */
 	struct h1_early ahead;    /* bytes a client sent ahead of an Upgrade/CONNECT answer */
@@ -159,6 +160,14 @@ enum insp_activity {
 				   * that cannot be found again midstream */
 };
 enum insp_activity insp_activity(const struct insp_sess *s);
+
+/* The peer of direction dir acknowledged bytes of dir that never reached
+ * Seam (a one-way mirror, a capture filter, a missed SYN-ACK): what dir
+ * answers is unknown, so requests piling up unanswered are no finding. */
+static inline void insp_unseen(struct insp_sess *s, int dir)
+{
+	s->unseen |= 1u << dir;
+}
 
 /* Bytes of direction dir were lost for good (a gap the capture never
  * filled): that direction's framing is unknown, so its analysis stops
