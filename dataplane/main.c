@@ -1032,7 +1032,7 @@ int main(int argc, char **argv)
 		rte_eth_dev_close(a->port_id[i]);
 	}
 	for (uint32_t i = 0; i < a->nworkers; i++)
-		worker_free(a->wk[i], 1);
+		worker_free(a->wk[i]);
 	rte_eal_cleanup();
 	return ok ? 0 : 3;
 }

@@ -1870,23 +1870,10 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	return 0;
 }
 
-void worker_free(struct worker *w, int exiting)
+void worker_free(struct worker *w)
 {
+	/* heap memory only: DPDK clears every byte it frees, which was most
+	 * of a small capture's run time, and its memory goes with the process */
 	free(w->holders);
 	w->holders = NULL;
-	/* DPDK clears every byte it frees: at exit that is most of a small
-	 * capture's run time, and the process's memory goes back anyway */
-	if (exiting)
-		return;
-	flow_table_free(&w->ft);
-	reasm_pool_free(&w->rp);
-	if (w->evq) rte_ring_free(w->evq);
-	if (w->evpool) rte_mempool_free(w->evpool);
-	if (w->h2pool) rte_mempool_free(w->h2pool);
-	if (w->earlypool) rte_mempool_free(w->earlypool);
-	if (w->hlpool) rte_mempool_free(w->hlpool);
-	hdrlog_free(&w->hl);
-	rte_free(w->hlmem);
-	w->hlmem = NULL;
-	frag_free(&w->frag);
 }

@@ -136,8 +136,8 @@ struct worker {
 
 int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int socket,
 		struct rte_mempool *pktpool, const struct sig_set *sigs, char *err, size_t errlen);
-/* exiting: the process ends; only heap memory is given back. */
-void worker_free(struct worker *w, int exiting);
+/* At exit: gives back the worker's heap memory (DPDK's goes with the process). */
+void worker_free(struct worker *w);
 /* lcore entry point (arg: struct worker *). */
 int worker_main(void *arg);
 /* Process one burst (exposed for benchmarks and tests). */
