@@ -12,6 +12,7 @@
 #include "stats.h"
 #include "fanout.h"
 #include "worker.h"
+#include "offline_rx.h"
 
 /* Wall-clock nanoseconds: EVE timestamps and block expiries. */
 static inline uint64_t wall_ns(void)
@@ -46,7 +47,7 @@ struct app {
 	char *user_eal[32];
 	int nuser_eal;
 	uint64_t pcap_count;
-	uint32_t pcap_maxlen;
+	struct offline_src src;       /* offline: the capture being read */
 	int linktype;
 	struct worker *wk[MAX_WORKERS];
 	uint32_t nworkers;

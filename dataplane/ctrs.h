@@ -29,7 +29,8 @@
 	X(rx,                 "packets received") \
 	X(rx_bytes,           "bytes received") \
 	X(held,               "packets held right now (gauge)") \
-	X(bursts,             "non-empty receive bursts")
+	X(bursts,             "non-empty receive bursts") \
+	X(rx_no_buffer,       "offline: capture records lost for want of a packet buffer")
 
 #define FLOW_CTRS(X) \
 	X(created,            "flows created") \

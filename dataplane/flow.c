@@ -32,15 +32,12 @@ int flow_table_init(struct flow_table *t, const char *name, uint32_t cap, uint32
 	t->cap = cap;
 	t->f = rte_zmalloc_socket("flows", (size_t)cap * sizeof(struct flow), 64, socket);
 	t->retain = retain;
-	t->cold_size = sizeof(struct flow_cold) + 2 * retain;
-	snprintf(n, sizeof(n), "cold_%s", name);
-	/* a per-lcore cache hands back recently freed (cache-hot) records first;
-	 * no device reads them, so they may straddle pages (on 4 kB pages,
-	 * records kept inside one page would waste 40% of the memory) */
-	t->cold_pool = rte_mempool_create(n, ncold, t->cold_size, ncold >= 4096 ? 256 : 0, 0, NULL, NULL,
-					  NULL, NULL, socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET |
-					  RTE_MEMPOOL_F_NO_IOVA_CONTIG);
-	if (!t->f || !t->cold_pool) {
+	t->cold_size = RTE_ALIGN_CEIL(sizeof(struct flow_cold) + 2 * retain, 64);
+	/* not zeroed: a record is initialised when handed out; no device
+	 * reads them, so they may straddle pages */
+	t->cold_mem = rte_malloc_socket("flows_cold", (size_t)ncold * t->cold_size, 64, socket);
+	t->cold_cap = ncold;
+	if (!t->f || !t->cold_mem) {
 		snprintf(err, errlen, "flow state for %u flows (%u inspected): out of memory "
 			 "(raise memory_mb or lower flow.max_flows)", cap, ncold);
 		return -1;
@@ -72,7 +69,7 @@ void flow_table_free(struct flow_table *t)
 {
 	if (t->h) rte_hash_free(t->h);
 	if (t->f) rte_free(t->f);
-	if (t->cold_pool) rte_mempool_free(t->cold_pool);
+	if (t->cold_mem) rte_free(t->cold_mem);
 	if (t->gone) rte_free(t->gone);
 	memset(t, 0, sizeof(*t));
 }
@@ -215,10 +212,16 @@ struct flow_cold *flow_cold_get(struct flow_table *t, struct flow *f, int midstr
 {
 	if (f->cold)
 		return f->cold;
-	void *p;
-	if (rte_mempool_get(t->cold_pool, &p) < 0)
+	struct flow_cold *c;
+	if (t->cold_free) {
+		c = t->cold_free;
+		t->cold_free = *(void **)c;
+	} else if (t->cold_used < t->cold_cap) {
+		c = (struct flow_cold *)(t->cold_mem + (size_t)t->cold_used++ * t->cold_size);
+	} else {
 		return NULL;
-	struct flow_cold *c = p;
+	}
+	t->cold_live++;
 	reasm_dir_init(&c->rd[0], t->retain ? c->ring : NULL, t->retain);
 	reasm_dir_init(&c->rd[1], t->retain ? c->ring + t->retain : NULL, t->retain);
 	c->digest[0] = c->digest[1] = 0;
@@ -229,8 +232,11 @@ struct flow_cold *flow_cold_get(struct flow_table *t, struct flow *f, int midstr
 
 void flow_cold_put(struct flow_table *t, struct flow *f)
 {
-	if (f->cold)
-		rte_mempool_put(t->cold_pool, f->cold);
+	if (f->cold) {
+		*(void **)f->cold = t->cold_free;
+		t->cold_free = f->cold;
+		t->cold_live--;
+	}
 	f->cold = NULL;
 }
 

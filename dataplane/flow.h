@@ -116,7 +116,14 @@ struct flow_table {
 	struct rte_hash *h;
 	struct flow *f;
 	uint32_t cap;
-	struct rte_mempool *cold_pool;
+	/* inspection state: a bounded store handed out front to back, then
+	 * recycled last-freed first (cache-hot); nothing of it is touched
+	 * before a flow needs it, so a run takes the memory its concurrent
+	 * flows use, not what the configuration allows */
+	uint8_t *cold_mem;
+	void *cold_free;          /* freed records, linked through their first word */
+	uint32_t cold_cap, cold_used;
+	uint32_t cold_live;       /* records handed out now */
 	uint32_t cold_size;
 	uint32_t retain;
 	uint32_t wheel[WHEEL_SLOTS];
@@ -148,6 +155,7 @@ void flow_remove(struct flow_table *t, int32_t idx);
 /* Get cold state, allocating on first use; NULL when the pool is empty. */
 struct flow_cold *flow_cold_get(struct flow_table *t, struct flow *f, int midstream);
 void flow_cold_put(struct flow_table *t, struct flow *f);
+static inline uint32_t flow_cold_avail(const struct flow_table *t) { return t->cold_cap - t->cold_live; }
 
 /* Walk the wheel up to now; call expire() for each flow whose deadline has
  * passed.  at_most bounds the work (0 = unbounded, for shutdown). */

@@ -222,37 +222,55 @@ static void load_fanout(struct app *a)
 	free(lens);
 }
 
+/* Seam's link type for a capture's, or exit naming what is supported. */
+static int link_from_dlt(const struct app *a, int dlt)
+{
+	switch (dlt) {
+	case DLT_EN10MB: return LINK_ETH;
+	case DLT_RAW: case 101: case 228: case 229: return LINK_RAW;
+	case DLT_NULL: case DLT_LOOP: return LINK_NULL;
+	case DLT_LINUX_SLL: return LINK_SLL;
+	case 276: return LINK_SLL2;
+	case DLT_PPP: case 50: return LINK_PPP;     /* 50: PPP in HDLC-like framing */
+	case 104: return LINK_CHDLC;
+	default:
+		die("capture %s: link type %d is not supported (Ethernet, raw IP, Linux cooked, BSD loopback, PPP, Cisco HDLC are)",
+		    a->pcap_in, dlt);
+	}
+	return 0;
+}
+
+/* --bench: count the packets the replay will keep in memory. */
 static void pcap_prescan(struct app *a)
 {
 	char err[PCAP_ERRBUF_SIZE];
 	pcap_t *p = pcap_open_offline(a->pcap_in, err);
 	if (!p)
 		die("cannot read capture %s: %s", a->pcap_in, err);
-	a->linktype = pcap_datalink(p);
+	int dlt = pcap_datalink(p);
 	struct pcap_pkthdr *h;
 	const u_char *d;
 	int r;
-	while ((r = pcap_next_ex(p, &h, &d)) == 1) {
+	while ((r = pcap_next_ex(p, &h, &d)) == 1)
 		a->pcap_count++;
-		if (h->caplen > a->pcap_maxlen)
-			a->pcap_maxlen = h->caplen;
-	}
 	if (r == PCAP_ERROR)
 		fprintf(stderr, "seam: warning: %s: %s (reading the %lu packets before it)\n",
 			a->pcap_in, pcap_geterr(p), (unsigned long)a->pcap_count);
 	pcap_close(p);
-	switch (a->linktype) {
-	case DLT_EN10MB: a->linktype = LINK_ETH; break;
-	case DLT_RAW: case 101: case 228: case 229: a->linktype = LINK_RAW; break;
-	case DLT_NULL: case DLT_LOOP: a->linktype = LINK_NULL; break;
-	case DLT_LINUX_SLL: a->linktype = LINK_SLL; break;
-	case 276: a->linktype = LINK_SLL2; break;
-	case DLT_PPP: case 50: a->linktype = LINK_PPP; break;     /* 50: PPP in HDLC-like framing */
-	case 104: a->linktype = LINK_CHDLC; break;
-	default:
-		die("capture %s: link type %d is not supported (Ethernet, raw IP, Linux cooked, BSD loopback, PPP, Cisco HDLC are)",
-		    a->pcap_in, a->linktype);
-	}
+	a->linktype = link_from_dlt(a, dlt);
+}
+
+/* Offline: open the capture before EAL starts (a missing or foreign file
+ * is reported at once) and bound the packets it can hold from its size:
+ * a record that can open a flow or carry a payload byte takes at least 56
+ * bytes (a 16-byte record header and 40 of IP and TCP). */
+static void offline_prepare(struct app *a)
+{
+	char err[PCAP_ERRBUF_SIZE + 512];
+	if (offline_open(&a->src, a->pcap_in, err, sizeof(err)) < 0)
+		die("%s", err);
+	a->linktype = link_from_dlt(a, a->src.dlt);
+	a->pcap_count = a->src.size ? a->src.size / 56 + 16 : UINT32_MAX;
 }
 
 /* One port for EAL: a PCI address is allow-listed, anything else a vdev.
@@ -480,10 +498,7 @@ static void parse_args(struct app *a, int argc, char **argv)
 	if (mode == MODE_OFFLINE) {
 		if (a->ndevs)
 			die("--pcap takes no ports (got %s)", a->devs[0]);
-		if (strchr(a->pcap_in, ','))
-			die("capture path %s: a comma cannot be passed to the pcap driver; rename the file", a->pcap_in);
-		a->cfg.nports = 1;
-		snprintf(a->cfg.port_dev[0], sizeof(a->cfg.port_dev[0]), "net_pcap0,rx_pcap=%s", a->pcap_in);
+		a->cfg.nports = 0;        /* the worker reads the file itself */
 	} else if (mode == MODE_INLINE) {
 		if (a->ndevs != 2)
 			die("--inline needs exactly two ports, A and B (got %d)", a->ndevs);
@@ -780,8 +795,10 @@ int main(int argc, char **argv)
 	char err[1024];
 
 	parse_args(a, argc, argv);
-	if (a->cfg.mode == MODE_OFFLINE || a->bench_file)
+	if (a->bench_file)
 		pcap_prescan(a);
+	else if (a->cfg.mode == MODE_OFFLINE)
+		offline_prepare(a);
 	if (a->cfg.mode == MODE_OFFLINE && !a->bench_file)
 		offline_fit(a);
 	if (a->bench_flows)
@@ -822,6 +839,8 @@ int main(int argc, char **argv)
 		a->eve.iface[a->port_id[i] < 8 ? a->port_id[i] : 7] = a->cfg.mode == MODE_OFFLINE
 			? "pcap" : a->cfg.port_dev[i];
 	}
+	if (a->cfg.mode == MODE_OFFLINE)
+		a->eve.iface[0] = "pcap";
 	uint32_t nlcores = rte_lcore_count();
 	uint32_t nworkers = nlcores > 1 ? nlcores - 1 : 1;
 	if (a->cfg.mode == MODE_OFFLINE || (a->bench_file && !a->bench_workers))
@@ -845,8 +864,9 @@ int main(int argc, char **argv)
 			a->cfg.held_max_segs, nmbuf / 2 / nworkers, a->cfg.memory_mb, nmbuf);
 		a->cfg.held_max_segs = nmbuf / 2 / nworkers;
 	}
-	struct rte_mempool *mp = rte_pktmbuf_pool_create("mbufs", nmbuf, 256, 0,
-							 dataroom + RTE_PKTMBUF_HEADROOM, rte_socket_id());
+	struct rte_mempool *mp = a->cfg.mode == MODE_OFFLINE
+		? offline_pool_create("mbufs", nmbuf, rte_socket_id())
+		: rte_pktmbuf_pool_create("mbufs", nmbuf, 256, 0, dataroom + RTE_PKTMBUF_HEADROOM, rte_socket_id());
 	if (!mp)
 		die("no memory for %u packet buffers of %u bytes (raise memory_mb, now %u)", nmbuf, dataroom,
 		    a->cfg.memory_mb);
@@ -868,13 +888,12 @@ int main(int argc, char **argv)
 			       a->cfg.mode != MODE_OFFLINE, err, sizeof(err)) < 0)
 			die("port %s: %s", a->cfg.port_dev[i], err);
 	}
-	if (a->cfg.mode == MODE_OFFLINE) {
-		int off = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, NULL);
-		int bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, NULL);
-		if (off >= 0 && bit >= 0) {
-			ts_off = off;
-			ts_flag = 1ull << bit;
-		}
+	if (a->cfg.mode == MODE_OFFLINE && rte_mbuf_dyn_rx_timestamp_register(&ts_off, &ts_flag) == 0) {
+		a->src.ts_off = ts_off;
+		a->src.ts_flag = ts_flag;
+	} else if (a->cfg.mode == MODE_OFFLINE) {
+		ts_off = -1;
+		fprintf(stderr, "seam: warning: no mbuf field for capture times: events carry the wall clock\n");
 	}
 
 	for (uint32_t i = 0; i < nworkers; i++) {
@@ -889,7 +908,11 @@ int main(int argc, char **argv)
 		w->ts_off = ts_off;
 		w->ts_flag = ts_flag;
 		w->inject = inject_id;
-		w->expected = a->pcap_count;
+		if (a->cfg.mode == MODE_OFFLINE) {
+			w->src = &a->src;
+			w->ts_ns = 1;
+			w->rx[0] = (struct wk_rx){ 0, 0, -1 };
+		}
 		w->txq = i;
 		w->drain = drain_events;
 		w->drain_ctx = a;
@@ -1004,6 +1027,11 @@ int main(int argc, char **argv)
 	}
 	drain_events(a);
 	drain_pcaps(a);
+	if (a->cfg.mode == MODE_OFFLINE && a->src.warn[0])
+		fprintf(stderr, "seam: warning: %s: %s\n", a->pcap_in, a->src.warn);
+	if (a->cfg.mode == MODE_OFFLINE && a->src.no_buffer)
+		fprintf(stderr, "seam: warning: %lu records of %s not inspected: no packet buffer left (raise memory_mb)\n",
+			(unsigned long)a->src.no_buffer, a->pcap_in);
 	if (a->pcap_dumper)
 		pcap_dump_close(a->pcap_dumper);
 	uint64_t now = wall_ns();

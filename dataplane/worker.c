@@ -1359,7 +1359,7 @@ static inline uint64_t pkt_time(struct worker *w, struct rte_mbuf *m)
 	if (w->ts_off >= 0 && (m->ol_flags & w->ts_flag)) {
 		uint64_t t = *RTE_MBUF_DYNFIELD(m, w->ts_off, uint64_t *);
 		/* net_pcap stores microseconds */
-		return t < 100000000000000000ull ? t * 1000 : t;
+		return w->ts_ns || t >= 100000000000000000ull ? t : t * 1000;
 	}
 	return 0;
 }
@@ -1573,14 +1573,6 @@ void worker_burst(struct worker *w, uint16_t ri, struct rte_mbuf **bufs, uint16_
 			tx_flush(w, p2);
 }
 
-static int offline_eof(struct worker *w)
-{
-	struct rte_eth_stats st;
-	if (rte_eth_stats_get(w->rx[0].port, &st) != 0)
-		return 1;
-	return st.ipackets + st.ierrors + st.imissed >= w->expected;
-}
-
 /* seamctl reset: RST both ends of one flow from the L2 header it keeps. */
 static void operator_reset(struct worker *w, const struct wk_cmd *c)
 {
@@ -1676,6 +1668,14 @@ int worker_main(void *arg)
 			clock_gettime(CLOCK_REALTIME_COARSE, &ts);
 			w->wall_now_ns = (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 		}
+		if (w->src) {
+			uint16_t n = offline_rx(w->src, w->pktpool, bufs, burst);
+			w->pktc[PKT_rx_no_buffer] = w->src->no_buffer;
+			if (n) {
+				got += n;
+				worker_burst(w, 0, bufs, n);
+			}
+		}
 		for (uint16_t i = 0; i < w->nrx; i++) {
 			uint16_t n = rte_eth_rx_burst(w->rx[i].port, w->rx[i].queue, bufs, burst);
 			if (!n)
@@ -1708,7 +1708,7 @@ int worker_main(void *arg)
 			idle = 0;
 			continue;
 		}
-		if (w->mode == MODE_OFFLINE && offline_eof(w))
+		if (w->src && w->src->eof)
 			break;
 		if (w->single && w->drain)
 			w->drain(w->drain_ctx);

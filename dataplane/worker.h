@@ -17,6 +17,7 @@
 #include "fanout.h"
 #include "sig.h"
 #include "frag.h"
+#include "offline_rx.h"
 #include "snapshot.h"
 #include <rte_rcu_qsbr.h>
 
@@ -107,7 +108,8 @@ struct worker {
 	uint64_t ts_flag;
 	uint64_t now_ns;
 	uint64_t tsc_hz, tsc0, wall0_ns;
-	uint64_t expected;        /* offline: packets in the file */
+	struct offline_src *src;  /* offline: the capture this worker reads */
+	uint8_t ts_ns;            /* timestamps are nanoseconds (net_pcap's are microseconds) */
 	struct fanout *fan;       /* bench: rewrite the replay into many flows */
 	volatile int stop;
 	volatile int done;

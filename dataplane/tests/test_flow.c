@@ -251,7 +251,7 @@ static void exchanging_flow_outlives_a_flood(void **st)
 			idx = flow_insert(&ft, &k, sig, now);
 			assert_true(idx >= 0);
 		}
-		if (w == W_UNPROVEN && rte_mempool_avail_count(ft.cold_pool) == 0) {
+		if (w == W_UNPROVEN && flow_cold_avail(&ft) == 0) {
 			int kind;
 			int32_t v = flow_pick_cold_victim(&ft, &kind);
 			assert_true(v >= 0 && v != idx);

@@ -1,0 +1,41 @@
+/* offline_rx.h — a capture file as a worker's receive queue.
+ *
+ * One pass: libpcap reads the file (pcap or pcapng, any byte order, micro-
+ * or nanosecond stamps) through a large stdio buffer, and each record is
+ * copied once into a packet buffer carrying its capture time.  The buffer
+ * pool is filled on demand up to its bound, so a run touches the memory its
+ * traffic needs, not the memory its configuration allows. */
+#ifndef SEAM_OFFLINE_RX_H
+#define SEAM_OFFLINE_RX_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <pcap/pcap.h>
+#include <rte_mbuf.h>
+
+struct offline_src {
+	pcap_t *pc;
+	FILE *fp;
+	char *iobuf;
+	uint64_t size;            /* the file's bytes (sizing) */
+	int dlt;                  /* pcap link type */
+	int eof;
+	int ts_off;               /* timestamp dynfield, nanoseconds */
+	uint64_t ts_flag;
+	uint64_t records;         /* read so far */
+	uint64_t no_buffer;       /* records lost: the pool was at its bound */
+	char warn[PCAP_ERRBUF_SIZE + 128];   /* why reading stopped early, "" at a clean end */
+};
+
+/* Open PATH ("-": standard input); -1 with a message naming the file when it is not a capture. */
+int offline_open(struct offline_src *s, const char *path, char *err, size_t errlen);
+void offline_close(struct offline_src *s);
+
+/* A packet-buffer pool of at most N buffers, filled in chunks as used. */
+struct rte_mempool *offline_pool_create(const char *name, uint32_t n, int socket);
+
+/* Up to N packets into BUFS (chained when longer than one buffer); 0 at
+ * the end of the file (s->eof set, s->warn says if it ended early). */
+uint16_t offline_rx(struct offline_src *s, struct rte_mempool *mp, struct rte_mbuf **bufs, uint16_t n);
+
+#endif
