@@ -5,13 +5,14 @@
 #include <sys/stat.h>
 #include <rte_malloc.h>
 #include <rte_mbuf_dyn.h>
-#include <rte_mbuf_pool_ops.h>
 #include <rte_mempool.h>
+#include "lazypool.h"
 #include "offline_rx.h"
 
 #define OFFLINE_IOBUF (4u << 20)   /* a read() per 4 MB, not per 4 kB */
-#define POOL_CHUNK 4096u           /* buffers added at a time */
-#define POOL_SPARE 2048u           /* grow below this many free: a burst of 64 kB frames fits */
+/* kept free for what takes buffers without growing the pool: a 64 kB
+ * frame cut into segments, fragments, a burst */
+#define POOL_SPARE 512u
 
 int offline_open(struct offline_src *s, const char *path, char *err, size_t errlen)
 {
@@ -50,65 +51,18 @@ void offline_close(struct offline_src *s)
 	s->iobuf = NULL;
 }
 
-struct chunk_range { const uint8_t *lo, *hi; };
-
-static void init_new(struct rte_mempool *mp, void *arg, void *obj, unsigned idx)
-{
-	const struct chunk_range *r = arg;
-	if ((const uint8_t *)obj >= r->lo && (const uint8_t *)obj < r->hi)
-		rte_pktmbuf_init(mp, NULL, obj, idx);
-}
-
-/* Add up to POOL_CHUNK buffers; 0 when the pool is at its bound or no
- * memory is left.  Objects enter the pool before they are initialised,
- * which is safe: only this thread takes from a pool that is growing. */
-static uint32_t pool_grow(struct rte_mempool *mp)
-{
-	uint32_t k = mp->size - mp->populated_size;
-	if (k > POOL_CHUNK)
-		k = POOL_CHUNK;
-	if (!k)
-		return 0;
-	size_t obj = mp->header_size + mp->elt_size + mp->trailer_size;
-	size_t len = (size_t)k * obj + RTE_CACHE_LINE_SIZE;
-	uint8_t *mem = rte_malloc_socket("offline_mbufs", len, RTE_CACHE_LINE_SIZE, mp->socket_id);
-	if (!mem)
-		return 0;
-	int added = rte_mempool_populate_iova(mp, (char *)mem, rte_malloc_virt2iova(mem), len, NULL, NULL);
-	if (added <= 0) {
-		rte_free(mem);
-		return 0;
-	}
-	struct chunk_range r = { mem, mem + len };
-	rte_mempool_obj_iter(mp, init_new, &r);
-	return (uint32_t)added;
-}
-
 struct rte_mempool *offline_pool_create(const char *name, uint32_t n, int socket)
 {
 	uint16_t room = RTE_MBUF_DEFAULT_BUF_SIZE;
-	/* no per-lcore cache: the free count is then exact and cheap to read */
-	struct rte_mempool *mp = rte_mempool_create_empty(name, n, sizeof(struct rte_mbuf) + room, 0,
-							  sizeof(struct rte_pktmbuf_pool_private), socket, 0);
-	if (!mp)
-		return NULL;
 	struct rte_pktmbuf_pool_private priv = { .mbuf_data_room_size = room, .mbuf_priv_size = 0 };
-	if (rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), NULL) != 0) {
-		rte_mempool_free(mp);
-		return NULL;
-	}
-	rte_pktmbuf_pool_init(mp, &priv);
-	if (!pool_grow(mp)) {
-		rte_mempool_free(mp);
-		return NULL;
-	}
-	return mp;
+	return lazypool_create(name, n, sizeof(struct rte_mbuf) + room, sizeof(priv), socket, 0, 1,
+			       rte_pktmbuf_init, rte_pktmbuf_pool_init, &priv);
 }
 
 static struct rte_mbuf *take(struct rte_mempool *mp)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
-	if (!m && pool_grow(mp))
+	if (!m && lazypool_grow(mp, rte_pktmbuf_init))
 		m = rte_pktmbuf_alloc(mp);
 	return m;
 }
@@ -144,7 +98,7 @@ uint16_t offline_rx(struct offline_src *s, struct rte_mempool *mp, struct rte_mb
 	if (s->eof)
 		return 0;
 	if (rte_mempool_avail_count(mp) < POOL_SPARE)
-		pool_grow(mp);
+		lazypool_grow(mp, rte_pktmbuf_init);
 	uint16_t got = 0;
 	while (got < n) {
 		struct pcap_pkthdr *h;

@@ -11,6 +11,7 @@
 #include <rte_mbuf_dyn.h>
 #include <rte_prefetch.h>
 #include "worker.h"
+#include "lazypool.h"
 #include "evt.h"
 #include "rst.h"
 #include "tcp_rules.h"
@@ -118,7 +119,7 @@ static inline void fate_drop(struct worker *w, struct rte_mbuf *m, enum fate_ctr
 static struct evt *evt_get(struct worker *w)
 {
 	void *e;
-	while (rte_mempool_get(w->evpool, &e) < 0) {
+	while (lazypool_get(w->evpool, &e) < 0) {
 		if (w->mode != MODE_OFFLINE) {
 			w->vdc[VDC_events_lost]++;
 			return NULL;
@@ -162,7 +163,7 @@ static void evt_hdrs(struct worker *w, const struct flow *f, struct evt *e, cons
 	if (!hdrlog_wanted(&w->hl, &f->cold->insp.hl, at, to_client))
 		return;
 	void *b;
-	while (rte_mempool_get(w->hlpool, &b) < 0) {
+	while (lazypool_get(w->hlpool, &b) < 0) {
 		if (w->mode != MODE_OFFLINE) {
 			w->hl.ctr[HLC_no_buffer]++;
 			return;
@@ -1731,7 +1732,7 @@ static void *h2_get(void *user)
 {
 	struct worker *w = user;
 	void *p;
-	return rte_mempool_get(w->h2pool, &p) < 0 ? NULL : p;
+	return lazypool_get(w->h2pool, &p) < 0 ? NULL : p;
 }
 
 static void h2_put(void *user, void *p)
@@ -1746,7 +1747,7 @@ static void *early_get(void *user)
 {
 	struct worker *w = user;
 	void *p;
-	return rte_mempool_get(w->earlypool, &p) < 0 ? NULL : p;
+	return lazypool_get(w->earlypool, &p) < 0 ? NULL : p;
 }
 
 static void early_put(void *user, void *p)
@@ -1831,19 +1832,21 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	snprintf(name, sizeof(name), "w%u", id);
 	if (frag_init(&w->frag, name, 4096, 30, socket, err, errlen) < 0)
 		return -1;
+	/* offline, pools fill as used (a small capture touches little) */
+	int lazy = cfg->mode == MODE_OFFLINE;
 	snprintf(name, sizeof(name), "h2p%u", id);
-	w->h2pool = rte_mempool_create(name, cfg->max_h2, sizeof(struct h2_conn), 0, 0, NULL, NULL, NULL,
-				       NULL, socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET |
-				       RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	w->h2pool = lazypool_create(name, cfg->max_h2, sizeof(struct h2_conn), 0, socket,
+				    RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET | RTE_MEMPOOL_F_NO_IOVA_CONTIG,
+				    lazy, NULL, NULL, NULL);
 	if (!w->h2pool) {
 		snprintf(err, errlen, "HTTP/2 state for %u connections: out of memory (lower flow.max_h2)",
 			 cfg->max_h2);
 		return -1;
 	}
 	snprintf(name, sizeof(name), "early%u", id);
-	w->earlypool = rte_mempool_create(name, cfg->max_early, H1_EARLY_MAX, 0, 0, NULL, NULL, NULL,
-					  NULL, socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET |
-					  RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	w->earlypool = lazypool_create(name, cfg->max_early, H1_EARLY_MAX, 0, socket,
+				       RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET | RTE_MEMPOOL_F_NO_IOVA_CONTIG,
+				       lazy, NULL, NULL, NULL);
 	if (!w->earlypool) {
 		snprintf(err, errlen, "early-bytes buffers for %u flows: out of memory (lower flow.max_early)",
 			 cfg->max_early);
@@ -1852,8 +1855,7 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	snprintf(name, sizeof(name), "evq%u", id);
 	w->evq = rte_ring_create(name, 4096, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "evp%u", id);
-	w->evpool = rte_mempool_create(name, 4095, sizeof(struct evt), 0, 0, NULL, NULL, NULL, NULL,
-				       socket, 0);
+	w->evpool = lazypool_create(name, 4095, sizeof(struct evt), 0, socket, 0, lazy, NULL, NULL, NULL);
 	if (!w->evq || !w->evpool) {
 		snprintf(err, errlen, "event ring for worker %u: out of memory", id);
 		return -1;
@@ -1861,8 +1863,8 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	/* events carrying header fields in flight at once; more wait (offline)
 	 * or go without them (live, counted) */
 	snprintf(name, sizeof(name), "hlp%u", id);
-	w->hlpool = rte_mempool_create(name, 511, hdrlog_export_size(&w->hl), 0, 0, NULL, NULL, NULL, NULL,
-				       socket, RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	w->hlpool = lazypool_create(name, 511, hdrlog_export_size(&w->hl), 0, socket,
+				    RTE_MEMPOOL_F_NO_IOVA_CONTIG, lazy, NULL, NULL, NULL);
 	if (!w->hlpool) {
 		snprintf(err, errlen, "EVE header buffers for worker %u: out of memory (lower eve.http bounds)", id);
 		return -1;
