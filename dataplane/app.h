@@ -38,6 +38,8 @@ struct app {
 	double bench_secs;
 	uint32_t bench_flows;       /* --bench-flows: replay the templates as this many flows */
 	uint32_t bench_workers;     /* --bench-workers: one capture queue each */
+	uint32_t workers;           /* --workers: offline inspection workers */
+	int reader;                 /* offline: the main thread reads for them */
 	struct fanout fan;
 	int verbose;
 	int no_huge;                /* EAL runs without hugepages */
@@ -48,6 +50,7 @@ struct app {
 	int nuser_eal;
 	uint64_t pcap_count;
 	struct offline_src src;       /* offline: the capture being read */
+	struct offline_spread spread; /* offline, several workers: the reader's rings */
 	int linktype;
 	struct worker *wk[MAX_WORKERS];
 	uint32_t nworkers;

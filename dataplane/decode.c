@@ -258,18 +258,20 @@ enum decode_ctr decode_frame(const uint8_t *p, uint32_t len, enum linktype lt, i
 		uint32_t ihl = (ip[0] & 15) * 4u;
 		if (unlikely((ip[0] >> 4) != 4 || ihl < 20 || ihl > len - off))
 			return DEC_ipv4_bad_hlen;
+		/* the addresses first: a frame cut short (a super-packet's first
+		 * buffer) still names its owner (spread.c) */
+		o->ipver = 4;
+		memset(o->src, 0, 32);
+		memcpy(o->src, ip + 12, 4);
+		memcpy(o->dst, ip + 16, 4);
 		uint32_t tot = rd16(ip + 2);
 		if (unlikely(tot < ihl || tot > len - off))
 			return DEC_ipv4_bad_len;
 		if (verify && csum_fold(csum_add(0, ip, ihl)) != 0)
 			return DEC_ipv4_bad_csum;
-		o->ipver = 4;
 		o->ttl = ip[8];
 		o->l4proto = ip[9];
 		o->ip_id = rd16(ip + 4);
-		memset(o->src, 0, 32);
-		memcpy(o->src, ip + 12, 4);
-		memcpy(o->dst, ip + 16, 4);
 		if (rd16(ip + 6) & 0x3fff)
 			return DEC_fragment;
 		if (o->l4proto != 6)
@@ -282,13 +284,13 @@ enum decode_ctr decode_frame(const uint8_t *p, uint32_t len, enum linktype lt, i
 		const uint8_t *ip = p + off;
 		if (unlikely((ip[0] >> 4) != 6))
 			return DEC_ipv6_short;
+		o->ipver = 6;
+		memcpy(o->src, ip + 8, 16);
+		memcpy(o->dst, ip + 24, 16);
 		uint32_t plen = rd16(ip + 4);
 		if (unlikely(plen > len - off - 40))
 			return DEC_ipv6_bad_len;
-		o->ipver = 6;
 		o->ttl = ip[7];
-		memcpy(o->src, ip + 8, 16);
-		memcpy(o->dst, ip + 24, 16);
 		uint32_t end = off + 40 + plen;
 		uint8_t nh = ip[6];
 		uint32_t x = off + 40;

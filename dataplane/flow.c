@@ -176,6 +176,11 @@ static uint64_t deadline_sec(const struct flow_table *t, const struct flow *f)
 	return f->last_ns / 1000000000ull + t->timeout[f->state & 3];
 }
 
+uint64_t flow_deadline_ns(const struct flow_table *t, const struct flow *f)
+{
+	return deadline_sec(t, f) * 1000000000ull;
+}
+
 int32_t flow_insert(struct flow_table *t, const struct flow_key *k, hash_sig_t sig, uint64_t now_ns)
 {
 	int32_t r = rte_hash_add_key_with_hash(t->h, k, sig);

@@ -161,6 +161,8 @@ static inline uint32_t flow_cold_avail(const struct flow_table *t) { return t->c
  * passed.  at_most bounds the work (0 = unbounded, for shutdown). */
 typedef void (*flow_expire_fn)(void *ctx, int32_t idx);
 void flow_wheel_advance(struct flow_table *t, uint64_t now_ns, flow_expire_fn expire, void *ctx);
+/* When F runs out of time, as things stand (the second its wheel slot fires). */
+uint64_t flow_deadline_ns(const struct flow_table *t, const struct flow *f);
 /* The class a flow's state puts it in. */
 static inline enum flow_class flow_class_of(const struct flow *f)
 {

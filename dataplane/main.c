@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <getopt.h>
 #include <pcap/pcap.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: seam [-c FILE] --pcap IN.pcap [--eve OUT.json]   offline: read a capture, exit at its end\n"
+		"            [--workers N]                                N workers fed by a reader thread (default 1)\n"
 		"       seam [-c FILE] --inline A B [--eve FILE]          bump in the wire between two ports\n"
 		"       seam [-c FILE] --mirror IF... [--eve FILE]        receive only (IDS)\n"
 		"       seam -c FILE                                      the mode and ports the file names\n"
@@ -139,7 +141,11 @@ static int want_no_huge(const struct app *a)
 static uint64_t offline_mbufs(const struct app *a)
 {
 	uint64_t n = a->pcap_count < 4096 ? a->pcap_count : 4096;
-	return a->cfg.held_max_segs + n + 1024;
+	if (!a->reader)
+		return a->cfg.held_max_segs + n + 1024;
+	/* spread: what each worker holds, plus what its ring queues */
+	uint64_t q = a->pcap_count < SPREAD_RING ? a->pcap_count : SPREAD_RING;
+	return a->workers * (a->cfg.held_max_segs + q + 1024) + n;
 }
 
 /* An offline run sizes its state from the capture: it cannot hold more
@@ -167,14 +173,19 @@ static void offline_fit(struct app *a)
 		c->max_early = (uint32_t)pk;
 	if (c->held_max_segs > pk + 64)
 		c->held_max_segs = (uint32_t)pk + 64;
-	uint64_t bytes = (uint64_t)c->max_flows * (sizeof(struct flow) + 64) +
+	/* each worker sized for the whole capture: a skewed one may give a
+	 * single worker every flow (lazy pools touch only what is used) */
+	uint64_t nw = a->workers ? a->workers : 1;
+	uint64_t bytes = nw * ((uint64_t)c->max_flows * (sizeof(struct flow) + 64) +
 			 (uint64_t)c->max_inspected * (sizeof(struct flow_cold) + 2ull * c->retain_bytes) +
-			 (uint64_t)c->max_h2 * sizeof(struct h2_conn) + (uint64_t)c->max_early * (H1_EARLY_MAX + 64);
+			 (uint64_t)c->max_h2 * sizeof(struct h2_conn) + (uint64_t)c->max_early * (H1_EARLY_MAX + 64));
 	/* the packet-buffer pool takes at most half of memory_mb (see below) */
 	bytes += 2 * offline_mbufs(a) * (RTE_MBUF_DEFAULT_BUF_SIZE + 192);
-	uint64_t mb = bytes / (1 << 20) + 96;   /* rings, fragments, Hyperscan, EAL */
-	if (mb < c->memory_mb)
-		c->memory_mb = (uint32_t)mb;
+	uint64_t mb = bytes / (1 << 20) + 96 * nw;   /* rings, fragments, Hyperscan, EAL */
+	/* tables are per worker, as in live modes, where memory_mb is
+	 * sized for all of them: offline, it bounds each worker's share */
+	uint64_t cap = (uint64_t)c->memory_mb * nw;
+	c->memory_mb = (uint32_t)(mb < cap ? mb : cap < UINT32_MAX ? cap : UINT32_MAX);
 }
 
 /* Count packets and learn the link type, so the end of file is known and a
@@ -299,10 +310,13 @@ static void build_eal(struct app *a)
 	const char *lc = c->lcores;
 	if (strcmp(lc, "0,1") == 0 && sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		lc = "0";
-	if (a->bench_workers) {
-		/* control plus N workers over however many CPUs there are */
+	uint32_t floating = a->bench_workers ? a->bench_workers
+			    : c->mode == MODE_OFFLINE && a->reader ? a->workers : 0;
+	if (floating) {
+		/* control (offline: the reader) plus N workers over however
+		 * many CPUs there are */
 		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		eal_add(a, "--lcores=(0-%u)@(0-%ld)", a->bench_workers, ncpu > 1 ? ncpu - 1 : 0);
+		eal_add(a, "--lcores=(0-%u)@(0-%ld)", floating, ncpu > 1 ? ncpu - 1 : 0);
 	} else {
 		eal_add(a, "-l");
 		eal_add(a, "%s", lc);
@@ -371,7 +385,7 @@ static void parse_args(struct app *a, int argc, char **argv)
 		{ "bench", required_argument, 0, 'B' }, { "stage", required_argument, 0, 'S' },
 		{ "seconds", required_argument, 0, 'T' }, { "ctl-socket", required_argument, 0, 'C' },
 		{ "bench-flows", required_argument, 0, 'F' }, { "state-sizes", no_argument, 0, 'Z' },
-		{ "bench-workers", required_argument, 0, 'W' },
+		{ "bench-workers", required_argument, 0, 'W' }, { "workers", required_argument, 0, 'N' },
 		{ 0, 0, 0, 0 },
 	};
 	int mode = -1, opt;
@@ -424,6 +438,14 @@ static void parse_args(struct app *a, int argc, char **argv)
 			if (*end || !v || v > MAX_WORKERS)
 				die("--bench-workers %s: expected 1 to %d", optarg, MAX_WORKERS);
 			a->bench_workers = v;
+			break;
+		}
+		case 'N': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (*end || !v || v > MAX_WORKERS)
+				die("--workers %s: expected 1 to %d", optarg, MAX_WORKERS);
+			a->workers = v;
 			break;
 		}
 		case 'h': usage(stdout); exit(0);
@@ -495,9 +517,17 @@ static void parse_args(struct app *a, int argc, char **argv)
 		a->cfg.mode = mode;
 	if (a->eve_out)
 		snprintf(a->cfg.eve_file, sizeof(a->cfg.eve_file), "%s", a->eve_out);
+	if (a->workers && mode != MODE_OFFLINE)
+		die("--workers goes with --pcap (live modes run a worker per lcore after the first)");
 	if (mode == MODE_OFFLINE) {
 		if (a->ndevs)
 			die("--pcap takes no ports (got %s)", a->devs[0]);
+		/* one worker reads the capture itself; with more, the main
+		 * thread reads and spreads (measured on 2 CPUs, the hand-over
+		 * still costs more than it gains: one worker is the default) */
+		if (!a->workers)
+			a->workers = 1;
+		a->reader = a->workers > 1;
 		a->cfg.nports = 0;        /* the worker reads the file itself */
 	} else if (mode == MODE_INLINE) {
 		if (a->ndevs != 2)
@@ -540,6 +570,31 @@ static void pcap_rotate(struct app *a)
 	if (!a->pcap_dumper)
 		fprintf(stderr, "seam: cannot write %s: %s\n", path, pcap_geterr(a->pcap_dead));
 	a->pcap_bytes = 0;
+}
+
+static void drain_events(void *ctx);
+
+/* Offline with several workers: the main thread reads the capture and
+ * feeds them, writing their events as it goes. */
+static void reader_wait(void *ctx)
+{
+	drain_events(ctx);
+}
+
+static void offline_read_all(struct app *a, struct rte_mempool *mp)
+{
+	struct rte_mbuf *bufs[64];
+	uint32_t k = 0;
+	while (!stop_req) {
+		uint16_t n = offline_rx(&a->src, mp, bufs, 64);
+		if (!n && a->src.eof)
+			break;
+		offline_spread_burst(&a->spread, bufs, n, reader_wait, a);
+		if ((++k & 15) == 0)
+			drain_events(a);
+	}
+	offline_spread_finish(&a->spread, a->src.clock_ns);
+	a->wk[0]->pktc[PKT_rx_no_buffer] = a->src.no_buffer;
 }
 
 static void drain_pcaps(struct app *a)
@@ -843,8 +898,10 @@ int main(int argc, char **argv)
 		a->eve.iface[0] = "pcap";
 	uint32_t nlcores = rte_lcore_count();
 	uint32_t nworkers = nlcores > 1 ? nlcores - 1 : 1;
-	if (a->cfg.mode == MODE_OFFLINE || (a->bench_file && !a->bench_workers))
+	if (a->bench_file && !a->bench_workers)
 		nworkers = 1;   /* one capture, one queue: order is kept */
+	if (a->cfg.mode == MODE_OFFLINE)
+		nworkers = a->workers;   /* one reads; or the main thread reads for all */
 	if (nworkers > MAX_WORKERS)
 		nworkers = MAX_WORKERS;
 
@@ -888,6 +945,9 @@ int main(int argc, char **argv)
 			       a->cfg.mode != MODE_OFFLINE, err, sizeof(err)) < 0)
 			die("port %s: %s", a->cfg.port_dev[i], err);
 	}
+	if (a->cfg.mode == MODE_OFFLINE && a->reader &&
+	    offline_spread_init(&a->spread, nworkers, (uint8_t)a->linktype, rte_socket_id()) < 0)
+		die("no memory for the rings feeding %u workers", nworkers);
 	if (a->cfg.mode == MODE_OFFLINE && rte_mbuf_dyn_rx_timestamp_register(&ts_off, &ts_flag) == 0) {
 		a->src.ts_off = ts_off;
 		a->src.ts_flag = ts_flag;
@@ -909,9 +969,21 @@ int main(int argc, char **argv)
 		w->ts_flag = ts_flag;
 		w->inject = inject_id;
 		if (a->cfg.mode == MODE_OFFLINE) {
-			w->src = &a->src;
 			w->ts_ns = 1;
 			w->rx[0] = (struct wk_rx){ 0, 0, -1 };
+			if (!a->reader) {
+				w->src = &a->src;
+			} else {
+				/* fed by the reader; segments and fragments it cuts
+				 * come from a pool of its own (one taker per lazy pool) */
+				char pn[32];
+				snprintf(pn, sizeof(pn), "wkbufs%u", i);
+				w->feed = &a->spread;
+				w->pktpool = offline_pool_create(pn, 2048, rte_socket_id());
+				if (!w->pktpool)
+					die("no memory for worker %u's packet buffers (raise memory_mb, now %u)", i,
+					    a->cfg.memory_mb);
+			}
 		}
 		w->txq = i;
 		w->drain = drain_events;
@@ -996,6 +1068,8 @@ int main(int argc, char **argv)
 		uint64_t next_stats = a->start_ns + a->cfg.stats_interval * 1000000000ull;
 		if (a->bench_file)
 			return bench_run(a);
+		if (a->spread.n)
+			offline_read_all(a, mp);
 		for (;;) {
 			drain_events(a);
 			drain_pcaps(a);
@@ -1035,7 +1109,7 @@ int main(int argc, char **argv)
 	if (a->pcap_dumper)
 		pcap_dump_close(a->pcap_dumper);
 	uint64_t now = wall_ns();
-	uint64_t ts = a->cfg.mode == MODE_OFFLINE && a->wk[0]->now_ns ? a->wk[0]->now_ns : now;
+	uint64_t ts = a->cfg.mode == MODE_OFFLINE && a->src.clock_ns ? a->src.clock_ns : now;
 	eve_write_stats(&a->eve, ts, (now - a->start_ns) / 1000000000ull, &a->reg);
 
 	uint64_t rx, fates, held;

@@ -93,12 +93,17 @@ static struct rte_mbuf *to_mbuf(struct rte_mempool *mp, const uint8_t *d, uint32
 	return head;
 }
 
+void offline_pool_refill(struct rte_mempool *mp)
+{
+	if (rte_mempool_avail_count(mp) < POOL_SPARE)
+		lazypool_grow(mp, rte_pktmbuf_init);
+}
+
 uint16_t offline_rx(struct offline_src *s, struct rte_mempool *mp, struct rte_mbuf **bufs, uint16_t n)
 {
 	if (s->eof)
 		return 0;
-	if (rte_mempool_avail_count(mp) < POOL_SPARE)
-		lazypool_grow(mp, rte_pktmbuf_init);
+	offline_pool_refill(mp);
 	uint16_t got = 0;
 	while (got < n) {
 		struct pcap_pkthdr *h;
@@ -117,9 +122,13 @@ uint16_t offline_rx(struct offline_src *s, struct rte_mempool *mp, struct rte_mb
 			s->no_buffer++;
 			continue;
 		}
+		/* a record stamped earlier than one before it (merged captures)
+		 * does not turn the clock back */
+		uint64_t t = (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec;  /* ns: opened so */
+		if (t > s->clock_ns)
+			s->clock_ns = t;
 		if (s->ts_off >= 0) {
-			*RTE_MBUF_DYNFIELD(m, s->ts_off, uint64_t *) =
-				(uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec;  /* ns: opened so */
+			*RTE_MBUF_DYNFIELD(m, s->ts_off, uint64_t *) = s->clock_ns;
 			m->ol_flags |= s->ts_flag;
 		}
 		bufs[got++] = m;

@@ -23,6 +23,7 @@ struct offline_src {
 	int ts_off;               /* timestamp dynfield, nanoseconds */
 	uint64_t ts_flag;
 	uint64_t records;         /* read so far */
+	uint64_t clock_ns;        /* the latest capture time so far: what packets carry */
 	uint64_t no_buffer;       /* records lost: the pool was at its bound */
 	char warn[PCAP_ERRBUF_SIZE + 128];   /* why reading stopped early, "" at a clean end */
 };
@@ -31,8 +32,12 @@ struct offline_src {
 int offline_open(struct offline_src *s, const char *path, char *err, size_t errlen);
 void offline_close(struct offline_src *s);
 
-/* A packet-buffer pool of at most N buffers, filled in chunks as used. */
+/* A packet-buffer pool of at most N buffers, filled in chunks as used;
+ * only one thread may take from it (offline_pool_refill). */
 struct rte_mempool *offline_pool_create(const char *name, uint32_t n, int socket);
+/* Top the pool up when fewer than a few bursts' buffers are free: for a
+ * taker that allocates without growing (segments, fragments). */
+void offline_pool_refill(struct rte_mempool *mp);
 
 /* Up to N packets into BUFS (chained when longer than one buffer); 0 at
  * the end of the file (s->eof set, s->warn says if it ended early). */

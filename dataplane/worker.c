@@ -636,7 +636,16 @@ static void expire_cb(void *ctx, int32_t idx)
 {
 	struct worker *w = ctx;
 	struct flow *f = &w->ft.f[idx];
+	/* offline, what the end raises is dated when the flow ran out, not
+	 * when a packet (of whichever flow) next moved the clock */
+	uint64_t now = w->now_ns;
+	if (w->mode == MODE_OFFLINE) {
+		uint64_t due = flow_deadline_ns(&w->ft, f);
+		if (due < now)
+			w->now_ns = due;
+	}
 	flow_end(w, idx, f->state == FS_CLOSED ? FLOW_END_CLOSED : FLOW_END_TIMEOUT);
+	w->now_ns = now;
 }
 
 void worker_shutdown(struct worker *w)
@@ -1543,6 +1552,14 @@ static void process_one(struct worker *w, const struct wk_rx *rx, struct rte_mbu
 	}
 }
 
+/* Offline: the clock entered a new second; flows whose time ran out end
+ * now, before the packet in hand. */
+static __attribute__((noinline)) void offline_tick(struct worker *w)
+{
+	flow_wheel_advance(&w->ft, w->now_ns, expire_cb, w);
+	w->wheel_due = (w->now_ns / 1000000000ull + 1) * 1000000000ull;
+}
+
 void worker_burst(struct worker *w, uint16_t ri, struct rte_mbuf **bufs, uint16_t n)
 {
 	const struct wk_rx *rx = &w->rx[ri];
@@ -1557,10 +1574,22 @@ void worker_burst(struct worker *w, uint16_t ri, struct rte_mbuf **bufs, uint16_
 			fanout_apply(w->fan, rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_data_len(m));
 		w->pktc[PKT_rx_bytes] += rte_pktmbuf_pkt_len(m);
 		uint64_t t = pkt_time(w, m);
-		if (t) {
+		if (w->mode == MODE_OFFLINE) {
+			/* the capture's clock alone (0 stands for "not started"),
+			 * and timeouts fire between packets as they fall due, not
+			 * at burst ends: the same for any burst or worker count */
 			if (t > w->now_ns)
 				w->now_ns = t;
-		} else if (w->mode != MODE_OFFLINE || !w->now_ns) {
+			if (!w->now_ns)
+				w->now_ns = 1;
+			if (unlikely(w->now_ns >= w->wheel_due))
+				offline_tick(w);
+			if (unlikely(w->nheld))
+				held_age(w, w->now_ns);
+		} else if (t) {
+			if (t > w->now_ns)
+				w->now_ns = t;
+		} else {
 			w->now_ns = w->wall0_ns + (rte_get_tsc_cycles() - w->tsc0) * 1000000000ull / w->tsc_hz;
 		}
 		if (unlikely(m->nb_segs > 1) && w->mode != MODE_INLINE) {
@@ -1676,6 +1705,21 @@ int worker_main(void *arg)
 				got += n;
 				worker_burst(w, 0, bufs, n);
 			}
+		} else if (w->feed) {
+			/* the reader's share for this worker; its own buffers
+			 * (segments, fragments) from its own pool */
+			offline_pool_refill(w->pktpool);
+			int fed = __atomic_load_n(&w->feed->done, __ATOMIC_ACQUIRE);
+			uint16_t n = (uint16_t)rte_ring_sc_dequeue_burst(w->feed->q[w->id], (void **)bufs, burst, NULL);
+			if (n) {
+				got += n;
+				worker_burst(w, 0, bufs, n);
+			} else if (fed) {
+				/* end as a single worker would: at the capture's last time */
+				if (w->feed->clock_ns > w->now_ns)
+					w->now_ns = w->feed->clock_ns;
+				break;
+			}
 		}
 		for (uint16_t i = 0; i < w->nrx; i++) {
 			uint16_t n = rte_eth_rx_burst(w->rx[i].port, w->rx[i].queue, bufs, burst);
@@ -1698,7 +1742,7 @@ int worker_main(void *arg)
 			worker_burst(w, i, bufs, n);
 		}
 		uint64_t now = rte_get_tsc_cycles();
-		if (now - last_tick > tick || w->mode == MODE_OFFLINE) {
+		if (now - last_tick > tick && w->mode != MODE_OFFLINE) {
 			last_tick = now;
 			flow_wheel_advance(&w->ft, w->now_ns, expire_cb, w);
 			if (unlikely(w->nheld))

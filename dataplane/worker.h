@@ -18,6 +18,7 @@
 #include "sig.h"
 #include "frag.h"
 #include "offline_rx.h"
+#include "offline_spread.h"
 #include "snapshot.h"
 #include <rte_rcu_qsbr.h>
 
@@ -109,6 +110,8 @@ struct worker {
 	uint64_t now_ns;
 	uint64_t tsc_hz, tsc0, wall0_ns;
 	struct offline_src *src;  /* offline: the capture this worker reads */
+	struct offline_spread *feed; /* offline, several workers: the reader's rings */
+	uint64_t wheel_due;       /* offline: the clock's next second */
 	uint8_t ts_ns;            /* timestamps are nanoseconds (net_pcap's are microseconds) */
 	struct fanout *fan;       /* bench: rewrite the replay into many flows */
 	volatile int stop;

@@ -3,8 +3,11 @@
  * which flow is which and what verdict it must get.
  *
  *   seam-pcapgen CORPUS_DIR OUT.pcap MANIFEST.tsv [--variants whole,bytes,...]
- *                [--seed N] [--v6] [--filter SUBSTRING] [--mix FLOWS]
+ *                [--seed N] [--v6] [--filter SUBSTRING] [--mix FLOWS] [--clients N]
  *
+ * --clients N: flows come from N client addresses in turn (by default one
+ * address per 50,000 flows), so a capture spreads over workers as real
+ * traffic spreads over RSS queues.
  * --mix FLOWS replaces the corpus by FLOWS synthetic keep-alive connections
  * of ordinary browser and API traffic (the benchmark's HTTP mix).
  * --templates writes each flow without handshake or close, interleaved
@@ -165,11 +168,12 @@ int main(int argc, char **argv)
 {
 	if (argc < 4) {
 		fprintf(stderr, "usage: seam-pcapgen CORPUS_DIR OUT.pcap MANIFEST.tsv [--variants LIST] "
-			"[--seed N] [--v6] [--filter SUBSTR]\n");
+			"[--seed N] [--v6] [--filter SUBSTR] [--clients N]\n");
 		return 2;
 	}
 	int want[CV__COUNT] = { 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0 };
 	unsigned seed = 1;
+	uint32_t clients = 0;
 	int v6 = 0;
 	const char *filter = NULL;
 	uint32_t mix = 0, synflood = 0, oooflood = 0, oooflows = 512, interleave = 0;
@@ -216,6 +220,12 @@ int main(int argc, char **argv)
 			mix_kind = !strcmp(k, "h2c") ? MIX_H2C : !strcmp(k, "ws") ? MIX_WS : !strcmp(k, "http1") ? MIX_HTTP1 : MIX_ALL;
 		} else if (strcmp(argv[i], "--mix") == 0 && i + 1 < argc) {
 			mix = strtoul(argv[++i], NULL, 10);
+		} else if (strcmp(argv[i], "--clients") == 0 && i + 1 < argc) {
+			clients = strtoul(argv[++i], NULL, 10);
+			if (!clients || clients > 65000) {
+				fprintf(stderr, "seam-pcapgen: --clients %s: expected 1 to 65000\n", argv[i]);
+				return 2;
+			}
 		} else if (strcmp(argv[i], "--v6") == 0) {
 			v6 = 1;
 		} else if (strcmp(argv[i], "--filter") == 0 && i + 1 < argc) {
@@ -263,8 +273,10 @@ int main(int argc, char **argv)
 				continue;
 			struct conv_ep cli = { .ipver = v6 ? 6 : 4, .mac = { 2, 0, 0, 0, 0, 1 } };
 			struct conv_ep srv = { .ipver = v6 ? 6 : 4, .mac = { 2, 0, 0, 0, 0, 2 }, .port = 80 };
-			uint32_t host = flow / 50000;
-			cli.port = 10000 + flow % 50000;
+			/* --clients N: flow after flow from N client addresses in
+			 * turn (as real traffic spreads over RSS queues) */
+			uint32_t host = clients ? flow % clients : flow / 50000;
+			cli.port = 10000 + (clients ? flow / clients : flow) % 50000;
 			if (v6) {
 				inet_pton(AF_INET6, "2001:db8:1::", cli.addr);
 				cli.addr[14] = host >> 8; cli.addr[15] = host + 1;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "decode.h"
+#include "spread.h"
 
 static uint8_t *guard;   /* two pages, the second PROT_NONE */
 static long pagesz;
@@ -312,6 +313,37 @@ static void checksum_matches_the_plain_sum(void **st)
 	}
 }
 
+/* spread_pick: both directions, a frame cut short (a super-packet's first
+ * buffer), a fragment and a frame with no IP all land where they must;
+ * many client addresses use every worker. */
+static void spread_keeps_pairs_together(void **st)
+{
+	uint8_t f[2048], r[2048];
+	uint32_t n = build_tcp4(f, "GET / HTTP/1.1\r\n", 1, 0);
+	uint32_t ip = 18;
+	memcpy(r, f, n);
+	memcpy(r + ip + 12, f + ip + 16, 4);            /* the answer: addresses swapped */
+	memcpy(r + ip + 16, f + ip + 12, 4);
+	int used[3] = { 0 };
+	for (int c = 0; c < 64; c++) {
+		f[ip + 15] = r[ip + 19] = (uint8_t)(c + 1);
+		uint32_t w = spread_pick(f, n, LINK_ETH, 3);
+		assert_true(w < 3);
+		assert_int_equal(spread_pick(r, n, LINK_ETH, 3), w);
+		f[ip + 2] = 0xff;                        /* longer than the frame */
+		assert_int_equal(spread_pick(f, n, LINK_ETH, 3), w);
+		f[ip + 2] = 0; f[ip + 6] = 0x00; f[ip + 7] = 0x10;   /* a later fragment */
+		assert_int_equal(spread_pick(f, n, LINK_ETH, 3), w);
+		f[ip + 7] = 0;
+		used[w]++;
+	}
+	for (int w = 0; w < 3; w++)
+		assert_true(used[w] > 8);
+	f[16] = 0x08; f[17] = 0x06;                      /* ARP behind the VLAN tag */
+	assert_int_equal(spread_pick(f, n, LINK_ETH, 3), 0);
+	assert_int_equal(spread_pick(f, n, LINK_ETH, 1), 0);
+}
+
 int main(void)
 {
 	pagesz = sysconf(_SC_PAGESIZE);
@@ -333,6 +365,7 @@ int main(void)
 		cmocka_unit_test(raw_and_cooked_link_types),
 		cmocka_unit_test(syn_window_scale_option_is_read),
 		cmocka_unit_test(checksums_agree_with_an_independent_implementation),
+		cmocka_unit_test(spread_keeps_pairs_together),
 	};
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
 }
