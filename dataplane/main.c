@@ -374,6 +374,15 @@ static void load_signatures(struct app *a)
 			(t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
 }
 
+static uint32_t worker_count(const char *opt, const char *arg)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+	if (*end || !v || v > MAX_WORKERS)
+		die("%s %s: expected 1 to %d", opt, arg, MAX_WORKERS);
+	return (uint32_t)v;
+}
+
 static void parse_args(struct app *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -432,22 +441,8 @@ static void parse_args(struct app *a, int argc, char **argv)
 		case 'C': a->ctl_path = optarg; break;
 		case 'V': printf("seam %s (DPDK %s)\n", SEAM_VERSION, rte_version()); exit(0);
 		case 'Z': print_state_sizes(); exit(0);
-		case 'W': {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (*end || !v || v > MAX_WORKERS)
-				die("--bench-workers %s: expected 1 to %d", optarg, MAX_WORKERS);
-			a->bench_workers = v;
-			break;
-		}
-		case 'N': {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (*end || !v || v > MAX_WORKERS)
-				die("--workers %s: expected 1 to %d", optarg, MAX_WORKERS);
-			a->workers = v;
-			break;
-		}
+		case 'W': a->bench_workers = worker_count("--bench-workers", optarg); break;
+		case 'N': a->workers = worker_count("--workers", optarg); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
