@@ -523,7 +523,7 @@ static void parse_args(struct app *a, int argc, char **argv)
 		if (!a->workers)
 			a->workers = 1;
 		a->reader = a->workers > 1;
-		a->cfg.nports = 0;        /* the worker reads the file itself */
+		a->cfg.nports = 0;        /* a worker, or the main thread, reads the file itself */
 	} else if (mode == MODE_INLINE) {
 		if (a->ndevs != 2)
 			die("--inline needs exactly two ports, A and B (got %d)", a->ndevs);
@@ -570,12 +570,7 @@ static void pcap_rotate(struct app *a)
 static void drain_events(void *ctx);
 
 /* Offline with several workers: the main thread reads the capture and
- * feeds them, writing their events as it goes. */
-static void reader_wait(void *ctx)
-{
-	drain_events(ctx);
-}
-
+ * feeds them, writing their events as it goes (and while a ring is full). */
 static void offline_read_all(struct app *a, struct rte_mempool *mp)
 {
 	struct rte_mbuf *bufs[64];
@@ -584,7 +579,7 @@ static void offline_read_all(struct app *a, struct rte_mempool *mp)
 		uint16_t n = offline_rx(&a->src, mp, bufs, 64);
 		if (!n && a->src.eof)
 			break;
-		offline_spread_burst(&a->spread, bufs, n, reader_wait, a);
+		offline_spread_burst(&a->spread, bufs, n, drain_events, a);
 		if ((++k & 15) == 0)
 			drain_events(a);
 	}

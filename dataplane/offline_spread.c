@@ -1,6 +1,7 @@
 /* offline_spread.c — one capture read once, its flows spread over workers. */
 #include <sched.h>
 #include <stdio.h>
+#include <string.h>
 #include <rte_pause.h>
 #include "offline_spread.h"
 #include "spread.h"
