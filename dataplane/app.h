@@ -50,7 +50,7 @@ struct app {
 	int nuser_eal;
 	uint64_t pcap_count;
 	struct offline_src src;       /* offline: the capture being read */
-	struct offline_spread spread; /* offline, several workers: the reader's rings */
+	struct offline_spread *spread; /* offline, several workers: worker 0 routes through it */
 	int linktype;
 	struct worker *wk[MAX_WORKERS];
 	uint32_t nworkers;

@@ -41,14 +41,14 @@ uint32_t lazypool_grow(struct rte_mempool *mp, rte_mempool_obj_cb_t *obj_init)
 	return (uint32_t)added;
 }
 
-struct rte_mempool *lazypool_create(const char *name, uint32_t n, uint32_t elt, uint32_t priv_size,
-				    int socket, unsigned flags, int lazy, rte_mempool_obj_cb_t *obj_init,
+struct rte_mempool *lazypool_create(const char *name, uint32_t n, uint32_t cache, uint32_t elt,
+				    uint32_t priv_size, int socket, unsigned flags, int lazy, rte_mempool_obj_cb_t *obj_init,
 				    void (*pool_init)(struct rte_mempool *, void *), void *pool_arg)
 {
 	if (!lazy)
-		return rte_mempool_create(name, n, elt, 0, priv_size, pool_init, pool_arg, obj_init, NULL,
+		return rte_mempool_create(name, n, elt, cache, priv_size, pool_init, pool_arg, obj_init, NULL,
 					  socket, flags);
-	struct rte_mempool *mp = rte_mempool_create_empty(name, n, elt, 0, priv_size, socket,
+	struct rte_mempool *mp = rte_mempool_create_empty(name, n, elt, cache, priv_size, socket,
 							  flags | RTE_MEMPOOL_F_NO_IOVA_CONTIG);
 	if (!mp)
 		return NULL;

@@ -14,8 +14,8 @@
 
 /* N objects of ELT bytes at most; LAZY: one chunk now, the rest on demand.
  * OBJ_INIT (may be NULL) prepares each object as it enters the pool. */
-struct rte_mempool *lazypool_create(const char *name, uint32_t n, uint32_t elt, uint32_t priv_size,
-				    int socket, unsigned flags, int lazy, rte_mempool_obj_cb_t *obj_init,
+struct rte_mempool *lazypool_create(const char *name, uint32_t n, uint32_t cache, uint32_t elt,
+				    uint32_t priv_size, int socket, unsigned flags, int lazy, rte_mempool_obj_cb_t *obj_init,
 				    void (*pool_init)(struct rte_mempool *, void *), void *pool_arg);
 
 /* Add a chunk; the number of objects added (0: at the bound or out of

@@ -55,7 +55,9 @@ struct rte_mempool *offline_pool_create(const char *name, uint32_t n, int socket
 {
 	uint16_t room = RTE_MBUF_DEFAULT_BUF_SIZE;
 	struct rte_pktmbuf_pool_private priv = { .mbuf_data_room_size = room, .mbuf_priv_size = 0 };
-	return lazypool_create(name, n, sizeof(struct rte_mbuf) + room, sizeof(priv), socket, 0, 1,
+	/* with a cache per lcore: a reader takes, another worker gives back */
+	uint32_t cache = n >= 4096 ? 256 : 0;
+	return lazypool_create(name, n, cache, sizeof(struct rte_mbuf) + room, sizeof(priv), socket, 0, 1,
 			       rte_pktmbuf_init, rte_pktmbuf_pool_init, &priv);
 }
 

@@ -1681,7 +1681,7 @@ int worker_main(void *arg)
 	struct worker *w = arg;
 	struct rte_mbuf *bufs[256];
 	uint16_t burst = w->cfg->burst;
-	uint64_t idle = 0, last_tick = 0;
+	uint64_t idle = 0, last_tick = 0, reads = 0;
 	uint64_t tick = w->tsc_hz / 1000;
 
 	if (w->qsbr) {
@@ -1703,7 +1703,23 @@ int worker_main(void *arg)
 			w->pktc[PKT_rx_no_buffer] = w->src->no_buffer;
 			if (n) {
 				got += n;
-				worker_burst(w, 0, bufs, n);
+				if (!w->feed) {
+					worker_burst(w, 0, bufs, n);
+				} else {
+					/* the reader: its own share at once, the rest
+					 * to the other workers; their events written
+					 * as it goes */
+					offline_spread_burst(w->feed, bufs, n);
+					if ((++reads & 7) == 0)
+						w->drain(w->drain_ctx);
+				}
+			} else if (w->src->eof) {
+				if (w->feed)
+					offline_spread_finish(w->feed, w->src->clock_ns);
+				/* end as the capture does, at its last time */
+				if (w->src->clock_ns > w->now_ns)
+					w->now_ns = w->src->clock_ns;
+				break;
 			}
 		} else if (w->feed) {
 			/* the reader's share for this worker; its own buffers
@@ -1753,8 +1769,6 @@ int worker_main(void *arg)
 			idle = 0;
 			continue;
 		}
-		if (w->src && w->src->eof)
-			break;
 		if (w->single && w->drain)
 			w->drain(w->drain_ctx);
 		/* idle: give the core back briefly (not on the packet path) */
@@ -1879,7 +1893,7 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	/* offline, pools fill as used (a small capture touches little) */
 	int lazy = cfg->mode == MODE_OFFLINE;
 	snprintf(name, sizeof(name), "h2p%u", id);
-	w->h2pool = lazypool_create(name, cfg->max_h2, sizeof(struct h2_conn), 0, socket,
+	w->h2pool = lazypool_create(name, cfg->max_h2, 0, sizeof(struct h2_conn), 0, socket,
 				    RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET | RTE_MEMPOOL_F_NO_IOVA_CONTIG,
 				    lazy, NULL, NULL, NULL);
 	if (!w->h2pool) {
@@ -1888,7 +1902,7 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 		return -1;
 	}
 	snprintf(name, sizeof(name), "early%u", id);
-	w->earlypool = lazypool_create(name, cfg->max_early, H1_EARLY_MAX, 0, socket,
+	w->earlypool = lazypool_create(name, cfg->max_early, 0, H1_EARLY_MAX, 0, socket,
 				       RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET | RTE_MEMPOOL_F_NO_IOVA_CONTIG,
 				       lazy, NULL, NULL, NULL);
 	if (!w->earlypool) {
@@ -1899,7 +1913,7 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	snprintf(name, sizeof(name), "evq%u", id);
 	w->evq = rte_ring_create(name, 4096, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "evp%u", id);
-	w->evpool = lazypool_create(name, 4095, sizeof(struct evt), 0, socket, 0, lazy, NULL, NULL, NULL);
+	w->evpool = lazypool_create(name, 4095, 0, sizeof(struct evt), 0, socket, 0, lazy, NULL, NULL, NULL);
 	if (!w->evq || !w->evpool) {
 		snprintf(err, errlen, "event ring for worker %u: out of memory", id);
 		return -1;
@@ -1907,7 +1921,7 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	/* events carrying header fields in flight at once; more wait (offline)
 	 * or go without them (live, counted) */
 	snprintf(name, sizeof(name), "hlp%u", id);
-	w->hlpool = lazypool_create(name, 511, hdrlog_export_size(&w->hl), 0, socket,
+	w->hlpool = lazypool_create(name, 511, 0, hdrlog_export_size(&w->hl), 0, socket,
 				    RTE_MEMPOOL_F_NO_IOVA_CONTIG, lazy, NULL, NULL, NULL);
 	if (!w->hlpool) {
 		snprintf(err, errlen, "EVE header buffers for worker %u: out of memory (lower eve.http bounds)", id);

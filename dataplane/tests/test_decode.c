@@ -313,35 +313,103 @@ static void checksum_matches_the_plain_sum(void **st)
 	}
 }
 
-/* spread_pick: both directions, a frame cut short (a super-packet's first
- * buffer), a fragment and a frame with no IP all land where they must;
- * many client addresses use every worker. */
-static void spread_keeps_pairs_together(void **st)
+/* spread_pick: both directions of a flow, and a frame cut short (a
+ * super-packet's first buffer), land together; the many connections of
+ * one pair of hosts use every worker; a frame with no IP goes to 0. */
+static void spread_keeps_flows_together(void **st)
 {
 	uint8_t f[2048], r[2048];
 	uint32_t n = build_tcp4(f, "GET / HTTP/1.1\r\n", 1, 0);
-	uint32_t ip = 18;
-	memcpy(r, f, n);
-	memcpy(r + ip + 12, f + ip + 16, 4);            /* the answer: addresses swapped */
-	memcpy(r + ip + 16, f + ip + 12, 4);
+	uint32_t ip = 18, tcp = ip + 20;
 	int used[3] = { 0 };
-	for (int c = 0; c < 64; c++) {
-		f[ip + 15] = r[ip + 19] = (uint8_t)(c + 1);
+	for (int c = 0; c < 96; c++) {
+		f[tcp + 0] = (uint8_t)(0x80 + c);            /* client port */
+		f[ip + 15] = (uint8_t)(1 + c % 2);           /* two client hosts */
+		memcpy(r, f, n);
+		memcpy(r + ip + 12, f + ip + 16, 4);        /* the answer: ends swapped */
+		memcpy(r + ip + 16, f + ip + 12, 4);
+		memcpy(r + tcp, f + tcp + 2, 2);
+		memcpy(r + tcp + 2, f + tcp, 2);
 		uint32_t w = spread_pick(f, n, LINK_ETH, 3);
 		assert_true(w < 3);
 		assert_int_equal(spread_pick(r, n, LINK_ETH, 3), w);
 		f[ip + 2] = 0xff;                        /* longer than the frame */
 		assert_int_equal(spread_pick(f, n, LINK_ETH, 3), w);
-		f[ip + 2] = 0; f[ip + 6] = 0x00; f[ip + 7] = 0x10;   /* a later fragment */
-		assert_int_equal(spread_pick(f, n, LINK_ETH, 3), w);
-		f[ip + 7] = 0;
+		f[ip + 2] = 0;
 		used[w]++;
 	}
 	for (int w = 0; w < 3; w++)
-		assert_true(used[w] > 8);
+		assert_true(used[w] > 16);
 	f[16] = 0x08; f[17] = 0x06;                      /* ARP behind the VLAN tag */
 	assert_int_equal(spread_pick(f, n, LINK_ETH, 3), 0);
 	assert_int_equal(spread_pick(f, n, LINK_ETH, 1), 0);
+}
+
+/* An IPv4 fragment of datagram ID from the frame F (offset OFF8 in 8-byte
+ * units, more fragments to come when MF). */
+static uint32_t as_fragment(uint8_t *f, uint32_t n, uint16_t id, uint16_t off8, int mf)
+{
+	uint8_t *ip = f + 18;
+	ip[4] = id >> 8; ip[5] = id & 0xff;
+	uint16_t fo = (uint16_t)(off8 | (mf ? 0x2000 : 0));
+	ip[6] = fo >> 8; ip[7] = fo & 0xff;
+	return n;
+}
+
+/* spread_route: fragments go where their datagram's first went, those
+ * that come first wait for it and then go out ahead of it in their order;
+ * fragments whose first never comes go by address pair after the timeout
+ * or at the end, and all of it is counted. */
+static void spread_steers_fragments_by_their_first(void **st)
+{
+	static struct spread s;
+	uint8_t f[2048];
+	uint32_t n = build_tcp4(f, "0123456789abcdef0123456789abcdef", 1, 0);
+	uint32_t ip = 18, tcp = ip + 20;
+	int a = 1, b = 2, c = 3, d = 4, e = 5;
+	int moved = 0;
+	for (int port = 0; port < 64; port++) {
+		f[tcp] = (uint8_t)(0x90 + port);
+		f[ip + 6] = f[ip + 7] = 0;
+		uint32_t owner = spread_pick(f, n, LINK_ETH, 4);
+		spread_init(&s, 4, LINK_ETH, 0);
+		/* the last fragment first: held */
+		spread_route(&s, &a, f, as_fragment(f, n, 7, 2, 0), 1000);
+		assert_int_equal(s.nout, 0);
+		/* the first: releases it, then itself, both to the flow's owner */
+		spread_route(&s, &b, f, as_fragment(f, n, 7, 0, 1), 2000);
+		assert_int_equal(s.nout, 2);
+		assert_ptr_equal(s.out[0].pkt, &a);
+		assert_ptr_equal(s.out[1].pkt, &b);
+		assert_int_equal(s.out[0].worker, owner);
+		assert_int_equal(s.out[1].worker, owner);
+		/* a later copy of a fragment follows */
+		spread_route(&s, &c, f, as_fragment(f, n, 7, 1, 1), 3000);
+		assert_int_equal(s.nout, 1);
+		assert_int_equal(s.out[0].worker, owner);
+		moved += owner != spread_pick(f, n, LINK_ETH, 4);   /* the pair's worker */
+		/* another datagram whose first never comes: out after 30 s */
+		spread_route(&s, &d, f, as_fragment(f, n, 8, 3, 0), 4000);
+		assert_int_equal(s.nout, 0);
+		f[ip + 6] = f[ip + 7] = 0;
+		spread_route(&s, &e, f, n, 4000 + SPREAD_HOLD_NS + 1);
+		assert_int_equal(s.nout, 2);
+		assert_ptr_equal(s.out[0].pkt, &d);
+		assert_ptr_equal(s.out[1].pkt, &e);
+		assert_int_equal(s.out[1].worker, owner);
+		assert_int_equal(s.ctr[SPREAD_frag_held], 2);
+		assert_int_equal(s.ctr[SPREAD_frag_unpaired], 1);
+		assert_int_equal(s.nheld, 0);
+		/* held at the end of the capture: flushed */
+		spread_route(&s, &d, f, as_fragment(f, n, 9, 3, 0), 5000 + SPREAD_HOLD_NS);
+		assert_int_equal(s.nout, 0);
+		spread_flush(&s);
+		assert_int_equal(s.nout, 1);
+		assert_ptr_equal(s.out[0].pkt, &d);
+	}
+	/* with ports in the hash, a pair's datagrams do not all stay on the
+	 * pair's worker */
+	assert_true(moved > 8);
 }
 
 int main(void)
@@ -365,7 +433,8 @@ int main(void)
 		cmocka_unit_test(raw_and_cooked_link_types),
 		cmocka_unit_test(syn_window_scale_option_is_read),
 		cmocka_unit_test(checksums_agree_with_an_independent_implementation),
-		cmocka_unit_test(spread_keeps_pairs_together),
+		cmocka_unit_test(spread_keeps_flows_together),
+		cmocka_unit_test(spread_steers_fragments_by_their_first),
 	};
 	return cmocka_run_group_tests_name("decode", tests, NULL, NULL);
 }
