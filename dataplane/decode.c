@@ -131,11 +131,6 @@ static enum decode_ctr decode_tcp(const uint8_t *p, uint32_t off, uint32_t end, 
 	return DEC_tcp;
 }
 
-static int ipv6_ext(uint8_t nh)
-{
-	return nh == 0 || nh == 43 || nh == 60 || nh == 51 || nh == 135 || nh == 139 || nh == 140;
-}
-
 /* PPP's protocol numbers for IP, as EtherTypes; 0 for the rest (LCP, ...). */
 static uint16_t ppp_ethertype(uint16_t proto)
 {

@@ -18,6 +18,13 @@ static inline void wr32(uint8_t *p, uint32_t v)
 	p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
 }
 
+/* IPv6 extension headers walked to reach the upper layer (44, the
+ * fragment header, ends the walk: it is handled on its own). */
+static inline int ipv6_ext(uint8_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 60 || nh == 51 || nh == 135 || nh == 139 || nh == 140;
+}
+
 /* X(name, text): every way decoding can end without a TCP segment. */
 #define DECODE_CTRS(X) \
 	X(tcp,            "TCP segment decoded") \

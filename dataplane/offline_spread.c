@@ -54,6 +54,13 @@ static void flush(struct offline_spread *s, uint32_t w)
 	}
 }
 
+static void flush_all(struct offline_spread *s)
+{
+	for (uint32_t w = 0; w < s->n; w++)
+		if (s->nstage[w])
+			flush(s, w);
+}
+
 static void route_out(struct offline_spread *s)
 {
 	const struct spread *r = &s->router;
@@ -73,18 +80,14 @@ void offline_spread_burst(struct offline_spread *s, struct rte_mbuf **m, uint16_
 			     rte_pktmbuf_data_len(m[i]), t);
 		route_out(s);
 	}
-	for (uint32_t w = 0; w < s->n; w++)
-		if (s->nstage[w])
-			flush(s, w);
+	flush_all(s);
 }
 
 void offline_spread_finish(struct offline_spread *s, uint64_t clock_ns)
 {
 	spread_flush(&s->router);
 	route_out(s);
-	for (uint32_t w = 0; w < s->n; w++)
-		if (s->nstage[w])
-			flush(s, w);
+	flush_all(s);
 	s->clock_ns = clock_ns;
 	__atomic_store_n(&s->done, 1, __ATOMIC_RELEASE);
 }

@@ -22,11 +22,6 @@ static int carries_ports(uint8_t proto)
 	return proto == 6 || proto == 17 || proto == 132;   /* TCP, UDP, SCTP */
 }
 
-static int ipv6_ext(uint8_t nh)
-{
-	return nh == 0 || nh == 43 || nh == 60 || nh == 51 || nh == 135 || nh == 139 || nh == 140;
-}
-
 static void locate(const uint8_t *f, uint32_t len, enum linktype lt, struct pkt *p, struct place *w)
 {
 	memset(w, 0, sizeof(*w));
