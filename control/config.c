@@ -64,7 +64,9 @@ void cfg_defaults(struct seam_cfg *c)
 	c->flow_fail_open = 0;
 	c->ooo_max_segs = 2048;
 	c->ooo_max_bytes = 1 << 20;
-	c->retain_bytes = 2048;
+	c->retain_bytes = 65536;
+	c->verify_mb = 32;
+	c->verify_fail_open = 0;
 	c->held_max_segs = 32768;
 	c->tiny_seg_bytes = 8;
 	c->tiny_seg_count = 16;
@@ -553,19 +555,22 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 
 	g = group(&l, s, "reasm");
 	static const char *const reasm_keys[] = { "ooo_max_segs", "ooo_max_bytes", "retain_bytes",
-		"held_max_segs", "tiny_seg_bytes", "tiny_seg_count", "checksum_verify", "policy",
-		"target_policy", NULL };
+		"verify_mb", "verify_fail_open", "held_max_segs", "tiny_seg_bytes", "tiny_seg_count",
+		"checksum_verify", "policy", "target_policy", NULL };
 	only_keys(&l, g, reasm_keys);
 	get_u32(&l, g, "ooo_max_segs", &c->ooo_max_segs, 0, 65536);
 	get_u32(&l, g, "ooo_max_bytes", &c->ooo_max_bytes, 0, 1u << 30);
-	get_u32(&l, g, "retain_bytes", &c->retain_bytes, 0, 1u << 20);
+	get_u32(&l, g, "retain_bytes", &c->retain_bytes, 0, 1u << 26);
+	get_u32(&l, g, "verify_mb", &c->verify_mb, 0, 1u << 16);
+	get_bool(&l, g, "verify_fail_open", &c->verify_fail_open);
 	get_u32(&l, g, "held_max_segs", &c->held_max_segs, 16, 1u << 24);
 	get_u32(&l, g, "tiny_seg_bytes", &c->tiny_seg_bytes, 0, 1500);
 	get_u32(&l, g, "tiny_seg_count", &c->tiny_seg_count, 1, 1u << 20);
 	get_bool(&l, g, "checksum_verify", &c->checksum_verify);
 	load_overlap_policies(&l, c, g);
-	if (c->retain_bytes & (c->retain_bytes - 1))
-		fail(&l, config_setting_get_member(g, "retain_bytes"), "retain_bytes", "must be a power of two");
+	if (c->retain_bytes && c->retain_bytes < 2 * 256)
+		fail(&l, config_setting_get_member(g, "retain_bytes"), "retain_bytes",
+		     "must be 0 (no verification) or at least 512");
 
 	g = group(&l, s, "http");
 	static const char *const http_keys[] = { "max_line", "max_header_bytes", "max_fields",

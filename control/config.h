@@ -55,7 +55,10 @@ struct seam_cfg {
 	int midstream;
 	int flow_fail_open;        /* table full and nothing to evict: pass or drop */
 
-	uint32_t ooo_max_segs, ooo_max_bytes, retain_bytes, held_max_segs;
+	uint32_t ooo_max_segs, ooo_max_bytes, held_max_segs;
+	uint32_t retain_bytes;     /* unacknowledged inspected bytes kept per direction; 0: none */
+	uint32_t verify_mb;        /* ... from a store of this size per worker */
+	int verify_fail_open;      /* inline: a repeat that cannot be verified passes */
 	uint32_t tiny_seg_bytes, tiny_seg_count;
 	int checksum_verify;
 	/* offline/mirror: how the receiving hosts settle overlaps */

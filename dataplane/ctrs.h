@@ -12,7 +12,7 @@
 	X(drop_verdict,       "flow stopped by a verdict or block") \
 	X(drop_blocked,       "new connection from a blocked source") \
 	X(drop_conflict,      "overlap differing from inspected bytes") \
-	X(drop_unverifiable,  "retransmission older than the verification ring") \
+	X(drop_unverifiable,  "repeats inspected bytes no longer kept to verify (reasm.verify_fail_open false)") \
 	X(drop_dup_held,      "duplicate of a segment already held") \
 	X(drop_ooo_cap,       "out-of-order hold cap reached") \
 	X(drop_reclaimed,     "held for a flow whose segments were given up to make room (inline)") \
@@ -59,7 +59,8 @@
 	X(seg_held,           "held out of order") \
 	X(seg_released_held,  "held segments released when the gap filled") \
 	X(seg_old,            "retransmissions identical to inspected bytes") \
-	X(seg_old_unverified, "retransmissions older than the ring") \
+	X(seg_old_acked,      "retransmissions of bytes the receiver acknowledged: it discards them") \
+	X(seg_old_unverified, "retransmissions of unacknowledged bytes no longer kept (see verify.*)") \
 	X(overlap_conflict,   "overlaps that differ from inspected bytes") \
 	X(gap_skipped,        "gaps never filled: inspection resumed after them") \
 	X(hold_reclaimed,     "hold pool dry: a holding direction gave its segments up (flood first)") \

@@ -11,7 +11,7 @@ static uint32_t key_hash(const void *key, uint32_t len, uint32_t init)
 }
 
 int flow_table_init(struct flow_table *t, const char *name, uint32_t cap, uint32_t ncold,
-		    uint32_t retain, int socket, char *err, size_t errlen)
+		    int socket, char *err, size_t errlen)
 {
 	memset(t, 0, sizeof(*t));
 	struct rte_malloc_socket_stats before, after;
@@ -31,8 +31,7 @@ int flow_table_init(struct flow_table *t, const char *name, uint32_t cap, uint32
 	}
 	t->cap = cap;
 	t->f = rte_zmalloc_socket("flows", (size_t)cap * sizeof(struct flow), 64, socket);
-	t->retain = retain;
-	t->cold_size = RTE_ALIGN_CEIL(sizeof(struct flow_cold) + 2 * retain, 64);
+	t->cold_size = RTE_ALIGN_CEIL(sizeof(struct flow_cold), 64);
 	/* not zeroed: a record is initialised when handed out; no device
 	 * reads them, so they may straddle pages */
 	t->cold_mem = rte_malloc_socket("flows_cold", (size_t)ncold * t->cold_size, 64, socket);
@@ -227,8 +226,8 @@ struct flow_cold *flow_cold_get(struct flow_table *t, struct flow *f, int midstr
 		return NULL;
 	}
 	t->cold_live++;
-	reasm_dir_init(&c->rd[0], t->retain ? c->ring : NULL, t->retain);
-	reasm_dir_init(&c->rd[1], t->retain ? c->ring + t->retain : NULL, t->retain);
+	reasm_dir_init(&c->rd[0]);
+	reasm_dir_init(&c->rd[1]);
 	c->digest[0] = c->digest[1] = 0;
 	insp_sess_init(&c->insp, midstream);
 	f->cold = c;

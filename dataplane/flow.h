@@ -55,8 +55,6 @@ struct flow_cold {
 	const void *gen;          /* the policy generation the flow started on */
 	uint32_t digest[2];       /* CRC-32 of the bytes inspected (eve.stream_digest) */
 	struct insp_sess insp;
-	/* followed by 2 * retain_bytes of verification ring */
-	uint8_t ring[];
 };
 
 /* Eviction classes, in the order flows give way when the table or the
@@ -125,7 +123,6 @@ struct flow_table {
 	uint32_t cold_cap, cold_used;
 	uint32_t cold_live;       /* records handed out now */
 	uint32_t cold_size;
-	uint32_t retain;
 	uint32_t wheel[WHEEL_SLOTS];
 	uint64_t wheel_sec;       /* last second processed */
 	uint32_t timeout[4];      /* seconds by state */
@@ -138,7 +135,7 @@ struct flow_table {
 };
 
 int flow_table_init(struct flow_table *t, const char *name, uint32_t cap, uint32_t ncold,
-		    uint32_t retain, int socket, char *err, size_t errlen);
+		    int socket, char *err, size_t errlen);
 void flow_table_free(struct flow_table *t);
 
 /* Canonicalise a tuple; returns 1 when src is endpoint b of the key. */

@@ -177,7 +177,7 @@ static void offline_fit(struct app *a)
 	 * single worker every flow (lazy pools touch only what is used) */
 	uint64_t nw = a->workers ? a->workers : 1;
 	uint64_t bytes = nw * ((uint64_t)c->max_flows * (sizeof(struct flow) + 64) +
-			 (uint64_t)c->max_inspected * (sizeof(struct flow_cold) + 2ull * c->retain_bytes) +
+			 (uint64_t)c->max_inspected * sizeof(struct flow_cold) + ((uint64_t)c->verify_mb << 20) +
 			 (uint64_t)c->max_h2 * sizeof(struct h2_conn) + (uint64_t)c->max_early * (H1_EARLY_MAX + 64));
 	/* the packet-buffer pool takes at most half of memory_mb (see below) */
 	bytes += 2 * offline_mbufs(a) * (RTE_MBUF_DEFAULT_BUF_SIZE + 192);
@@ -195,9 +195,11 @@ static void print_state_sizes(void)
 {
 	struct seam_cfg c;
 	cfg_defaults(&c);
-	printf("{\"flow_record\":%zu,\"inspection_state\":%zu,\"retain_rings\":%u,\"session\":%zu,"
+	printf("{\"flow_record\":%zu,\"inspection_state\":%zu,\"verify_store_per_worker\":%u,"
+	       "\"verify_block\":%u,\"session\":%zu,"
 	       "\"http1\":%zu,\"forwarding\":%zu,\"websocket\":%zu,\"reassembly\":%zu,\"h2c_pool_object\":%zu}\n",
-	       sizeof(struct flow), sizeof(struct flow_cold), 2 * c.retain_bytes, sizeof(struct insp_sess),
+	       sizeof(struct flow), sizeof(struct flow_cold), c.verify_mb << 20, REASM_VBLOCK,
+	       sizeof(struct insp_sess),
 	       sizeof(struct h1_conn), sizeof(struct fwd_msg), sizeof(struct ws_conn), 2 * sizeof(struct reasm_dir),
 	       sizeof(struct h2_conn));
 }
@@ -699,6 +701,7 @@ static void register_stats(struct app *a)
 	int s_vd = stats_register(&a->reg, "verdict", vd_ctr_names, VDC__COUNT);
 	int s_f = stats_register(&a->reg, "finding", finding_ctr_names, F__COUNT);
 	int s_hl = stats_register(&a->reg, "eve_http", hdrlog_ctr_names, HLC__COUNT);
+	int s_vs = stats_register(&a->reg, "verify", verify_ctr_names, RV__COUNT);
 	for (uint32_t i = 0; i < a->nworkers; i++) {
 		struct worker *w = a->wk[i];
 		stats_attach(&a->reg, s_pkt, i, w->pktc);
@@ -709,6 +712,7 @@ static void register_stats(struct app *a)
 		stats_attach(&a->reg, s_vd, i, w->vdc);
 		stats_attach(&a->reg, s_f, i, w->find);
 		stats_attach(&a->reg, s_hl, i, w->hl.ctr);
+		stats_attach(&a->reg, s_vs, i, w->vs.ctr);
 	}
 	if (a->spread) {
 		/* offline, several workers: what routing fragments took */
@@ -816,7 +820,8 @@ static int bench_run(struct app *a)
 	       st[w->stage], a->nworkers, secs, pkts, pkts / secs / 1e6, bytes * 8 / secs / 1e9,
 	       pkts ? (double)(c1 - c0) * a->nworkers / pkts : 0.0, pkts ? bytes / pkts : 0.0,
 	       (s1.flows - s0.flows) / secs, (unsigned long)alerts, (unsigned long)tx_full, (unsigned long)hz,
-	       active, w->ft.mem_bytes, (double)w->ft.mem_bytes / w->ft.cap, (unsigned long)drops,
+	       active, w->ft.mem_bytes + w->vs_bytes, (double)(w->ft.mem_bytes + w->vs_bytes) / w->ft.cap,
+	       (unsigned long)drops,
 	       (s1.evicted - s0.evicted) / secs);
 	fflush(stdout);
 	for (uint32_t k = 0; k < a->nworkers; k++)

@@ -26,11 +26,148 @@ void reasm_pool_free(struct reasm_pool *p)
 	memset(p, 0, sizeof(*p));
 }
 
-void reasm_dir_init(struct reasm_dir *r, uint8_t *ring, uint32_t ret_size)
+#define VERIFY_NAME(n, t) #n,
+const char *const verify_ctr_names[RV__COUNT] = { VERIFY_CTRS(VERIFY_NAME) };
+#undef VERIFY_NAME
+
+void reasm_verify_init(struct reasm_verify *v, uint8_t *mem, uint32_t *link, uint32_t nblocks,
+		       uint32_t dir_bytes)
+{
+	memset(v, 0, sizeof(*v));
+	v->mem = mem;
+	v->link = link;
+	v->nblocks = nblocks;
+	v->free = REASM_VNIL;
+	v->dir_max = nblocks ? (dir_bytes + REASM_VBLOCK - 1) / REASM_VBLOCK : 0;
+}
+
+static uint32_t block_get(struct reasm_verify *v)
+{
+	uint32_t b = v->free;
+	if (b != REASM_VNIL)
+		v->free = v->link[b];
+	else if (v->fresh < v->nblocks)
+		b = v->fresh++;
+	else
+		return REASM_VNIL;
+	v->ctr[RV_blocks]++;
+	return b;
+}
+
+/* Give the oldest block of r's chain back. */
+static void block_put_head(struct reasm_dir *r, struct reasm_verify *v)
+{
+	uint32_t b = r->vhead;
+	r->vhead = v->link[b];
+	if (r->vhead == REASM_VNIL)
+		r->vtail = REASM_VNIL;
+	r->vn--;
+	r->vbase += REASM_VBLOCK;
+	v->link[b] = v->free;
+	v->free = b;
+	v->ctr[RV_blocks]--;
+}
+
+static void chain_release(struct reasm_dir *r, struct reasm_verify *v)
+{
+	while (r->vhead != REASM_VNIL)
+		block_put_head(r, v);
+}
+
+/* Keep data[0..n), the bytes at stream offset r->delivered. */
+static void keep(struct reasm_dir *r, struct reasm_verify *v, const uint8_t *data, uint32_t n)
+{
+	uint64_t off = r->delivered;
+	uint64_t room = (uint64_t)(v->dir_max - 1) * REASM_VBLOCK;
+	if (n > room) {
+		/* only the newest bytes can fit: the rest go unverifiable */
+		uint32_t skip = n - (uint32_t)room;
+		v->ctr[RV_trimmed]++;
+		chain_release(r, v);
+		off += skip;
+		data += skip;
+		n -= skip;
+	}
+	if (r->vhead == REASM_VNIL) {
+		/* bytes before off are acknowledged or were given up */
+		r->vbase = off & ~(uint64_t)(REASM_VBLOCK - 1);
+		if (r->valid_from < off)
+			r->valid_from = off;
+	}
+	uint32_t pos = off & (REASM_VBLOCK - 1);
+	while (n) {
+		if (pos == 0 || r->vtail == REASM_VNIL) {
+			uint32_t b;
+			if (r->vn >= v->dir_max) {
+				/* at the cap: the oldest block makes room */
+				b = r->vhead;
+				r->vhead = v->link[b];
+				r->vn--;
+				r->vbase += REASM_VBLOCK;
+				if (r->valid_from < r->vbase)
+					r->valid_from = r->vbase;
+				v->ctr[RV_trimmed]++;
+				if (r->vhead == REASM_VNIL)
+					r->vtail = REASM_VNIL;
+			} else if ((b = block_get(v)) == REASM_VNIL) {
+				/* the store is dry: this direction's bytes so far
+				 * cannot be verified */
+				v->ctr[RV_dry] += n;
+				chain_release(r, v);
+				r->valid_from = off + n;
+				return;
+			}
+			v->link[b] = REASM_VNIL;
+			if (r->vtail == REASM_VNIL)
+				r->vhead = b;
+			else
+				v->link[r->vtail] = b;
+			r->vtail = b;
+			r->vn++;
+		}
+		uint32_t k = REASM_VBLOCK - pos < n ? REASM_VBLOCK - pos : n;
+		memcpy(v->mem + (size_t)r->vtail * REASM_VBLOCK + pos, data, k);
+		pos = (pos + k) & (REASM_VBLOCK - 1);
+		data += k;
+		off += k;
+		n -= k;
+	}
+}
+
+void reasm_dir_init(struct reasm_dir *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->ret = ring;
-	r->ret_size = ring ? ret_size : 0;
+	r->vhead = r->vtail = REASM_VNIL;
+}
+
+void reasm_dir_end(struct reasm_dir *r, struct reasm_pool *p)
+{
+	if (p->verify)
+		chain_release(r, p->verify);
+}
+
+void reasm_ack(struct reasm_dir *r, struct reasm_pool *p, uint32_t ack)
+{
+	if (!r->started)
+		return;
+	/* a receiver may acknowledge bytes Seam has not read (held, or
+	 * missed); only those read count, the rest stay to be verified */
+	if (seq_lt(r->next, ack))
+		ack = r->next;
+	if (r->have_ack && seq_le(ack, r->acked))
+		return;
+	r->acked = ack;
+	r->have_ack = 1;
+	struct reasm_verify *v = p->verify;
+	if (!v)
+		return;
+	if (ack == r->next) {
+		chain_release(r, v);    /* all of it: an idle flow keeps nothing */
+		return;
+	}
+	uint64_t aoff = r->delivered - (r->next - ack);
+	while (r->vhead != REASM_VNIL && r->vbase + REASM_VBLOCK <= aoff)
+		block_put_head(r, v);
 }
 
 void reasm_dir_start(struct reasm_dir *r, uint32_t seq)
@@ -40,34 +177,49 @@ void reasm_dir_start(struct reasm_dir *r, uint32_t seq)
 }
 
 /* Compare data with inspected bytes [seq, seq+n), all before r->next.
- * Returns 1 equal, 0 differs, -1 older than the ring. */
-static int verify_old(const struct reasm_dir *r, uint32_t seq, const uint8_t *data, uint32_t n)
+ * Returns 1 equal, 2 all acknowledged (the receiver discards them, so
+ * their value does not matter), 0 differs, -1 no longer kept. */
+static int verify_old(const struct reasm_dir *r, const struct reasm_pool *p, uint32_t seq,
+		      const uint8_t *data, uint32_t n)
 {
-	uint32_t back = r->next - seq;            /* distance from next to seq */
 	if (n == 0)
 		return 1;
-	if (back > r->ret_size || back > r->delivered - r->valid_from)
+	if (r->have_ack && seq_lt(seq, r->acked)) {
+		if (seq_le(seq + n, r->acked))
+			return 2;
+		uint32_t skip = r->acked - seq;
+		seq += skip;
+		data += skip;
+		n -= skip;
+	}
+	uint32_t back = r->next - seq;            /* distance from next to seq */
+	if (back > r->delivered - r->valid_from)
 		return -1;
 	uint64_t start = r->delivered - back;     /* stream offset of seq */
-	uint32_t mask = r->ret_size - 1;
-	for (uint32_t i = 0; i < n; i++)
-		if (r->ret[(start + i) & mask] != data[i])
+	const struct reasm_verify *v = p->verify;
+	if (!v || r->vhead == REASM_VNIL || start < r->vbase)
+		return -1;
+	uint32_t b = r->vhead;
+	for (uint64_t k = (start - r->vbase) / REASM_VBLOCK; k; k--)
+		b = v->link[b];
+	uint32_t pos = start & (REASM_VBLOCK - 1);
+	while (n) {
+		uint32_t k = REASM_VBLOCK - pos < n ? REASM_VBLOCK - pos : n;
+		if (memcmp(v->mem + (size_t)b * REASM_VBLOCK + pos, data, k) != 0)
 			return 0;
+		data += k;
+		n -= k;
+		pos = 0;
+		if (n)
+			b = v->link[b];
+	}
 	return 1;
 }
 
-void reasm_consumed(struct reasm_dir *r, const uint8_t *data, uint32_t n)
+void reasm_consumed(struct reasm_dir *r, struct reasm_pool *p, const uint8_t *data, uint32_t n)
 {
-	if (r->ret_size) {
-		/* keep the last ret_size bytes: at most two copies around the wrap */
-		uint32_t mask = r->ret_size - 1;
-		uint32_t skip = n > r->ret_size ? n - r->ret_size : 0;
-		uint32_t len = n - skip;
-		uint32_t pos = (uint32_t)((r->delivered + skip) & mask);
-		uint32_t first = r->ret_size - pos < len ? r->ret_size - pos : len;
-		memcpy(r->ret + pos, data + skip, first);
-		memcpy(r->ret, data + skip + first, len - first);
-	}
+	if (p->verify && p->verify->dir_max && n)
+		keep(r, p->verify, data, n);
 	r->delivered += n;
 	r->next += n;
 }
@@ -252,15 +404,15 @@ enum reasm_result reasm_offer(struct reasm_dir *r, struct reasm_pool *p,
 	uint32_t end = seq + len;
 	*off = 0;
 	if (seq_le(end, r->next)) {
-		int v = verify_old(r, seq, data, len);
-		return v == 1 ? RA_OLD : v == 0 ? RA_CONFLICT : RA_OLD_UNVERIFIED;
+		int v = verify_old(r, p, seq, data, len);
+		return v == 1 ? RA_OLD : v == 2 ? RA_OLD_ACKED : v == 0 ? RA_CONFLICT : RA_OLD_UNVERIFIED;
 	}
 	if (seq_le(seq, r->next)) {
 		/* in order, possibly repeating a verified prefix */
 		uint32_t old = r->next - seq;
-		int v = verify_old(r, seq, data, old);
-		if (v < 0 && lim->strict)
-			return RA_CONFLICT;   /* cannot prove the repeated part: refuse */
+		int v = verify_old(r, p, seq, data, old);
+		if (v < 0 && p->refuse_unverified)
+			return RA_OLD_UNVERIFIED;   /* cannot prove the repeated part: refuse */
 		/* new bytes must also agree with anything already held ahead */
 		if (v == 0 || (r->held && check_held(r, r->next, data + old, len - old) == 0))
 			return lim->strict ? RA_CONFLICT : resolve(r, p, lim, seq, data, len, handle);
@@ -311,13 +463,13 @@ void *reasm_pop(struct reasm_dir *r, struct reasm_pool *p, const uint8_t **data,
 	uint32_t end = seq + *len;
 	*off = 0;
 	if (seq_le(end, r->next)) {
-		int v = verify_old(r, seq, *data, *len);
-		*res = v == 1 ? RA_OLD : v == 0 ? RA_CONFLICT : RA_OLD_UNVERIFIED;
+		int v = verify_old(r, p, seq, *data, *len);
+		*res = v == 1 ? RA_OLD : v == 2 ? RA_OLD_ACKED : v == 0 ? RA_CONFLICT : RA_OLD_UNVERIFIED;
 		return h;
 	}
 	uint32_t old = r->next - seq;
-	int v = verify_old(r, seq, *data, old);
-	*res = v == 1 ? RA_DELIVER : RA_CONFLICT;
+	int v = verify_old(r, p, seq, *data, old);
+	*res = v == 0 ? RA_CONFLICT : v < 0 && p->refuse_unverified ? RA_OLD_UNVERIFIED : RA_DELIVER;
 	*off = old;
 	return h;
 }
@@ -333,6 +485,8 @@ void *reasm_skip_gap(struct reasm_dir *r, struct reasm_pool *p, const uint8_t **
 	r->next = seq;
 	r->delivered += *gap;    /* bytes before the gap can no longer be verified */
 	r->valid_from = r->delivered;
+	if (p->verify)
+		chain_release(r, p->verify);
 	*off = 0;
 	return h;
 }

@@ -432,7 +432,7 @@ static void deliver_after_gaps(struct worker *w, struct flow *f, uint8_t dir)
 			insp_gap(&c->insp, dir);
 		}
 		inspect_span(w, f, dir, d, len);
-		reasm_consumed(&c->rd[dir], d, len);
+		reasm_consumed(&c->rd[dir], &w->rp, d, len);
 		w->tcpc[TCPC_seg_released_held]++;
 		if (!other_piece_held(h)) {
 			w->pktc[PKT_held]--;
@@ -622,6 +622,8 @@ static void flow_end(struct worker *w, int32_t idx, enum flow_end_reason why)
 	if (why != FLOW_END_EVICTED)
 		w->flowc[ctr[why]]++;
 	if (f->cold) {
+		reasm_dir_end(&f->cold->rd[0], &w->rp);
+		reasm_dir_end(&f->cold->rd[1], &w->rp);
 		insp_sess_release(&f->cold->insp, &w->env);
 		if (f->cold->gen)
 			w->gen_refs[((const struct policy_gen *)f->cold->gen)->id & 63]--;
@@ -875,7 +877,7 @@ static void drain_held(struct worker *w, struct flow *f, uint8_t dir, uint16_t i
 		w->tcpc[TCPC_seg_released_held]++;
 		if (res == RA_DELIVER) {
 			inspect_span(w, f, dir, d + off, l - off);
-			reasm_consumed(rd, d + off, l - off);
+			reasm_consumed(rd, &w->rp, d + off, l - off);
 			if (w->want_rst && live) {
 				send_rsts(w, f, dir, in_port, peer);
 				w->want_rst = 0;
@@ -886,8 +888,15 @@ static void drain_held(struct worker *w, struct flow *f, uint8_t dir, uint16_t i
 		w->pktc[PKT_held]--;
 		if (res == RA_DELIVER) {
 			finish_seg(w, f, dir, h, rd->next - l, l, peer);   /* its end is now next */
-		} else if (res == RA_OLD) {
+		} else if (res == RA_OLD || res == RA_OLD_ACKED) {
+			w->tcpc[res == RA_OLD ? TCPC_seg_old : TCPC_seg_old_acked]++;
 			finish_seg(w, f, dir, h, rd->next, 0, peer);
+		} else if (res == RA_OLD_UNVERIFIED) {
+			w->tcpc[TCPC_seg_old_unverified]++;
+			if (w->mode == MODE_INLINE && w->rp.refuse_unverified)
+				fate_drop(w, h, FATE_drop_unverifiable);
+			else
+				fate_pass(w, h, peer);
 		} else {
 			w->tcpc[TCPC_overlap_conflict]++;
 			tcp_finding(w, f, F_TCP_OVERLAP_CONFLICT, dir, rd->delivered);
@@ -959,7 +968,7 @@ static void handle_data(struct worker *w, struct flow *f, uint8_t dir, struct rt
 				tcp_finding(w, f, F_TCP_TINY_SEGMENTS, dir, rd->delivered);
 		}
 		inspect_span(w, f, dir, data + off, n);
-		reasm_consumed(rd, data + off, n);
+		reasm_consumed(rd, &w->rp, data + off, n);
 		if (w->want_rst) {
 			send_rsts(w, f, dir, in_port, peer);
 			w->want_rst = 0;
@@ -981,12 +990,13 @@ static void handle_data(struct worker *w, struct flow *f, uint8_t dir, struct rt
 		w->pktc[PKT_held]++;
 		return;
 	case RA_OLD:
-		w->tcpc[TCPC_seg_old]++;
+	case RA_OLD_ACKED:
+		w->tcpc[r == RA_OLD ? TCPC_seg_old : TCPC_seg_old_acked]++;
 		finish_seg(w, f, dir, m, seq, 0, peer);
 		return;
 	case RA_OLD_UNVERIFIED:
 		w->tcpc[TCPC_seg_old_unverified]++;
-		if (inline_mode)
+		if (inline_mode && w->rp.refuse_unverified)
 			fate_drop(w, m, FATE_drop_unverifiable);
 		else
 			fate_pass(w, m, peer);
@@ -1189,8 +1199,11 @@ static void handle_tcp(struct worker *w, struct rte_mbuf *m, struct pkt *p, uint
 	/* inline, an ACK is the peer's only when it comes from the peer's side
 	 * (a keepalive probe's byte is let through on the strength of it) */
 	if ((p->tcp_flags & TH_ACK) &&
-	    (w->mode != MODE_INLINE || (dir == f->l2dir) == (in_port == f->in_port)))
+	    (w->mode != MODE_INLINE || (dir == f->l2dir) == (in_port == f->in_port))) {
 		h->last_ack = p->ack;
+		if (f->cold)    /* the peer's bytes it acknowledged need no keeping */
+			reasm_ack(&f->cold->rd[!dir], &w->rp, p->ack);
+	}
 	/* data into a zero window: a receiver keeps at most a probe byte of it */
 	if (p->payload_len > 1 && o->zero_win && !(p->tcp_flags & (TH_SYN | TH_RST))) {
 		w->tcpc[TCPC_zero_window_data]++;
@@ -1868,8 +1881,23 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->wall0_ns = (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 	snprintf(name, sizeof(name), "w%u", id);
 	uint32_t ncold = cfg->max_inspected < cfg->max_flows ? cfg->max_inspected : cfg->max_flows;
-	if (flow_table_init(&w->ft, name, cfg->max_flows, ncold, cfg->retain_bytes, socket, err, errlen) < 0)
+	if (flow_table_init(&w->ft, name, cfg->max_flows, ncold, socket, err, errlen) < 0)
 		return -1;
+	if (cfg->retain_bytes && cfg->verify_mb) {
+		/* not zeroed: blocks are handed out front to back, so a run
+		 * touches only what its unacknowledged bytes need */
+		uint32_t nb = (uint32_t)(((uint64_t)cfg->verify_mb << 20) / REASM_VBLOCK);
+		uint8_t *mem = rte_malloc_socket("verify", (size_t)nb * REASM_VBLOCK, 64, socket);
+		uint32_t *link = rte_malloc_socket("verify_link", (size_t)nb * sizeof(uint32_t), 64, socket);
+		if (!mem || !link) {
+			snprintf(err, errlen, "verification store of %u MB: out of memory (raise memory_mb "
+				 "or lower reasm.verify_mb)", cfg->verify_mb);
+			return -1;
+		}
+		reasm_verify_init(&w->vs, mem, link, nb, cfg->retain_bytes);
+		w->rp.verify = &w->vs;
+		w->vs_bytes = (size_t)nb * (REASM_VBLOCK + sizeof(uint32_t));
+	}
 	w->ft.timeout[FS_NEW] = cfg->embryonic_timeout;
 	w->ft.timeout[FS_ESTABLISHED] = cfg->established_timeout;
 	w->ft.timeout[FS_CLOSING] = cfg->established_timeout;
@@ -1886,6 +1914,7 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	/* inline forwards the repeated bytes too, so they must be proven equal;
 	 * offline and mirror only read the new ones */
 	w->rl.strict = cfg->mode == MODE_INLINE;
+	w->rp.refuse_unverified = cfg->mode == MODE_INLINE && !cfg->verify_fail_open;
 	w->rp.ref = mbuf_ref;
 	snprintf(name, sizeof(name), "w%u", id);
 	if (frag_init(&w->frag, name, 4096, 30, socket, err, errlen) < 0)

@@ -69,6 +69,8 @@ struct worker {
 	struct flow_table ft;
 	struct reasm_pool rp;
 	struct reasm_limits rl;
+	struct reasm_verify vs;       /* inspected bytes awaiting their ACK */
+	size_t vs_bytes;
 	/* directions holding segments, oldest first: when the hold pool runs
 	 * dry the oldest holder gives its segments up (see reclaim_hold) */
 	struct wk_holder { int32_t idx; uint32_t tag; uint8_t dir; } *holders;

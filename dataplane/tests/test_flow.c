@@ -32,7 +32,7 @@ static void mk(struct flow_key *k, uint32_t i, int rev)
 
 static int setup(void **st)
 {
-	return flow_table_init(&ft, "t", 1024, 256, 256, 0, errbuf, sizeof(errbuf));
+	return flow_table_init(&ft, "t", 1024, 256, 0, errbuf, sizeof(errbuf));
 }
 
 static int teardown(void **st)

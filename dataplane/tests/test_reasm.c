@@ -12,14 +12,18 @@
 
 static struct reasm_pool pool;
 static struct reasm_limits lim = { .max_segs = 64, .max_bytes = 1 << 20, .max_ahead = 1 << 30, .strict = 1 };
-static uint8_t ring[1024];
+/* the verification store: 1024 bytes a direction, as four blocks */
+enum { NBLOCKS = 8192 };
+static struct reasm_verify store;
+static uint8_t store_mem[NBLOCKS * REASM_VBLOCK];
+static uint32_t store_link[NBLOCKS];
 
 static void noop(void *ctx, void *h) { (*(int *)ctx)++; }
 
 static struct reasm_dir fresh(uint32_t isn)
 {
 	struct reasm_dir r;
-	reasm_dir_init(&r, ring, sizeof(ring));
+	reasm_dir_init(&r);
 	reasm_dir_start(&r, isn);
 	return r;
 }
@@ -37,7 +41,7 @@ static void drain(struct reasm_dir *r, uint8_t *out, uint32_t *outlen)
 		if (hr == RA_DELIVER) {
 			memcpy(out + *outlen, hd + off, hl - off);
 			*outlen += hl - off;
-			reasm_consumed(r, hd + off, hl - off);
+			reasm_consumed(r, &pool, hd + off, hl - off);
 		}
 	}
 }
@@ -51,7 +55,7 @@ static uint32_t offer(struct reasm_dir *r, uint32_t seq, const char *d, uint8_t 
 	if (*res == RA_DELIVER) {
 		memcpy(out + *outlen, d + off, n - off);
 		*outlen += n - off;
-		reasm_consumed(r, (const uint8_t *)d + off, n - off);
+		reasm_consumed(r, &pool, (const uint8_t *)d + off, n - off);
 	}
 	if (*res == RA_DELIVER || *res == RA_QUEUED)
 		drain(r, out, outlen);
@@ -140,9 +144,10 @@ static void overlap_with_held_data_must_agree(void **st)
 	assert_memory_equal(out, "ABCDEFGH", 8);
 }
 
-static void retransmission_older_than_the_ring_is_unverified(void **st)
+static void retransmission_older_than_what_is_kept_is_unverified(void **st)
 {
 	struct reasm_dir r = fresh(1);
+	uint64_t trimmed = store.ctr[RV_trimmed];
 	static char big[1500];
 	uint8_t out[4096];
 	uint32_t n = 0;
@@ -154,6 +159,106 @@ static void retransmission_older_than_the_ring_is_unverified(void **st)
 	assert_int_equal(res, RA_OLD_UNVERIFIED);
 	offer(&r, 1400, "aaaa", out, &n, &res);
 	assert_int_equal(res, RA_OLD);
+	/* 1499 bytes at once: only the newest fit in the direction's 4 blocks */
+	assert_int_equal(r.vn, 4);
+	assert_int_equal(store.ctr[RV_trimmed] - trimmed, 1);
+	/* more bytes: the oldest block gives way */
+	offer(&r, 1500, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", out, &n, &res);   /* to 1538 */
+	assert_int_equal(res, RA_DELIVER);
+	assert_int_equal(r.vn, 4);
+	assert_int_equal(store.ctr[RV_trimmed] - trimmed, 2);
+	offer(&r, 1 + 767, "aaaa", out, &n, &res);     /* in the block given up */
+	assert_int_equal(res, RA_OLD_UNVERIFIED);
+	offer(&r, 1 + 768, "aaaa", out, &n, &res);
+	assert_int_equal(res, RA_OLD);
+	reasm_dir_end(&r, &pool);
+}
+
+/* Once the receiver acknowledges bytes, a repeat of them cannot change
+ * what it reads: their blocks go back to the store, and a repeat of them,
+ * whatever its bytes, is RA_OLD_ACKED; unacknowledged bytes are still
+ * verified.  An idle flow keeps nothing. */
+static void acknowledged_bytes_are_released_and_repeats_of_them_pass(void **st)
+{
+	struct reasm_dir r = fresh(1);
+	static char body[1001], other[301];
+	uint8_t out[4096];
+	uint32_t n = 0;
+	enum reasm_result res;
+	uint64_t blocks = store.ctr[RV_blocks];
+	memset(body, 'a', 1000);
+	memset(other, 'b', 300);
+	offer(&r, 1, body, out, &n, &res);
+	assert_int_equal(res, RA_DELIVER);
+	assert_int_equal(store.ctr[RV_blocks] - blocks, 4);
+	reasm_ack(&r, &pool, 1 + 600);              /* offsets 0..599 acknowledged */
+	assert_int_equal(store.ctr[RV_blocks] - blocks, 2);
+	assert_int_equal(r.vn, 2);
+	offer(&r, 1, other, out, &n, &res);          /* 0..299, other bytes */
+	assert_int_equal(res, RA_OLD_ACKED);
+	offer(&r, 1 + 500, "aaaa", out, &n, &res);  /* 500..503: acknowledged too */
+	assert_int_equal(res, RA_OLD_ACKED);
+	offer(&r, 1 + 598, "aabb", out, &n, &res);  /* 598..601 straddles the ACK */
+	assert_int_equal(res, RA_CONFLICT);
+	offer(&r, 1 + 598, "aaaa", out, &n, &res);
+	assert_int_equal(res, RA_OLD);
+	offer(&r, 1 + 700, "bbbb", out, &n, &res);
+	assert_int_equal(res, RA_CONFLICT);
+	reasm_ack(&r, &pool, 1 + 500);               /* an older ACK changes nothing */
+	assert_int_equal(r.vn, 2);
+	reasm_ack(&r, &pool, 1 + 5000);              /* beyond what was read: up to it */
+	assert_int_equal(r.vn, 0);
+	assert_int_equal(r.acked, 1 + 1000);
+	assert_int_equal(store.ctr[RV_blocks], blocks);
+	/* new bytes after an idle spell are kept again */
+	offer(&r, 1 + 1000, "cccc", out, &n, &res);
+	assert_int_equal(res, RA_DELIVER);
+	offer(&r, 1 + 1000, "cccd", out, &n, &res);
+	assert_int_equal(res, RA_CONFLICT);
+	assert_int_equal(r.vn, 1);
+	reasm_dir_end(&r, &pool);
+	assert_int_equal(store.ctr[RV_blocks], blocks);
+}
+
+/* A dry store is a counted reason: the direction's bytes so far cannot be
+ * verified, a repeat of them is RA_OLD_UNVERIFIED (inline: refused unless
+ * fail-open), and keeping resumes once blocks come back. */
+static void a_dry_store_is_counted_and_repeats_go_unverified(void **st)
+{
+	static uint8_t mem2[2 * REASM_VBLOCK];
+	static uint32_t link2[2];
+	struct reasm_verify small;
+	struct reasm_pool p2 = pool;
+	reasm_verify_init(&small, mem2, link2, 2, 1024);
+	p2.verify = &small;
+	p2.refuse_unverified = 1;
+	struct reasm_dir a = fresh(1), b = fresh(1);
+	static char body[501];
+	memset(body, 'a', 500);
+	uint32_t off;
+	assert_int_equal(reasm_offer(&a, &p2, &lim, 1, (uint8_t *)body, 500, body, &off), RA_DELIVER);
+	reasm_consumed(&a, &p2, (uint8_t *)body, 500);   /* both blocks */
+	assert_int_equal(reasm_offer(&b, &p2, &lim, 1, (uint8_t *)body, 100, body, &off), RA_DELIVER);
+	reasm_consumed(&b, &p2, (uint8_t *)body, 100);
+	assert_int_equal(small.ctr[RV_dry], 100);
+	assert_int_equal(reasm_offer(&b, &p2, &lim, 1, (uint8_t *)body, 50, body, &off), RA_OLD_UNVERIFIED);
+	/* the repeated part of an in-order segment: refused, or let through */
+	assert_int_equal(reasm_offer(&b, &p2, &lim, 51, (uint8_t *)body, 100, body, &off), RA_OLD_UNVERIFIED);
+	p2.refuse_unverified = 0;
+	assert_int_equal(reasm_offer(&b, &p2, &lim, 51, (uint8_t *)body, 100, body, &off), RA_DELIVER);
+	assert_int_equal(off, 50);
+	reasm_consumed(&b, &p2, (uint8_t *)body + 50, 50);
+	assert_int_equal(small.ctr[RV_dry], 150);
+	/* a's bytes acknowledged: the store has room again */
+	reasm_ack(&a, &p2, 1 + 300);     /* whole blocks only: the first */
+	assert_int_equal(small.ctr[RV_blocks], 1);
+	assert_int_equal(reasm_offer(&b, &p2, &lim, 151, (uint8_t *)"xyz", 3, body, &off), RA_DELIVER);
+	reasm_consumed(&b, &p2, (uint8_t *)"xyz", 3);
+	assert_int_equal(reasm_offer(&b, &p2, &lim, 151, (uint8_t *)"xyz", 3, body, &off), RA_OLD);
+	assert_int_equal(reasm_offer(&b, &p2, &lim, 150, (uint8_t *)"axyz", 4, body, &off), RA_OLD_UNVERIFIED);
+	reasm_dir_end(&a, &p2);
+	reasm_dir_end(&b, &p2);
+	assert_int_equal(small.ctr[RV_blocks], 0);
 }
 
 static void unprovable_repeat_strict_refuses_lenient_reads_new_bytes(void **st)
@@ -165,15 +270,18 @@ static void unprovable_repeat_strict_refuses_lenient_reads_new_bytes(void **st)
 	memset(big, 'a', sizeof(big) - 1);
 	struct reasm_dir r = fresh(1);
 	offer(&r, 1, big, out, &n, &res);
-	/* repeats bytes 1..1499 (beyond the 1024-byte ring) and adds "XY" */
+	/* repeats bytes 1..1499 (beyond the 1024 bytes kept) and adds "XY" */
 	static char rep[1502];
 	memset(rep, 'a', 1499);
 	memcpy(rep + 1499, "XY", 3);
-	assert_int_equal(reasm_offer(&r, &pool, &lim, 1, (uint8_t *)rep, 1501, rep, &off), RA_CONFLICT);
+	pool.refuse_unverified = 1;
+	assert_int_equal(reasm_offer(&r, &pool, &lim, 1, (uint8_t *)rep, 1501, rep, &off), RA_OLD_UNVERIFIED);
+	pool.refuse_unverified = 0;
 	struct reasm_limits lenient = lim;
 	lenient.strict = 0;
 	assert_int_equal(reasm_offer(&r, &pool, &lenient, 1, (uint8_t *)rep, 1501, rep, &off), RA_DELIVER);
 	assert_int_equal(off, 1499);
+	reasm_dir_end(&r, &pool);
 }
 
 static void hold_caps_are_enforced(void **st)
@@ -280,7 +388,7 @@ static void overlaps_are_settled_by_the_target_policy(void **st)
 				assert_int_equal(res, RA_DELIVER);
 				memcpy(out + n, sh->fill + off, strlen(sh->fill) - off);
 				n += strlen(sh->fill) - off;
-				reasm_consumed(&r, (const uint8_t *)sh->fill + off, strlen(sh->fill) - off);
+				reasm_consumed(&r, &pool, (const uint8_t *)sh->fill + off, strlen(sh->fill) - off);
 				drain(&r, out, &n);
 			}
 			if (*sh->tail) {
@@ -289,7 +397,7 @@ static void overlaps_are_settled_by_the_target_policy(void **st)
 				assert_int_equal(res, RA_DELIVER);
 				memcpy(out + n, sh->tail + off, strlen(sh->tail) - off);
 				n += strlen(sh->tail) - off;
-				reasm_consumed(&r, (const uint8_t *)sh->tail + off, strlen(sh->tail) - off);
+				reasm_consumed(&r, &pool, (const uint8_t *)sh->tail + off, strlen(sh->tail) - off);
 			}
 			out[n] = 0;
 			if (strcmp((char *)out, sh->want[pol]) != 0)
@@ -348,7 +456,7 @@ static void property_matches_reference_model(void **st)
 		}
 		uint32_t isn = rng(&seed) * 977u;
 		struct reasm_dir r;
-		reasm_dir_init(&r, ring, sizeof(ring));
+		reasm_dir_init(&r);
 		reasm_dir_start(&r, isn);
 		uint32_t n = 0;
 		for (int i = 0; i < ns; i++) {
@@ -371,7 +479,7 @@ static void property_matches_reference_model(void **st)
 				continue;
 			memcpy(out + n, copies[i] + off, segs[i].len - off);
 			n += segs[i].len - off;
-			reasm_consumed(&r, copies[i] + off, segs[i].len - off);
+			reasm_consumed(&r, &pool, copies[i] + off, segs[i].len - off);
 			const uint8_t *hd;
 			uint32_t hl;
 			enum reasm_result hr;
@@ -380,7 +488,7 @@ static void property_matches_reference_model(void **st)
 				if (hr == RA_DELIVER) {
 					memcpy(out + n, hd + off, hl - off);
 					n += hl - off;
-					reasm_consumed(&r, hd + off, hl - off);
+					reasm_consumed(&r, &pool, hd + off, hl - off);
 				}
 			}
 		}
@@ -391,6 +499,7 @@ static void property_matches_reference_model(void **st)
 		assert_memory_equal(out, model, n);
 		int cnt = 0;
 		reasm_flush(&r, &pool, noop, &cnt);
+		reasm_dir_end(&r, &pool);
 	}
 }
 
@@ -427,7 +536,7 @@ static void property_policies_match_per_byte_models(void **st)
 			ns++;
 		}
 		struct reasm_dir r;
-		reasm_dir_init(&r, ring, sizeof(ring));
+		reasm_dir_init(&r);
 		uint32_t isn = rng(&seed) * 2654435761u;
 		reasm_dir_start(&r, isn);
 		r.policy = pol;
@@ -455,7 +564,7 @@ static void property_policies_match_per_byte_models(void **st)
 			if (res == RA_DELIVER) {
 				memcpy(out + n, copies[i] + off, l - off);
 				n += l - off;
-				reasm_consumed(&r, copies[i] + off, l - off);
+				reasm_consumed(&r, &pool, copies[i] + off, l - off);
 			}
 			if (res == RA_DELIVER || res == RA_QUEUED)
 				drain(&r, out, &n);
@@ -476,6 +585,7 @@ static void property_policies_match_per_byte_models(void **st)
 		reasm_flush(&r, &pool, noop, &flushed);
 		assert_int_equal(returned + flushed, owned + refs);
 		assert_int_equal(pool.nfree, before);
+		reasm_dir_end(&r, &pool);
 	}
 	pool.ref = NULL;
 }
@@ -483,13 +593,17 @@ static void property_policies_match_per_byte_models(void **st)
 int main(void)
 {
 	reasm_pool_init(&pool, 4096);
+	reasm_verify_init(&store, store_mem, store_link, NBLOCKS, 1024);
+	pool.verify = &store;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(in_order_segments_are_delivered),
 		cmocka_unit_test(out_of_order_is_held_until_the_gap_fills),
 		cmocka_unit_test(exact_retransmission_is_old_and_verified),
 		cmocka_unit_test(retransmission_with_other_bytes_conflicts),
 		cmocka_unit_test(overlap_with_held_data_must_agree),
-		cmocka_unit_test(retransmission_older_than_the_ring_is_unverified),
+		cmocka_unit_test(retransmission_older_than_what_is_kept_is_unverified),
+		cmocka_unit_test(acknowledged_bytes_are_released_and_repeats_of_them_pass),
+		cmocka_unit_test(a_dry_store_is_counted_and_repeats_go_unverified),
 		cmocka_unit_test(hold_caps_are_enforced),
 		cmocka_unit_test(unprovable_repeat_strict_refuses_lenient_reads_new_bytes),
 		cmocka_unit_test(flush_returns_every_held_segment),
