@@ -72,8 +72,7 @@ for r in $(seq "$RUNS"); do
 done
 
 # concurrency: the same traffic spread over C established flows at once,
-# each with its own inspection state (without the retransmission
-# verification rings, 2 x retain_bytes per flow more, so that 4 M fit)
+# each with its own inspection state, retransmission verification on
 CONC=${CONC:-"1000 65536 1048576 4194304"}
 conc() {   # flows runs [max_flows label]
 	local c=$1 runs=$2 cap=${3:-$(( $1 + $1 / 16 + 1024 ))} label=${4:-flows_$1} d
@@ -86,8 +85,7 @@ conc() {   # flows runs [max_flows label]
 	d=$(mktemp -d)
 	cat > "$d/c.conf" <<CONF
 seam = { no_huge = true; memory_mb = $need_mb;
-         flow = { max_flows = $cap; max_inspected = $cap; };
-         reasm = { retain_bytes = 0; }; };
+         flow = { max_flows = $cap; max_inspected = $cap; }; };
 CONF
 	for r in $(seq "$runs"); do
 		"$B/seam" -c "$d/c.conf" --bench "$OUT/tpl.pcap" --stage full --seconds "$SECS" --bench-flows "$c" \
@@ -131,10 +129,40 @@ CONF
 }
 live $((FLOWS / 4))
 
+# offline: a whole `seam --pcap` run (start to exit, EVE written) on a
+# capture of about 1 GB, beside a bare libpcap read of the same file
+OFFLINE_FLOWS=${OFFLINE_FLOWS:-13000}
+gen offline - --mix "$OFFLINE_FLOWS" --seed 1 --mix-kind http1
+cat "$OUT/offline.pcap" > /dev/null    # both read it from the page cache
+"$PY" - "$B" "$OUT" "$RUNS" >> "$OUT/runs.jsonl" <<'PY'
+import os, resource, subprocess, sys, time, json
+b, out, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+cap = os.path.join(out, "offline.pcap")
+def run(label, argv):
+    for r in range(runs):
+        t0 = time.monotonic()
+        p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.monotonic() - t0
+        print(json.dumps({"label": label, "stage": "offline", "run": r + 1, "wall_s": wall, "user_s": ru.ru_utime,
+                          "sys_s": ru.ru_stime, "rss_mb": ru.ru_maxrss / 1024, "status": status,
+                          "capture_mb": os.path.getsize(cap) / 1e6}))
+run("pcap_read_floor", [os.path.join(b, "pktgen-tests/seam-pcap-floor"), cap])
+for w in (1, 2):
+    run("seam_pcap_%dw" % w, [os.path.join(b, "seam"), "--pcap", cap, "--eve", os.path.join(out, "offline.eve"),
+                             "--workers", str(w)])
+PY
+
+# inline on veth: wrk through seam and through the kernel bridge
+bash "$ROOT/pktgen-tests/bench_inline.sh" "$B" "$ROOT" "$RUNS" "${INLINE_SECS:-5}" >> "$OUT/runs.jsonl"
+
 "$PY" - "$OUT" <<'PY'
 import json, statistics, sys, os, platform
 out = sys.argv[1]
-runs = [json.loads(l) for l in open(os.path.join(out, "runs.jsonl"))]
+allruns = [json.loads(l) for l in open(os.path.join(out, "runs.jsonl"))]
+runs = [r for r in allruns if "mpps" in r]
+offline = [r for r in allruns if r.get("stage") == "offline"]
+inline = [r for r in allruns if r.get("label", "").startswith("inline_")]
 groups = {}
 for r in runs:
     groups.setdefault((r["label"], r["stage"]), []).append(r)
@@ -204,10 +232,61 @@ if len(wk) > 1:
 sz = res.get("state_bytes")
 if sz:
     print("\nper-flow state (bytes): flow record %d; inspection state %d (HTTP/1 %d, forwarding %d, WebSocket %d,"
-          " reassembly %d) + verification rings %d; HTTP/2 connections take a %d-byte pool object"
+          " reassembly %d); verification from a %d MB store per worker, in %d-byte blocks, only while"
+          " unacknowledged; HTTP/2 connections take a %d-byte pool object"
           % (sz["flow_record"], sz["inspection_state"], sz["http1"], sz["forwarding"], sz["websocket"],
-             sz["reassembly"], sz["retain_rings"], sz["h2c_pool_object"]))
+             sz["reassembly"], sz["verify_store_per_worker"] >> 20, sz["verify_block"], sz["h2c_pool_object"]))
+# each figure beside its floor, as a ratio
+def med_of(rs, k):
+    v = [x[k] for x in rs if k in x]
+    return statistics.median(v) if v else 0
+print("\nagainst the floors (medians of %d runs):" % max(len(rs) for rs in groups.values()) if groups else "")
+io = next((r for r in rows if r["label"] == "http_mix" and r["stage"] == "io"), None)
 full = next((r for r in rows if r["label"] == "http_mix" and r["stage"] == "full"), None)
+floors = {}
+if io and full:
+    print("  %-44s %10.0f cycles/pkt vs I/O floor %6.0f: %.2fx  (%.2f Gbit/s, %.3f Mpps per worker core)"
+          % ("NIC path, HTTP mix, one worker", full["cycles_per_pkt"], io["cycles_per_pkt"],
+             full["cycles_per_pkt"] / io["cycles_per_pkt"], full["gbps"], full["mpps"]))
+    floors["nic_path"] = {"cycles_per_pkt": full["cycles_per_pkt"], "io_floor": io["cycles_per_pkt"]}
+fl = [r for r in offline if r["label"] == "pcap_read_floor"]
+if fl:
+    fw = med_of(fl, "wall_s")
+    floors["offline"] = {"capture_mb": fl[0]["capture_mb"], "floor_wall_s": fw}
+    for w in (1, 2):
+        rs = [r for r in offline if r["label"] == "seam_pcap_%dw" % w]
+        if not rs:
+            continue
+        wall, sys_s, rss = med_of(rs, "wall_s"), med_of(rs, "sys_s"), med_of(rs, "rss_mb")
+        print("  %-44s %10.2f s wall vs bare read %6.2f s: %.2fx  (system %.0f%% of wall, peak RSS %.0f MB)"
+              % ("offline, %.0f MB capture, %d worker%s" % (fl[0]["capture_mb"], w, "s" if w > 1 else ""),
+                 wall, fw, wall / fw if fw else 0, 100 * sys_s / wall if wall else 0, rss))
+        floors["offline"]["workers_%d" % w] = {"wall_s": wall, "sys_s": sys_s, "rss_mb": rss}
+for obj in ("1k", "100k"):
+    br = [r for r in inline if r["label"] == "inline_" + obj and r["path"] == "bridge"]
+    se = [r for r in inline if r["label"] == "inline_" + obj and r["path"] == "seam"]
+    if br and se:
+        b_rps, s_rps = med_of(br, "rps"), med_of(se, "rps")
+        d50 = med_of(se, "p50_us") - med_of(br, "p50_us")
+        d99 = med_of(se, "p99_us") - med_of(br, "p99_us")
+        print("  %-44s %10.0f req/s vs bridge %9.0f: %.2fx  (latency added p50 %+.0f us, p99 %+.0f us; seam %.2f cores)"
+              % ("inline on veth, wrk, %s objects" % obj.replace("k", " kB"), s_rps, b_rps,
+                 s_rps / b_rps if b_rps else 0, d50, d99, med_of(se, "seam_cpu")))
+        floors["inline_" + obj] = {"seam_rps": s_rps, "bridge_rps": b_rps, "p50_added_us": d50,
+                                    "p99_added_us": d99, "seam_mbit_s": med_of(se, "mbit_s"),
+                                    "bridge_mbit_s": med_of(br, "mbit_s"), "seam_cores": med_of(se, "seam_cpu")}
+conc = [r for r in rows if r["label"].startswith("flows_") and r["bytes_per_flow"]]
+if conc:
+    big = max(conc, key=lambda r: r["flows_active"])
+    print("  %-44s %10.0f bytes per flow, verification on (largest run %d flows: %.1f GB); 16 M flows: %.1f GB"
+          % ("state", big["bytes_per_flow"], big["flows_active"], big["bytes_per_flow"] * big["flows_active"] / 1e9,
+             big["bytes_per_flow"] * 16 * 2**20 / 1e9))
+    floors["state"] = {"bytes_per_flow": big["bytes_per_flow"], "largest_run_flows": big["flows_active"],
+                       "gb_for_16m": big["bytes_per_flow"] * 16 * 2**20 / 1e9}
+res["floors"] = floors
+res["offline_runs"] = offline
+res["inline_runs"] = inline
+json.dump(res, open(os.path.join(out, "results.json"), "w"), indent=1)
 if full:
     need25 = 25 / full["gbps"] if full["gbps"] else 0
     need100 = 100 / full["gbps"] if full["gbps"] else 0
