@@ -100,16 +100,12 @@ static void keep(struct reasm_dir *r, struct reasm_verify *v, const uint8_t *dat
 			uint32_t b;
 			if (r->vn >= v->dir_max) {
 				/* at the cap: the oldest block makes room */
-				b = r->vhead;
-				r->vhead = v->link[b];
-				r->vn--;
-				r->vbase += REASM_VBLOCK;
+				block_put_head(r, v);
 				if (r->valid_from < r->vbase)
 					r->valid_from = r->vbase;
 				v->ctr[RV_trimmed]++;
-				if (r->vhead == REASM_VNIL)
-					r->vtail = REASM_VNIL;
-			} else if ((b = block_get(v)) == REASM_VNIL) {
+			}
+			if ((b = block_get(v)) == REASM_VNIL) {
 				/* the store is dry: this direction's bytes so far
 				 * cannot be verified */
 				v->ctr[RV_dry] += n;
