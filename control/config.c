@@ -77,6 +77,7 @@ void cfg_defaults(struct seam_cfg *c)
 	snprintf(c->ctl_socket, sizeof(c->ctl_socket), "/run/seam/seam.sock");
 	c->block_ttl = 600;
 	c->burst = 32;
+	c->idle_us = 200;
 }
 
 struct loader {
@@ -485,7 +486,7 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	}
 	static const char *const keys[] = { "mode", "lcores", "memory_mb", "no_huge", "eal_args", "ports",
 		"eve", "flow", "reasm", "http", "fwd", "websocket", "rhttp", "h2c", "policy", "signatures", "control", "burst",
-		"inject_port", NULL };
+		"idle_us", "inject_port", NULL };
 	only_keys(&l, s, keys);
 
 	char mode[16] = "";
@@ -502,6 +503,7 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	get_str(&l, s, "eal_args", c->eal_extra, sizeof(c->eal_extra));
 	get_str(&l, s, "inject_port", c->inject_port, sizeof(c->inject_port));
 	get_u32(&l, s, "burst", &c->burst, 1, 256);
+	get_u32(&l, s, "idle_us", &c->idle_us, 0, 1000000);
 	get_str(&l, s, "signatures", c->sig_file, sizeof(c->sig_file));
 
 	const config_setting_t *ports = config_setting_get_member(s, "ports");
@@ -571,6 +573,9 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 	if (c->retain_bytes && c->retain_bytes < 2 * 256)
 		fail(&l, config_setting_get_member(g, "retain_bytes"), "retain_bytes",
 		     "must be 0 (no verification) or at least 512");
+	if (c->retain_bytes && !c->verify_mb)
+		fail(&l, config_setting_get_member(g, "verify_mb"), "verify_mb",
+		     "0 leaves no store for retain_bytes (set retain_bytes = 0 to turn verification off)");
 
 	g = group(&l, s, "http");
 	static const char *const http_keys[] = { "max_line", "max_header_bytes", "max_fields",

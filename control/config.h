@@ -81,6 +81,7 @@ struct seam_cfg {
 	char prometheus[64];       /* "127.0.0.1:9178", "" = off */
 	uint32_t block_ttl;        /* seconds a policy block lasts */
 	uint32_t burst;
+	uint32_t idle_us;          /* quiet time before a worker naps; 0: always poll */
 };
 
 /* Fill the embedded defaults. */

@@ -221,6 +221,29 @@ static void fwd_identity_headers_and_prefixes(void **st)
 	assert_non_null(strstr(err, "identity_headers: too many names (at most 16)"));
 }
 
+static void verification_store_and_idle_keys(void **st)
+{
+	struct seam_cfg c;
+	char err[512];
+	assert_int_equal(load_text("seam = {\n reasm = { retain_bytes = 4096; verify_mb = 8;\n"
+				   "  verify_fail_open = true; };\n idle_us = 0;\n};\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.retain_bytes, 4096);
+	assert_int_equal(c.verify_mb, 8);
+	assert_true(c.verify_fail_open);
+	assert_int_equal(c.idle_us, 0);
+	/* verification off needs no store */
+	assert_int_equal(load_text("seam = { reasm = { retain_bytes = 0; verify_mb = 0; }; };\n", &c, err,
+				   sizeof(err)), 0);
+	assert_int_equal(load_text("seam = {\n reasm = {\n  retain_bytes = 100; }; };\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:3: retain_bytes: must be 0"));
+	assert_int_equal(load_text("seam = {\n reasm = {\n\n  verify_mb = 0; }; };\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:4: verify_mb: 0 leaves no store"));
+	assert_int_equal(load_text("seam = { reasm = { verify_fail_open = 3; }; };\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "verify_fail_open"));
+	assert_int_equal(load_text("seam = {\n idle_us = 2000000; };\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: idle_us: 2000000 is out of range"));
+}
+
 static void syntax_error_names_the_line(void **st)
 {
 	struct seam_cfg c;
@@ -314,6 +337,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(profiles_map_tiers),
 		cmocka_unit_test(acceptable_tier_never_alerts_by_default),
 		cmocka_unit_test(catalogue_names_and_ids_are_unique),
+		cmocka_unit_test(verification_store_and_idle_keys),
 		cmocka_unit_test(fwd_identity_headers_and_prefixes),
 		cmocka_unit_test(eve_http_takes_suricatas_dump_values),
 	};
