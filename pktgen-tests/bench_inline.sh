@@ -6,7 +6,7 @@
 # per run on stdout.  Root, nginx and wrk; anything missing is skipped.
 #   bench_inline.sh BUILD SRC RUNS SECS
 set -u
-BUILD=$1 SRC=$2 RUNS=${3:-3} SECS=${4:-5}
+BUILD=$(cd "$1" && pwd) SRC=$(cd "$2" && pwd) RUNS=${3:-3} SECS=${4:-5}
 . "$SRC/pktgen-tests/netns.sh"
 if [ "$(id -u)" != 0 ] || ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
 	echo "inline bench: skipped, needs root, nginx and wrk" >&2

@@ -23,6 +23,8 @@ static void on_hit(void *user, const struct insp_hit *hit, const struct insp_met
 }
 
 static struct insp_limits lim;
+/* splits per chunk at most (0: every offset up to 2 kB, 512 above) */
+static uint32_t max_splits;
 
 static void *h2_get(void *user) { return malloc(sizeof(struct h2_conn)); }
 static void h2_put(void *user, void *p) { free(p); }
@@ -148,6 +150,8 @@ static void run_case(void **state)
 	for (int i = 0; i < k->nchunks; i++) {
 		uint32_t len = k->chunk[i].len;
 		uint32_t step = len > 2048 ? len / 512 : 1;
+		if (max_splits && len / max_splits > step)
+			step = len / max_splits;
 		for (uint32_t at = 1; at < len; at += step) {
 			deliver(k, 2, at, i, 0, &f);
 			snprintf(how, sizeof(how), "chunk %d split at %u", i, at);
@@ -176,6 +180,8 @@ int main(int argc, char **argv)
 	struct corpus corp = { 0 };
 	char err[512];
 	const char *dir = argc > 1 ? argv[1] : "pktgen-tests/corpus";
+	if (argc > 2)
+		max_splits = (uint32_t)strtoul(argv[2], NULL, 10);
 
 	insp_limits_default(&lim);
 	if (corpus_load_dir(&corp, dir, err, sizeof(err)) < 0) {
