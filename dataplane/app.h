@@ -60,6 +60,7 @@ struct app {
 	struct eve eve;
 	struct sig_set sigs;          /* the generation loaded at start */
 	struct stats_reg reg;
+	uint64_t portc[PORT__COUNT];            /* enum port_ctr: NIC-side losses, read by the control thread */
 	uint64_t start_ns;
 	/* control plane */
 	const char *ctl_path;         /* --ctl-socket */

@@ -92,27 +92,39 @@
 	X(pcap_lost, "stopped-flow packets not captured: ring or pool full") \
 	X(generation, "policy generation in force (gauge)")
 
+/* the ports' own counters (rte_eth_stats), read by the control thread:
+ * losses before a worker saw the packet, outside the fate identity */
+#define PORT_CTRS(X) \
+	X(rx_missed,          "dropped by the port: its receive ring was full (af_packet: the kernel ring)") \
+	X(rx_errors,          "received in error") \
+	X(rx_no_mbuf,         "dropped by the port: no packet buffer") \
+	X(tx_errors,          "failed to transmit")
+
 #define FATE_X(n, t) FATE_##n,
 #define PKT_X(n, t) PKT_##n,
 #define FLOWC_X(n, t) FLOWC_##n,
 #define TCPC_X(n, t) TCPC_##n,
 #define VDC_X(n, t) VDC_##n,
+#define PORTC_X(n, t) PORT_##n,
 enum fate_ctr { FATE_CTRS(FATE_X) FATE__COUNT };
 enum pkt_ctr { PKT_CTRS(PKT_X) PKT__COUNT };
 enum flow_ctr { FLOW_CTRS(FLOWC_X) FLOWC__COUNT };
 enum tcp_ctr { TCP_CTRS(TCPC_X) TCPC__COUNT };
 enum vd_ctr { VD_CTRS(VDC_X) VDC__COUNT };
+enum port_ctr { PORT_CTRS(PORTC_X) PORT__COUNT };
 #undef FATE_X
 #undef PKT_X
 #undef FLOWC_X
 #undef TCPC_X
 #undef VDC_X
+#undef PORTC_X
 
 extern const char *const fate_ctr_names[FATE__COUNT];
 extern const char *const pkt_ctr_names[PKT__COUNT];
 extern const char *const flow_ctr_names[FLOWC__COUNT];
 extern const char *const tcp_ctr_names[TCPC__COUNT];
 extern const char *const vd_ctr_names[VDC__COUNT];
+extern const char *const port_ctr_names[PORT__COUNT];
 extern const char *finding_ctr_names[];
 
 #endif

@@ -714,11 +714,34 @@ static void register_stats(struct app *a)
 		stats_attach(&a->reg, s_hl, i, w->hl.ctr);
 		stats_attach(&a->reg, s_vs, i, w->vs.ctr);
 	}
+	if (a->cfg.nports) {
+		/* what the NICs (or af_packet's rings) lost before a worker saw it */
+		int s_port = stats_register(&a->reg, "port", port_ctr_names, PORT__COUNT);
+		stats_attach(&a->reg, s_port, 0, a->portc);
+	}
 	if (a->spread) {
 		/* offline, several workers: what routing fragments took */
 		int s_sp = stats_register(&a->reg, "spread", spread_ctr_names, SPREAD__COUNT);
 		stats_attach(&a->reg, s_sp, 0, a->spread->router.ctr);
 	}
+}
+
+/* The ports' own loss counters, summed (they are counted before RX, so
+ * outside the received = fates + held identity). */
+static void port_stats_read(struct app *a)
+{
+	uint64_t c[PORT__COUNT] = { 0 };
+	for (uint32_t i = 0; i < a->cfg.nports; i++) {
+		struct rte_eth_stats st;
+		if (rte_eth_stats_get(a->port_id[i], &st) != 0)
+			continue;
+		c[PORT_rx_missed] += st.imissed;
+		c[PORT_rx_errors] += st.ierrors;
+		c[PORT_rx_no_mbuf] += st.rx_nombuf;
+		c[PORT_tx_errors] += st.oerrors;
+	}
+	for (int k = 0; k < PORT__COUNT; k++)
+		__atomic_store_n(&a->portc[k], c[k], __ATOMIC_RELAXED);
 }
 
 /* received = sum of fates + held (DESIGN.md invariant 3) */
@@ -1101,6 +1124,7 @@ int main(int argc, char **argv)
 			uint64_t now = wall_ns();
 			if (a->cfg.stats_interval && now >= next_stats) {
 				next_stats = now + a->cfg.stats_interval * 1000000000ull;
+				port_stats_read(a);
 				eve_write_stats(&a->eve, now, (now - a->start_ns) / 1000000000ull, &a->reg);
 			}
 			fflush(a->eve.f);
@@ -1117,6 +1141,8 @@ int main(int argc, char **argv)
 			(unsigned long)a->src.no_buffer, a->pcap_in);
 	if (a->pcap_dumper)
 		pcap_dump_close(a->pcap_dumper);
+	if (a->cfg.nports)
+		port_stats_read(a);
 	uint64_t now = wall_ns();
 	uint64_t ts = a->cfg.mode == MODE_OFFLINE && a->src.clock_ns ? a->src.clock_ns : now;
 	eve_write_stats(&a->eve, ts, (now - a->start_ns) / 1000000000ull, &a->reg);

@@ -41,7 +41,7 @@ char port_classify(const char *spec, char *dev, size_t devlen, uint32_t idx, cha
 	if (strchr(spec, '/') || stat(path, &st) != 0)
 		return 'e';
 	snprintf(name, namelen, "net_af_packet%u", idx);
-	snprintf(dev, devlen, "%s,iface=%s,blocksz=4096,framesz=2048,framecnt=1024,qpairs=1", name, spec);
+	snprintf(dev, devlen, "%s,iface=%s,blocksz=4096,framesz=2048,framecnt=4096,qpairs=1,qdisc_bypass=1", name, spec);
 	return 'v';
 }
 
