@@ -57,6 +57,8 @@ void cfg_defaults(struct seam_cfg *c)
 	c->max_inspected = 65536;
 	c->max_h2 = 512;
 	c->max_early = 1024;
+	c->max_header_blocks = 16384;
+	c->max_ws = 16384;
 	c->embryonic_timeout = 30;
 	c->established_timeout = 600;
 	c->closed_timeout = 10;
@@ -542,13 +544,15 @@ int cfg_load(struct seam_cfg *c, const char *path, char *err, size_t errlen)
 		load_eve_http(&l, &c->eve_http, group(&l, g, "http"));
 
 	g = group(&l, s, "flow");
-	static const char *const flow_keys[] = { "max_flows", "max_inspected", "max_h2", "max_early", "embryonic_timeout",
+	static const char *const flow_keys[] = { "max_flows", "max_inspected", "max_h2", "max_early", "max_header_blocks", "max_ws", "embryonic_timeout",
 		"established_timeout", "closed_timeout", "midstream", "fail_open", NULL };
 	only_keys(&l, g, flow_keys);
 	get_u32(&l, g, "max_flows", &c->max_flows, 64, 1u << 26);
 	get_u32(&l, g, "max_inspected", &c->max_inspected, 64, 1u << 26);
 	get_u32(&l, g, "max_h2", &c->max_h2, 1, 1u << 20);
 	get_u32(&l, g, "max_early", &c->max_early, 1, 1u << 20);
+	get_u32(&l, g, "max_header_blocks", &c->max_header_blocks, 1, 1u << 22);
+	get_u32(&l, g, "max_ws", &c->max_ws, 1, 1u << 24);
 	get_u32(&l, g, "embryonic_timeout", &c->embryonic_timeout, 1, 3600);
 	get_u32(&l, g, "established_timeout", &c->established_timeout, 1, 86400);
 	get_u32(&l, g, "closed_timeout", &c->closed_timeout, 0, 3600);

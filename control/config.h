@@ -51,6 +51,8 @@ struct seam_cfg {
 	uint32_t max_inspected;    /* flows with inspection state at once */
 	uint32_t max_h2;           /* of those, HTTP/2 connections at once */
 	uint32_t max_early;        /* ... flows holding bytes sent ahead of an Upgrade/CONNECT answer */
+	uint32_t max_header_blocks;/* ... HTTP/1 directions holding a header block split across segments */
+	uint32_t max_ws;           /* ... WebSocket connections inspected at once */
 	uint32_t embryonic_timeout, established_timeout, closed_timeout;
 	int midstream;
 	int flow_fail_open;        /* table full and nothing to evict: pass or drop */

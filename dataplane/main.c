@@ -171,6 +171,16 @@ static void offline_fit(struct app *a)
 		c->max_h2 = (uint32_t)pk;
 	if (c->max_early > pk)
 		c->max_early = (uint32_t)pk;
+	/* offline pools grow as used: a split header block never waits for
+	 * a block while an inspected flow could be had */
+	if (c->max_header_blocks < c->max_inspected)
+		c->max_header_blocks = c->max_inspected;
+	if (c->max_header_blocks > pk)
+		c->max_header_blocks = (uint32_t)pk;
+	if (c->max_ws < c->max_inspected)
+		c->max_ws = c->max_inspected;
+	if (c->max_ws > pk)
+		c->max_ws = (uint32_t)pk;
 	if (c->held_max_segs > pk + 64)
 		c->held_max_segs = (uint32_t)pk + 64;
 	/* each worker sized for the whole capture: a skewed one may give a
@@ -178,7 +188,9 @@ static void offline_fit(struct app *a)
 	uint64_t nw = a->workers ? a->workers : 1;
 	uint64_t bytes = nw * ((uint64_t)c->max_flows * (sizeof(struct flow) + 64) +
 			 (uint64_t)c->max_inspected * sizeof(struct flow_cold) + ((uint64_t)c->verify_mb << 20) +
-			 (uint64_t)c->max_h2 * sizeof(struct h2_conn) + (uint64_t)c->max_early * (H1_EARLY_MAX + 64));
+			 (uint64_t)c->max_h2 * sizeof(struct h2_conn) + (uint64_t)c->max_early * (H1_EARLY_MAX + 64) +
+			 (uint64_t)c->max_header_blocks * (sizeof(struct h1_block) + 64) +
+			 (uint64_t)c->max_ws * (sizeof(struct ws_conn) + 64));
 	/* the packet-buffer pool takes at most half of memory_mb (see below) */
 	bytes += 2 * offline_mbufs(a) * (RTE_MBUF_DEFAULT_BUF_SIZE + 192);
 	uint64_t mb = bytes / (1 << 20) + 96 * nw;   /* rings, fragments, Hyperscan, EAL */
@@ -197,11 +209,14 @@ static void print_state_sizes(void)
 	cfg_defaults(&c);
 	printf("{\"flow_record\":%zu,\"inspection_state\":%zu,\"verify_store_per_worker\":%u,"
 	       "\"verify_block\":%u,\"session\":%zu,"
-	       "\"http1\":%zu,\"forwarding\":%zu,\"websocket\":%zu,\"reassembly\":%zu,\"h2c_pool_object\":%zu}\n",
+	       "\"http1\":%zu,\"forwarding\":%zu,\"websocket\":%zu,\"reassembly\":%zu,\"h2c_pool_object\":%zu,"
+	       "\"header_block_pool_object\":%zu,\"header_blocks_per_worker\":%u,\"ws_pool_object\":%zu,"
+	       "\"ws_per_worker\":%u}\n",
 	       sizeof(struct flow), sizeof(struct flow_cold), c.verify_mb << 20, REASM_VBLOCK,
 	       sizeof(struct insp_sess),
 	       sizeof(struct h1_conn), sizeof(struct fwd_msg), sizeof(struct ws_conn), 2 * sizeof(struct reasm_dir),
-	       sizeof(struct h2_conn));
+	       sizeof(struct h2_conn), sizeof(struct h1_block), c.max_header_blocks,
+	       sizeof(struct ws_conn), c.max_ws);
 }
 
 /* --bench-flows: learn the template capture the replay will be fanned out from. */
@@ -843,7 +858,8 @@ static int bench_run(struct app *a)
 	       st[w->stage], a->nworkers, secs, pkts, pkts / secs / 1e6, bytes * 8 / secs / 1e9,
 	       pkts ? (double)(c1 - c0) * a->nworkers / pkts : 0.0, pkts ? bytes / pkts : 0.0,
 	       (s1.flows - s0.flows) / secs, (unsigned long)alerts, (unsigned long)tx_full, (unsigned long)hz,
-	       active, w->ft.mem_bytes + w->vs_bytes, (double)(w->ft.mem_bytes + w->vs_bytes) / w->ft.cap,
+	       active, w->ft.mem_bytes + w->vs_bytes + w->pool_bytes,
+	       (double)(w->ft.mem_bytes + w->vs_bytes + w->pool_bytes) / w->ft.cap,
 	       (unsigned long)drops,
 	       (s1.evicted - s0.evicted) / secs);
 	fflush(stdout);

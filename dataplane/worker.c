@@ -1836,6 +1836,36 @@ static void early_put(void *user, void *p)
 	rte_mempool_put(w->earlypool, p);
 }
 
+/* WebSocket state once a 101 accepts an upgrade; an empty pool is
+ * ws.no_state (the frames are not inspected). */
+static void *ws_get(void *user)
+{
+	struct worker *w = user;
+	void *p;
+	return lazypool_get(w->wspool, &p) < 0 ? NULL : p;
+}
+
+static void ws_put(void *user, void *p)
+{
+	struct worker *w = user;
+	rte_mempool_put(w->wspool, p);
+}
+
+/* A start line or header block split across segments waits here; an
+ * empty pool is h1.no_state (the strict verdict). */
+static void *block_get(void *user)
+{
+	struct worker *w = user;
+	void *p;
+	return lazypool_get(w->blockpool, &p) < 0 ? NULL : p;
+}
+
+static void block_put(void *user, void *p)
+{
+	struct worker *w = user;
+	rte_mempool_put(w->blockpool, p);
+}
+
 int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int socket,
 		struct rte_mempool *pktpool, const struct sig_set *sigs, char *err, size_t errlen)
 {
@@ -1861,6 +1891,10 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 	w->env.nh2c_origins = cfg->nh2c_origins;
 	w->env.early_get = early_get;
 	w->env.early_put = early_put;
+	w->env.block_get = block_get;
+	w->env.ws_get = ws_get;
+	w->env.ws_put = ws_put;
+	w->env.block_put = block_put;
 	w->env.now_ns = &w->now_ns;
 	w->env.h2_put = h2_put;
 	/* hugepage memory when EAL has it: a capture slot a message */
@@ -1947,6 +1981,30 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 		snprintf(err, errlen, "early-bytes buffers for %u flows: out of memory (lower flow.max_early)",
 			 cfg->max_early);
 		return -1;
+	}
+	snprintf(name, sizeof(name), "hblk%u", id);
+	w->blockpool = lazypool_create(name, cfg->max_header_blocks, 0, sizeof(struct h1_block), 0, socket,
+				       RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET | RTE_MEMPOOL_F_NO_IOVA_CONTIG,
+				       lazy, NULL, NULL, NULL);
+	if (!w->blockpool) {
+		snprintf(err, errlen, "header blocks for %u flows: out of memory (lower flow.max_header_blocks)",
+			 cfg->max_header_blocks);
+		return -1;
+	}
+	snprintf(name, sizeof(name), "ws%u", id);
+	w->wspool = lazypool_create(name, cfg->max_ws, 0, sizeof(struct ws_conn), 0, socket,
+				    RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET | RTE_MEMPOOL_F_NO_IOVA_CONTIG,
+				    lazy, NULL, NULL, NULL);
+	if (!w->wspool) {
+		snprintf(err, errlen, "WebSocket state for %u connections: out of memory (lower flow.max_ws)",
+			 cfg->max_ws);
+		return -1;
+	}
+	{
+		const struct rte_mempool *pools[] = { w->h2pool, w->earlypool, w->blockpool, w->wspool };
+		for (unsigned k = 0; k < 4; k++)
+			w->pool_bytes += (size_t)pools[k]->size *
+					 (pools[k]->header_size + pools[k]->elt_size + pools[k]->trailer_size);
 	}
 	snprintf(name, sizeof(name), "evq%u", id);
 	w->evq = rte_ring_create(name, 4096, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);

@@ -71,12 +71,15 @@ struct worker {
 	struct reasm_limits rl;
 	struct reasm_verify vs;       /* inspected bytes awaiting their ACK */
 	size_t vs_bytes;
+	size_t pool_bytes;             /* h2c, early-byte, header-block and WebSocket pools at their bound */
 	/* directions holding segments, oldest first: when the hold pool runs
 	 * dry the oldest holder gives its segments up (see reclaim_hold) */
 	struct wk_holder { int32_t idx; uint32_t tag; uint8_t dir; } *holders;
 	uint32_t hold_head, hold_n, hold_cap;
 	struct rte_mempool *h2pool;   /* HTTP/2 analyzer state */
 	struct rte_mempool *earlypool; /* bytes held ahead of an Upgrade/CONNECT answer */
+	struct rte_mempool *blockpool; /* HTTP/1 header blocks split across segments */
+	struct rte_mempool *wspool;    /* WebSocket connections' frame state */
 	struct frag_stage frag;
 	/* published by the control thread; read once per loop iteration */
 	struct policy_gen *const *gen_src;

@@ -129,6 +129,7 @@ enum vd_action {
 	/* --- bytes ahead of an Upgrade/CONNECT answer (h1_early.c) ---------- */ \
 	X(H1_UPGRADE_EARLY_DATA, "h1.upgrade_early_data",  2160, TIER_AMBIGUOUS, R, "Client sent bytes after an Upgrade request before the answer (RFC 9110 7.8, RFC 6455 4.1): a proxy that tunnels on the request passes them on as a smuggled request (CVE-2026-2833)") \
 	X(H1_CONNECT_EARLY_REQUEST,"h1.connect_early_request",2161,TIER_AMBIGUOUS,R, "HTTP request written behind a CONNECT before its answer: a proxy that refuses the tunnel reads it as its own next request") \
+	X(H1_NO_STATE,           "h1.no_state",            2163, TIER_AMBIGUOUS, R, "A start line or header block split across segments while every header-block store of the worker was in use: the rest of the message is not read, judged strictly") \
 	X(H1_EARLY_DATA_UNREAD,  "h1.early_data_unread",   2162, TIER_AMBIGUOUS, R, "Bytes sent ahead of an Upgrade/CONNECT answer beyond what Seam holds (per flow or in all): not read, judged strictly") \
 	/* --- h2c: cleartext HTTP/2 (RFC 9113) -------------------------------- */ \
 	X(H2C_UPGRADE_ATTEMPT,   "h2c.upgrade_attempt",    5001, TIER_ACCEPTABLE,L, "HTTP/1 request asks to upgrade to h2c") \
@@ -184,6 +185,7 @@ enum vd_action {
 	X(WS_MESSAGE_TOO_LARGE,  "ws.message_too_large",   7015, TIER_AMBIGUOUS, R, "Message over websocket.max_message") \
 	X(WS_FRAME_RATE,         "ws.frame_rate",          7016, TIER_AMBIGUOUS, R, "More frames per second than websocket.max_frames_per_s") \
 	X(WS_BYTE_RATE,          "ws.byte_rate",           7017, TIER_AMBIGUOUS, R, "More payload bytes per second than websocket.max_bytes_per_s") \
+	X(WS_NO_STATE,           "ws.no_state",            7018, TIER_ACCEPTABLE,L, "No WebSocket inspection state left: the connection's frames are not inspected") \
 	/* --- reverse HTTP and tunnels --------------------------------------- */ \
 	X(RHTTP_ROLE_INVERSION,  "rhttp.role_inversion",   8001, TIER_AMBIGUOUS, R, "The TCP acceptor sends HTTP requests: the connection's initiator answers them (reverse HTTP)") \
 	X(RHTTP_ALLOWED,         "rhttp.allowed",          8002, TIER_ACCEPTABLE,L, "Reverse HTTP from an allow-listed intermediary") \

@@ -221,9 +221,9 @@ static void req_begin(struct ctx *x)
 	m->status = 0;
 	m->xff_len = 0;
 	m->client_ipver = 0;
-	fwd_req_begin(&x->c->fwd);
-	x->c->origin_len = 0;
-	x->c->origin_full = 0;
+	fwd_req_begin(&x->c->req.b->fwd);
+	x->c->req.b->origin_len = 0;
+	x->c->req.b->origin_full = 0;
 }
 
 /* How many requests began after the one a response starting now answers
@@ -288,7 +288,7 @@ static void msg_done(struct ctx *x)
 static void cl_value(struct ctx *x)
 {
 	struct h1_dir *d = x->d;
-	const uint8_t *v = (const uint8_t *)d->val;
+	const uint8_t *v = (const uint8_t *)d->b->val;
 	uint32_t n = d->val_len, i = 0;
 	uint64_t first = 0;
 	int nvals = 0, bad = 0;
@@ -397,7 +397,7 @@ static const char *const codings[] = {
 static void te_value(struct ctx *x)
 {
 	struct h1_dir *d = x->d;
-	const uint8_t *v = (const uint8_t *)d->val;
+	const uint8_t *v = (const uint8_t *)d->b->val;
 	uint32_t n = d->val_len, i = 0;
 	int last_chunked = 0;
 
@@ -557,7 +557,7 @@ static void host_value(struct ctx *x)
 		raise(x, F_H1_HOST_DUPLICATE);
 	d->flags |= MF_HOST;
 	for (uint32_t i = 0; i < d->val_len; i++) {
-		uint8_t c = d->val[i];
+		uint8_t c = d->b->val[i];
 		if (is_ctl(c) || c == ' ' || c == '/' || c == '\\' || c == '@' ||
 		    c == '?' || c == '#' || c == '"' || c == '<' || c == '>' || c >= 0x80) {
 			raise(x, F_H1_HOST_INVALID);
@@ -567,7 +567,7 @@ static void host_value(struct ctx *x)
 	if (x->is_req && !x->s->meta.host_len) {
 		uint32_t n = d->val_len < sizeof(x->s->meta.host) - 1 ? d->val_len
 								     : sizeof(x->s->meta.host) - 1;
-		memcpy(x->s->meta.host, d->val, n);
+		memcpy(x->s->meta.host, d->b->val, n);
 		x->s->meta.host[n] = 0;
 		x->s->meta.host_len = n;
 	}
@@ -640,7 +640,7 @@ static int framing_skeleton(const uint8_t *nm, uint32_t n)
 static void name_done(struct ctx *x)
 {
 	struct h1_dir *d = x->d;
-	const uint8_t *nm = (const uint8_t *)d->name;
+	const uint8_t *nm = (const uint8_t *)d->b->name;
 	uint32_t n = d->name_len;
 
 	d->hid = HID_OTHER;
@@ -648,8 +648,8 @@ static void name_done(struct ctx *x)
 	d->val_trunc = 0;
 	/* the name is kept as received for EVE; every check reads it lower-cased */
 	if (x->env->hdrlog && hdrlog_wants(x->env->hdrlog, x->is_req, n) && !(d->flags & MF_TRAILERS))
-		hdrlog_name(x->env->hdrlog, &x->s->hl, x->is_req, d->name, n, n >= H1_NAME_MAX);
-	name_lower(d->name, n);
+		hdrlog_name(x->env->hdrlog, &x->s->hl, x->is_req, d->b->name, n, n >= H1_NAME_MAX);
+	name_lower(d->b->name, n);
 	if (n == 0)
 		return;
 
@@ -672,7 +672,7 @@ static void name_done(struct ctx *x)
 			d->fwd_alias = alias;
 		} else if ((cip = fwd_ident_match(x->env->fwd, (const char *)nm, n, &alias)) >= 0) {
 			/* judged by name at the end of the block (fwd_judge) */
-			fwd_ident_seen(&x->c->fwd, cip, alias);
+			fwd_ident_seen(&x->c->req.b->fwd, cip, alias);
 			d->hid = HID_IDENT;
 		}
 	}
@@ -695,7 +695,7 @@ static void raise_cb(void *x, enum finding f)
 /* The forwarding-header judge for this request (fwd_req.c). */
 static struct fwd_req fwd_of(struct ctx *x)
 {
-	return (struct fwd_req){ .f = &x->c->fwd, .cfg = x->env->fwd, .meta = &x->s->meta,
+	return (struct fwd_req){ .f = &x->c->req.b->fwd, .cfg = x->env->fwd, .meta = &x->s->meta,
 				 .raise = raise_cb, .who = x };
 }
 
@@ -703,7 +703,7 @@ static void fwd_field(struct ctx *x)
 {
 	struct h1_dir *d = x->d;
 	struct fwd_req q = fwd_of(x);
-	fwd_req_field(&q, d->fwd_kind, d->fwd_cip, d->fwd_alias, d->val_trunc, d->val, d->val_len);
+	fwd_req_field(&q, d->fwd_kind, d->fwd_cip, d->fwd_alias, d->val_trunc, d->b->val, d->val_len);
 }
 
 /* End of the request's header block: attribute the client and judge the
@@ -719,21 +719,21 @@ static void field_done(struct ctx *x)
 	struct h1_dir *d = x->d;
 	/* trim OWS; val holds the value as received, OWS included */
 	uint32_t s = 0, e = d->val_len;
-	while (s < e && is_ows((uint8_t)d->val[s]))
+	while (s < e && is_ows((uint8_t)d->b->val[s]))
 		s++;
-	while (e > s && is_ows((uint8_t)d->val[e - 1]))
+	while (e > s && is_ows((uint8_t)d->b->val[e - 1]))
 		e--;
-	if (s) memmove(d->val, d->val + s, e - s);
+	if (s) memmove(d->b->val, d->b->val + s, e - s);
 	d->val_len = e - s;
 	if (x->env->hdrlog && hdrlog_wants(x->env->hdrlog, x->is_req, d->name_len) && !(d->flags & MF_TRAILERS))
-		hdrlog_value(x->env->hdrlog, &x->s->hl, x->is_req, d->val, d->val_len, d->val_trunc);
-	const uint8_t *v = (const uint8_t *)d->val;
+		hdrlog_value(x->env->hdrlog, &x->s->hl, x->is_req, d->b->val, d->val_len, d->val_trunc);
+	const uint8_t *v = (const uint8_t *)d->b->val;
 	if (x->env->sigs && x->is_req) {
 		char line[H1_NAME_MAX + 1 + H1_VAL_MAX];
-		memcpy(line, d->name, d->name_len);
+		memcpy(line, d->b->name, d->name_len);
 		line[d->name_len] = ':';
-		memcpy(line + d->name_len + 1, d->val, d->val_len);
-		scan(x, SCOPE_HEADER_NAME, d->name, d->name_len);
+		memcpy(line + d->name_len + 1, d->b->val, d->val_len);
+		scan(x, SCOPE_HEADER_NAME, d->b->name, d->name_len);
 		scan(x, SCOPE_HEADER, line, d->name_len + 1 + d->val_len);
 	}
 
@@ -802,17 +802,19 @@ static void field_done(struct ctx *x)
 			d->flags |= MF_WS_DEFLATE;
 		break;
 	case HID_ORIGIN: {
+		if (!x->is_req)
+			break;            /* a request field: kept in the request's block */
 		/* keep the host part: scheme://host[:port] */
 		const uint8_t *h = memmem(v, d->val_len, "://", 3);
 		uint32_t hs = h ? (uint32_t)(h - v) + 3 : 0, he = hs;
 		while (he < d->val_len && v[he] != ':' && v[he] != '/')
 			he++;
-		uint32_t k = he - hs < sizeof(x->c->origin_host) ? he - hs : sizeof(x->c->origin_host) - 1;
-		memcpy(x->c->origin_host, v + hs, k);
-		x->c->origin_len = k;
-		k = d->val_len < sizeof(x->c->origin) ? d->val_len : sizeof(x->c->origin) - 1;
-		memcpy(x->c->origin, v, k);
-		x->c->origin_full = k;
+		uint32_t k = he - hs < sizeof(x->c->req.b->origin_host) ? he - hs : sizeof(x->c->req.b->origin_host) - 1;
+		memcpy(x->c->req.b->origin_host, v + hs, k);
+		x->c->req.b->origin_len = k;
+		k = d->val_len < sizeof(x->c->req.b->origin) ? d->val_len : sizeof(x->c->req.b->origin) - 1;
+		memcpy(x->c->req.b->origin, v, k);
+		x->c->req.b->origin_full = k;
 		if (ieq(v, d->val_len, "null"))
 			d->flags |= MF_ORIGIN_FOREIGN;
 		break;
@@ -851,7 +853,7 @@ static void body_probe_start(struct h1_dir *d)
 static void body_probe_check(struct ctx *x, uint64_t off, int final)
 {
 	struct h1_dir *d = x->d;
-	const uint8_t *p = d->probe;
+	const uint8_t *p = d->b->probe;
 	uint32_t n = d->probe_len, i = 0;
 	if (!(d->flags & MF_PROBE_SEEN)) {
 		while (i < n && (p[i] == '\r' || p[i] == '\n'))
@@ -969,15 +971,15 @@ static void req_hdrs_done(struct ctx *x)
 		uint32_t hl = 0;
 		while (hl < m->host_len && m->host[hl] != ':')
 			hl++;
-		uint32_t hs = site_start(m->host, hl), os = site_start(x->c->origin_host, x->c->origin_len);
-		int other_site = x->c->origin_len && !(x->c->origin_len - os == hl - hs &&
-						       strncasecmp(x->c->origin_host + os, m->host + hs, hl - hs) == 0);
+		uint32_t hs = site_start(m->host, hl), os = site_start(x->c->req.b->origin_host, x->c->req.b->origin_len);
+		int other_site = x->c->req.b->origin_len && !(x->c->req.b->origin_len - os == hl - hs &&
+						       strncasecmp(x->c->req.b->origin_host + os, m->host + hs, hl - hs) == 0);
 		int foreign = (f & MF_ORIGIN_FOREIGN) || other_site;
 		/* a host with its own rule: only the origins it lists (and its
 		 * site, where it says so) */
 		const struct ws_origin_rule *rule = ws_origin_rule_for(x->env->ws_origins, m->host, hl);
-		if (rule && x->c->origin_full)
-			foreign = !ws_origin_allowed(rule, x->c->origin, x->c->origin_full) &&
+		if (rule && x->c->req.b->origin_full)
+			foreign = !ws_origin_allowed(rule, x->c->req.b->origin, x->c->req.b->origin_full) &&
 				  !(rule->same_site && !(f & MF_ORIGIN_FOREIGN) && !other_site);
 		x->c->ws_cookie = (f & MF_COOKIE) != 0;
 		x->c->ws_foreign = foreign;
@@ -987,7 +989,7 @@ static void req_hdrs_done(struct ctx *x)
 		rq |= RQ_UPG_H2C;
 		/* Upgrade is hop-by-hop: one that a proxy passed on (it left
 		 * Via or forwarding fields) opens a tunnel past that proxy */
-		x->c->h2c_proxied = (f & MF_VIA) || x->c->fwd.nchain || x->c->fwd.ncip || x->c->fwd.cip_seen;
+		x->c->h2c_proxied = (f & MF_VIA) || x->c->req.b->fwd.nchain || x->c->req.b->fwd.ncip || x->c->req.b->fwd.cip_seen;
 	}
 	if (f & MF_UPG_PTTH) rq |= RQ_UPG_PTTH;
 	if (f & MF_HEAD) rq |= RQ_HEAD;
@@ -1024,6 +1026,8 @@ static void req_hdrs_done(struct ctx *x)
 
 static struct h1_dir *other(struct ctx *x) { return x->is_req ? &x->c->rsp : &x->c->req; }
 
+static void block_bind(struct h1_dir *d, int is_req);
+
 static void tunnel_both(struct ctx *x)
 {
 	x->c->req.state = H1_TUNNEL;
@@ -1036,9 +1040,11 @@ static void tunnel_both(struct ctx *x)
 static void restart_h1(struct ctx *x)
 {
 	uint64_t qo = x->c->req.off, ro = x->c->rsp.off;
+	h1_release(x->c, x->env);
 	h1_conn_init(x->c, 0);
 	x->c->req.off = qo;
 	x->c->rsp.off = ro;
+	block_bind(x->d, x->is_req);
 	x->s->switched = 1;
 }
 
@@ -1111,8 +1117,14 @@ static void rsp_hdrs_done(struct ctx *x)
 					raise(x, F_WS_CROSS_ORIGIN);
 				c->pend_head = (c->pend_head + 1) % H1_PIPE_MAX;
 				c->pend_n--;
-				x->s->proto = PROTO_WS;
-				ws_conn_init(&x->s->ws, (f & MF_WS_DEFLATE) != 0, c->req.off, d->off);
+				x->s->ws = x->env->ws_get ? x->env->ws_get(x->env->user) : NULL;
+				if (x->s->ws) {
+					x->s->proto = PROTO_WS;
+					ws_conn_init(x->s->ws, (f & MF_WS_DEFLATE) != 0, c->req.off, d->off);
+				} else {
+					raise(x, F_WS_NO_STATE);
+					x->s->proto = PROTO_TUNNEL;
+				}
 				c->req.state = H1_TUNNEL;
 				d->state = H1_TUNNEL;
 				h1_early_answered(x->s, end);
@@ -1238,12 +1250,12 @@ static void sl_refused(struct ctx *x, enum finding f)
 	go_dead(x);
 }
 
-/* The request line ended: version in d->val. */
+/* The request line ended: version in d->b->val. */
 static void req_line_done(struct ctx *x, int state)
 {
 	struct h1_dir *d = x->d;
 	struct insp_meta *m = &x->s->meta;
-	const uint8_t *v = (const uint8_t *)d->val;
+	const uint8_t *v = (const uint8_t *)d->b->val;
 	uint32_t n = d->val_len;
 	int known = known_method(m->method, m->method_len);
 
@@ -1605,7 +1617,7 @@ static void rsp_start_byte(struct ctx *x, uint8_t c)
 	if (x->env->hdrlog)
 		hdrlog_begin(x->env->hdrlog, &x->s->hl, 0, requests_after_answered(x->c));
 	d->state = H1_SL_RVERSION;
-	d->val[0] = c;
+	d->b->val[0] = c;
 	d->val_len = 1;
 }
 
@@ -1614,7 +1626,7 @@ static void rsp_start_byte(struct ctx *x, uint8_t c)
 static int rsp_prefix_ok(const struct h1_dir *d, uint8_t c)
 {
 	uint32_t n = d->val_len;
-	if (d->val[0] == 'I')
+	if (d->b->val[0] == 'I')
 		return n < 3 && c == (uint8_t)"ICY"[n];
 	return n >= 5 || lower(c) == (uint8_t)"http/"[n];
 }
@@ -1623,7 +1635,7 @@ static int rsp_prefix_ok(const struct h1_dir *d, uint8_t c)
 static void rsp_version_done(struct ctx *x)
 {
 	struct h1_dir *d = x->d;
-	const uint8_t *v = (const uint8_t *)d->val;
+	const uint8_t *v = (const uint8_t *)d->b->val;
 	uint32_t n = d->val_len;
 	if (n == 3 && v[0] == 'I') {
 		/* SHOUTcast: a stream follows, not HTTP; nothing to judge */
@@ -1718,7 +1730,7 @@ static void byte_step(struct ctx *x, uint8_t c)
 				return;
 		}
 		if (d->val_len < H1_VAL_MAX)
-			d->val[d->val_len++] = c;
+			d->b->val[d->val_len++] = c;
 		return;
 	case H1_SL_RVERSION:
 		if (c == ' ') {
@@ -1734,7 +1746,7 @@ static void byte_step(struct ctx *x, uint8_t c)
 			go_dead(x);
 			return;
 		}
-		d->val[d->val_len++] = c;
+		d->b->val[d->val_len++] = c;
 		return;
 	case H1_SL_STATUS:
 		if (c >= '0' && c <= '9' && d->chk_digits < 3) {
@@ -1804,7 +1816,7 @@ static void byte_step(struct ctx *x, uint8_t c)
 			d->name_bad = 1;
 		}
 		if (d->name_len < H1_NAME_MAX)
-			d->name[d->name_len++] = c;
+			d->b->name[d->name_len++] = c;
 		return;
 	case H1_HDR_NAME_WS:
 		if (is_ows(c))
@@ -1818,15 +1830,15 @@ static void byte_step(struct ctx *x, uint8_t c)
 		/* "GET /admin" after the last chunk: the next request to a hop
 		 * that ends the message at the last chunk */
 		if ((d->flags & MF_TRAILERS) && x->is_req && (c == '/' || c == '*' || lower(c) == 'h') &&
-		    known_method_ci(d->name, d->name_len))
+		    known_method_ci(d->b->name, d->name_len))
 			raise(x, F_H1_TRAILER_REQUEST_LINE);
 		/* "Transfer Encoding:": a space inside the name */
 		raise(x, F_H1_NAME_INVALID);
 		d->name_bad = 1;
 		if (d->name_len < H1_NAME_MAX)
-			d->name[d->name_len++] = ' ';
+			d->b->name[d->name_len++] = ' ';
 		if (d->name_len < H1_NAME_MAX)
-			d->name[d->name_len++] = c;
+			d->b->name[d->name_len++] = c;
 		d->state = H1_HDR_NAME;
 		return;
 	case H1_HDR_VALUE:
@@ -1834,7 +1846,7 @@ static void byte_step(struct ctx *x, uint8_t c)
 			raise(x, c == 0 ? F_H1_VALUE_NUL : F_H1_VALUE_CTL);
 		if ((d->hid != HID_OTHER || x->env->sigs || x->env->hdrlog) && d->hid != HID_FORBIDDEN_TRAILER) {
 			if (d->val_len < H1_VAL_MAX)
-				d->val[d->val_len++] = c;
+				d->b->val[d->val_len++] = c;
 			else
 				d->val_trunc = 1;
 		}
@@ -1962,7 +1974,7 @@ static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 			if (d->flags & MF_PROBE_BODY) {
 				uint32_t room = H1_PROBE_MAX - d->probe_len;
 				uint32_t k = take < room ? (uint32_t)take : room;
-				memcpy(d->probe + d->probe_len, p + i, k);
+				memcpy(d->b->probe + d->probe_len, p + i, k);
 				d->probe_len += k;
 				body_probe_check(x, d->off + k,
 						 d->probe_len == H1_PROBE_MAX || take == d->body_left);
@@ -2001,7 +2013,7 @@ static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 				    d->hid != HID_FORBIDDEN_TRAILER) {
 					uint32_t room = H1_VAL_MAX - d->val_len;
 					uint32_t c = k < room ? k : room;
-					memcpy(d->val + d->val_len, p + i, c);
+					memcpy(d->b->val + d->val_len, p + i, c);
 					d->val_len += c;
 					if (k > room)
 						d->val_trunc = 1;
@@ -2015,7 +2027,7 @@ static uint32_t feed_dir(struct ctx *x, const uint8_t *p, uint32_t n)
 			uint32_t j = i;
 			while (j < n && tchar[p[j]]) {
 				if (d->name_len < H1_NAME_MAX)
-					d->name[d->name_len++] = p[j];
+					d->b->name[d->name_len++] = p[j];
 				j++;
 			}
 			if (j > i) {
@@ -2097,6 +2109,67 @@ void h1_conn_init(struct h1_conn *c, int midstream)
 	c->rsp.state = H1_SL_START;
 }
 
+/* ---- header-block state: scratch, or pooled across a split ------------ */
+
+/* One per direction and thread: a span is read into it, and it is copied
+ * out only when the span ends inside a block. */
+static __thread struct h1_block scratch[2];
+
+/* The direction is inside a start line or header block, or probes the
+ * first body bytes: what it holds in its block is still wanted. */
+static int block_wanted(const struct h1_dir *d)
+{
+	return (d->state >= H1_SL_METHOD && d->state <= H1_HDR_NOCOLON) || (d->flags & MF_PROBE_BODY);
+}
+
+static void block_bind(struct h1_dir *d, int is_req)
+{
+	if (!d->b)
+		d->b = &scratch[is_req];
+}
+
+/* After a span: keep the block only if the direction still wants it,
+ * moving it from the scratch to the pool; give a pooled one back when it
+ * is done.  No block left in the pool: the rest of the message cannot be
+ * read, so the direction stops with the strict verdict. */
+static void block_settle(struct ctx *x)
+{
+	struct h1_dir *d = x->d;
+	if (!d->b)
+		return;
+	if (!block_wanted(d)) {
+		if (d->pooled && x->env->block_put)
+			x->env->block_put(x->env->user, d->b);
+		d->b = NULL;
+		d->pooled = 0;
+		return;
+	}
+	if (d->pooled)
+		return;
+	struct h1_block *b = x->env->block_get ? x->env->block_get(x->env->user) : NULL;
+	if (!b) {
+		d->b = NULL;
+		raise(x, F_H1_NO_STATE);
+		go_dead(x);
+		d->flags &= ~MF_PROBE_BODY;
+		return;
+	}
+	memcpy(b, d->b, sizeof(*b));
+	d->b = b;
+	d->pooled = 1;
+}
+
+void h1_release(struct h1_conn *c, const struct insp_env *env)
+{
+	struct h1_dir *dirs[2] = { &c->req, &c->rsp };
+	for (int i = 0; i < 2; i++) {
+		if (dirs[i]->pooled && env->block_put)
+			env->block_put(env->user, dirs[i]->b);
+		dirs[i]->b = NULL;
+		dirs[i]->pooled = 0;
+	}
+}
+
 uint32_t h1_feed(struct insp_sess *s, int is_req, const uint8_t *p, uint32_t n,
 		 const struct insp_env *env)
 {
@@ -2105,19 +2178,23 @@ uint32_t h1_feed(struct insp_sess *s, int is_req, const uint8_t *p, uint32_t n,
 		.env = env, .is_req = is_req,
 	};
 	h1o_turn(&s->h1, is_req);
-	return feed_dir(&x, p, n);
+	block_bind(x.d, is_req);
+	uint32_t used = feed_dir(&x, p, n);
+	block_settle(&x);
+	return used;
 }
 
 void h1_close(struct insp_sess *s, int is_req, const struct insp_env *env)
 {
 	struct h1_dir *d = is_req ? &s->h1.req : &s->h1.rsp;
+	struct ctx x = { .s = s, .c = &s->h1, .d = d, .env = env, .is_req = is_req };
+	block_bind(d, is_req);
 	enum finding f = h1o_closed(&s->h1, is_req);
-	if (f != F__COUNT) {
-		struct ctx x = { .s = s, .c = &s->h1, .d = d, .env = env, .is_req = is_req };
+	if (f != F__COUNT)
 		raise(&x, f);
-	}
 	if (d->state == H1_BODY_EOF) {
 		msg_reset(d);
 		d->state = H1_SL_START;
 	}
+	block_settle(&x);
 }

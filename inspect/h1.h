@@ -83,6 +83,8 @@ enum h1_req_flag {
 #define H1_VAL_MAX 255
 #define H1_PROBE_MAX 64
 
+struct h1_block;
+
 struct h1_dir {
 	uint8_t state;            /* enum h1_state */
 	uint8_t cr;               /* previous byte was CR */
@@ -101,6 +103,7 @@ struct h1_dir {
 	uint8_t lead_ws;          /* whitespace skipped before a request line */
 	uint8_t lead_junk;        /* ... other bytes (bare LF/CR, NUL, controls) */
 	uint8_t conn_opt;         /* CO_* Connection options (h1_order.h) */
+	uint8_t pooled;           /* b came from env->block_get */
 	uint16_t nfields;
 	uint16_t status;
 	uint32_t flags;           /* enum h1_msg_flag */
@@ -112,9 +115,24 @@ struct h1_dir {
 	uint64_t body_left;
 	uint64_t off;             /* stream offset of the next byte */
 	uint64_t seen[(F__COUNT + 63) / 64];   /* findings already raised for this message */
+	struct h1_block *b;       /* while a block is read: the thread's scratch, or pooled */
+};
+
+/* What a direction needs only while it reads a start line or header block
+ * (and probes the first body bytes): the field being read, the probe, and
+ * for a request its forwarding chain and Origin.  A direction reads into
+ * its thread's scratch and takes a pooled block (env->block_get) only when
+ * a span ends inside such a block, so a flow between messages, or in a
+ * body, carries none of it (DESIGN.md: bytes per flow). */
+struct h1_block {
 	char name[H1_NAME_MAX];
 	char val[H1_VAL_MAX];
 	uint8_t probe[H1_PROBE_MAX];
+	uint8_t origin_len;        /* Origin of the request: its host */
+	uint8_t origin_full;       /* ... and the whole value's length */
+	char origin_host[64];
+	char origin[96];           /* the whole value, for per-host rules */
+	struct fwd_msg fwd;        /* the request's forwarding chain */
 };
 
 struct h1_conn {
@@ -126,16 +144,11 @@ struct h1_conn {
 	uint8_t order;             /* ORD_* connection facts (h1_order.h) */
 	uint8_t lost_turns;        /* fruitless turns of a side that lost its place */
 	uint8_t ws_refused;        /* a WebSocket upgrade was answered non-101 */
-	struct fwd_msg fwd;        /* the current request's forwarding chain */
 	char ws_key[28];           /* the WebSocket handshake awaiting its 101 */
 	char ws_accept[32];
 	uint8_t ws_key_len, ws_accept_len;
 	uint8_t ws_cookie, ws_foreign;
 	uint8_t h2c_proxied;       /* the pending h2c upgrade came through a proxy */
-	char origin_host[64];      /* Origin of the request being read: its host */
-	uint8_t origin_len;
-	char origin[96];           /* ... and the whole value, for per-host rules */
-	uint8_t origin_full;
 	uint8_t midstream;
 };
 
@@ -149,6 +162,8 @@ void h1_conn_init(struct h1_conn *c, int midstream);
 uint32_t h1_feed(struct insp_sess *s, int is_req, const uint8_t *p, uint32_t n,
 		 const struct insp_env *env);
 void h1_close(struct insp_sess *s, int is_req, const struct insp_env *env);
+/* Give back the pooled blocks a connection holds (its end). */
+void h1_release(struct h1_conn *c, const struct insp_env *env);
 
 /* 1 when p[0..n) could begin an HTTP/1 request (method token then SP). */
 int h1_looks_like_request(const uint8_t *p, uint32_t n);

@@ -159,6 +159,7 @@ static void flush(struct insp_sess *s, const struct insp_env *env)
 static void turn_roles(struct insp_sess *s, const struct insp_env *env, enum finding f)
 {
 	int client = !s->client_dir;
+	h1_release(&s->h1, env);
 	h1_conn_init(&s->h1, s->h1.midstream);
 	s->h1.req.off = s->fed[client];
 	s->h1.rsp.off = s->fed[!client];
@@ -346,6 +347,10 @@ void insp_ack(struct insp_sess *s, int dir, uint64_t acked)
 void insp_sess_release(struct insp_sess *s, const struct insp_env *env)
 {
 	h1_early_release(s, env);
+	h1_release(&s->h1, env);
+	if (s->ws && env->ws_put)
+		env->ws_put(env->user, s->ws);
+	s->ws = NULL;
 	if (s->h2 && env->h2_put)
 		env->h2_put(env->user, s->h2);
 	s->h2 = NULL;
@@ -383,8 +388,8 @@ void insp_gap(struct insp_sess *s, int dir)
 	d->state = H1_DEAD;
 	if (s->h2)
 		s->h2->d[dir == s->client_dir ? 0 : 1].st = H2S_DEAD;
-	if (s->proto == PROTO_WS)
-		s->ws.d[dir == s->client_dir ? 0 : 1].st = 4;   /* dead */
+	if (s->proto == PROTO_WS && s->ws)
+		s->ws->d[dir == s->client_dir ? 0 : 1].st = 4;   /* dead */
 	/* the server's bytes no longer count from its stream's start: an
 	 * ACK cannot be placed against them */
 	if (dir != s->client_dir)

@@ -100,6 +100,16 @@ struct insp_env {
 	 * NULL or none left: those bytes are judged strictly and not read */
 	void *(*early_get)(void *user);
 	void (*early_put)(void *user, void *p);
+	/* sizeof(struct h1_block) for an HTTP/1 direction whose start line
+	 * or header block a span ended inside, from the caller's pool; NULL
+	 * or none left: that message is not read (h1.no_state) */
+	/* WebSocket state (sizeof(struct ws_conn)) once a 101 accepts an
+	 * upgrade, from the caller's pool; NULL or none left: the frames are
+	 * not inspected (ws.no_state) */
+	void *(*ws_get)(void *user);
+	void (*ws_put)(void *user, void *p);
+	void *(*block_get)(void *user);
+	void (*block_put)(void *user, void *p);
 	/* optional: the calling worker's header captures for EVE; NULL = none */
 	struct hdrlog *hdrlog;
 };
@@ -133,7 +143,7 @@ struct insp_sess {
 	uint8_t early_len;
 	uint8_t early[16];        /* a side's opening bytes while they may turn the roles */
 	struct h1_early ahead;    /* bytes a client sent ahead of an Upgrade/CONNECT answer */
-	struct ws_conn ws;
+	struct ws_conn *ws;       /* from env->ws_get once the flow speaks WebSocket */
 	struct hdrlog_ref hl;     /* this flow's messages in env->hdrlog */
 };
 

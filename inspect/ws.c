@@ -241,7 +241,7 @@ static void frame_done(struct wctx *x)
 void ws_feed(struct insp_sess *s, int is_client, const uint8_t *p, uint32_t n,
 	     const struct insp_env *env)
 {
-	struct ws_conn *c = &s->ws;
+	struct ws_conn *c = s->ws;
 	struct wctx x = { s, c, &c->d[is_client ? 0 : 1], env, is_client };
 	struct ws_dir *d = x.d;
 	uint32_t i = 0;

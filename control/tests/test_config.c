@@ -192,6 +192,10 @@ static void h2c_origins_and_early_pool(void **st)
 	assert_non_null(strstr(err, "cfg:2: allow: unknown key (known: origins)"));
 	assert_int_equal(load_text("seam = { flow = {\n max_early = 0; }; };\n", &c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "cfg:2: max_early: 0 is out of range"));
+	assert_int_equal(load_text("seam = { flow = { max_header_blocks = 4096; }; };\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.max_header_blocks, 4096);
+	assert_int_equal(load_text("seam = { flow = {\n max_header_blocks = 0; }; };\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: max_header_blocks: 0 is out of range"));
 }
 
 static void fwd_identity_headers_and_prefixes(void **st)

@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <cmocka.h>
 #include "eve.h"
+#include "../../inspect/tests/blocks.h"
 
 struct sink { struct eve *e; const uint8_t *src, *dst; };
 
@@ -61,7 +62,7 @@ static void identity_alert_has_forwarding_alert_attribution(void **st)
 	struct insp_limits lim;
 	insp_limits_default(&lim);
 	static struct fwd_cfg fwd;              /* no trusted proxy */
-	struct insp_env env = { .lim = &lim, .emit = on_hit, .user = &k, .fwd = &fwd };
+	struct insp_env env = { .lim = &lim, TEST_BLOCKS, .emit = on_hit, .user = &k, .fwd = &fwd };
 	static struct insp_sess s;
 	insp_sess_init(&s, 0);
 	insp_sess_addrs(&s, 4, cli, srv);
@@ -113,5 +114,5 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(identity_alert_has_forwarding_alert_attribution),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, test_blocks_free_all);
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "insp.h"
+#include "../tests/blocks.h"
 
 static void on_hit(void *user, const struct insp_hit *h, const struct insp_meta *m)
 {
@@ -76,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n += 2;
 	static struct insp_limits lim;
 	insp_limits_default(&lim);
-	struct insp_env env = { .lim = &lim, .emit = on_hit, .h2_get = h2_get, .h2_put = h2_put, .fwd = &fwd };
+	struct insp_env env = { .lim = &lim, TEST_BLOCKS, .emit = on_hit, .h2_get = h2_get, .h2_put = h2_put, .fwd = &fwd };
 	struct insp_sess s;
 	insp_sess_init(&s, 0);
 	uint8_t a[16] = { 203, 0, 113, 9 }, b[16] = { 10, 1, 1, 1 };
@@ -85,5 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	insp_close(&s, 0, &env);
 	insp_close(&s, 1, &env);
 	insp_sess_release(&s, &env);
+	if (test_blocks_out)
+		abort();                  /* a header block not given back */
 	return 0;
 }

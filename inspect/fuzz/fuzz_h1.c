@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "insp.h"
+#include "../tests/blocks.h"
 
 static unsigned hits;
 static struct hdrlog hl;          /* EVE header capture, every field dumped */
@@ -89,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			return 0;
 	}
 	struct insp_sess s;
-	struct insp_env env = { .lim = &lim, .emit = on_hit, .user = &s, .h2_get = h2_get, .h2_put = h2_put,
+	struct insp_env env = { .lim = &lim, TEST_BLOCKS, .emit = on_hit, .user = &s, .h2_get = h2_get, .h2_put = h2_put,
 				.early_get = early_get, .early_put = early_put, .hdrlog = &hl };
 	insp_sess_init(&s, seed & 1);
 	size_t oc = 0, os = 0;
@@ -124,6 +125,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		insp_close(&s, 0, &env);
 	}
 	insp_sess_release(&s, &env);
+	if (test_blocks_out)
+		abort();                  /* a header block not given back */
 	if (early_used[0] || early_used[1])
 		__builtin_trap();          /* a held buffer was not given back */
 	return 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "insp.h"
 #include "h2.h"
+#include "../tests/blocks.h"
 
 static void on_hit(void *user, const struct insp_hit *h, const struct insp_meta *m)
 {
@@ -38,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	static struct insp_limits lim;
 	insp_limits_default(&lim);
-	struct insp_env env = { .lim = &lim, .emit = on_hit, .h2_get = h2_get, .h2_put = h2_put };
+	struct insp_env env = { .lim = &lim, TEST_BLOCKS, .emit = on_hit, .h2_get = h2_get, .h2_put = h2_put };
 	struct insp_sess s;
 	insp_sess_init(&s, 0);
 	insp_feed(&s, 0, preface, sizeof(preface) - 1, &env);
@@ -56,5 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	insp_close(&s, 0, &env);
 	insp_close(&s, 1, &env);
 	insp_sess_release(&s, &env);
+	if (test_blocks_out)
+		abort();                  /* a header block not given back */
 	return 0;
 }

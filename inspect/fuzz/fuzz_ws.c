@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "insp.h"
+#include "../tests/blocks.h"
 
 static void on_hit(void *user, const struct insp_hit *h, const struct insp_meta *m) { }
 static void *h2_get(void *user) { return NULL; }
@@ -41,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lim.ws_max_frames_per_s = 20;
 	lim.ws_max_bytes_per_s = 2000;
 	uint64_t now = 0;
-	struct insp_env env = { .lim = &lim, .emit = on_hit, .h2_get = h2_get, .h2_put = h2_put, .now_ns = &now };
+	struct insp_env env = { .lim = &lim, TEST_BLOCKS, .emit = on_hit, .h2_get = h2_get, .h2_put = h2_put, .now_ns = &now };
 	struct insp_sess s;
 	insp_sess_init(&s, 0);
 	insp_feed(&s, 0, (const uint8_t *)req, sizeof(req) - 1, &env);
@@ -64,5 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	insp_close(&s, 0, &env);
 	insp_close(&s, 1, &env);
 	insp_sess_release(&s, &env);
+	if (test_blocks_out)
+		abort();                  /* a header block not given back */
 	return 0;
 }

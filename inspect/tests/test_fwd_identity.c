@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 #include "insp.h"
+#include "blocks.h"
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -130,7 +131,7 @@ static void send_req(const char *peer, const char *req, int bytes, struct got *g
 	uint8_t a[16] = { 0 }, b[16] = { 0 };
 	inet_pton(AF_INET, peer, a);
 	inet_pton(AF_INET, "198.51.100.80", b);
-	struct insp_env env = { .lim = &lim, .emit = on_hit, .user = g, .fwd = &fwd };
+	struct insp_env env = { .lim = &lim, TEST_BLOCKS, .emit = on_hit, .user = g, .fwd = &fwd };
 	static struct insp_sess s;
 	memset(g, 0, sizeof(*g));
 	insp_sess_init(&s, 0);
@@ -215,7 +216,7 @@ static void identity_is_judged_per_request(void **st)
 {
 	uint8_t a[16] = { 203, 0, 113, 9 }, b[16] = { 198, 51, 100, 80 };
 	struct got g = { 0 };
-	struct insp_env env = { .lim = &lim, .emit = on_hit, .user = &g, .fwd = &fwd };
+	struct insp_env env = { .lim = &lim, TEST_BLOCKS, .emit = on_hit, .user = &g, .fwd = &fwd };
 	static struct insp_sess s;
 	insp_sess_init(&s, 0);
 	insp_sess_addrs(&s, 4, a, b);
@@ -270,5 +271,5 @@ int main(void)
 		cmocka_unit_test(identity_is_judged_per_request),
 		cmocka_unit_test(identity_alert_carries_forwarding_attribution),
 	};
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, setup, test_blocks_free_all);
 }

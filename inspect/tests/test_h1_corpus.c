@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include "insp.h"
 #include "corpus.h"
+#include "blocks.h"
 
 struct fset { uint64_t bits[(F__COUNT + 63) / 64]; };
 
@@ -40,7 +41,7 @@ static void deliver_order(const struct corpus_case *k, int mode, uint32_t at, ui
 			  unsigned seed, int uncross, struct fset *out)
 {
 	struct insp_sess s;
-	struct insp_env env = { .lim = &lim, .emit = on_hit, .user = out, .h2_get = h2_get,
+	struct insp_env env = { .lim = &lim, TEST_BLOCKS, .emit = on_hit, .user = out, .h2_get = h2_get,
 				.h2_put = h2_put, .early_get = early_get, .early_put = early_put };
 	int order[CORPUS_MAX_CHUNKS];
 	uint64_t fed[2] = { 0, 0 };
@@ -89,6 +90,8 @@ static void deliver_order(const struct corpus_case *k, int mode, uint32_t at, ui
 		insp_close(&s, INSP_RESP, &env);
 	}
 	insp_sess_release(&s, &env);
+	if (test_blocks_out)
+		fail_msg("%s:%d %s: %ld header blocks not given back", k->file, k->line, k->name, test_blocks_out);
 }
 
 static void deliver(const struct corpus_case *k, int mode, uint32_t at, uint32_t which,

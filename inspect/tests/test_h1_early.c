@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "insp.h"
+#include "blocks.h"
 
 struct fset { uint64_t bits[(F__COUNT + 63) / 64]; };
 
@@ -53,7 +54,7 @@ struct conv {
 static void conv_start(struct conv *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->env = (struct insp_env){ .lim = &lim, .emit = on_hit, .user = &c->f, .h2_get = h2_get,
+	c->env = (struct insp_env){ .lim = &lim, TEST_BLOCKS, .emit = on_hit, .user = &c->f, .h2_get = h2_get,
 				    .h2_put = h2_put, .early_get = early_get, .early_put = early_put };
 	insp_sess_init(&c->s, 0);
 }
@@ -367,5 +368,5 @@ int main(void)
 		cmocka_unit_test(nested_wait),
 		cmocka_unit_test(h2c_origins),
 	};
-	return cmocka_run_group_tests_name("h1_early", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("h1_early", tests, NULL, test_blocks_free_all);
 }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include "insp.h"
 #include "h1_order.h"
+#include "blocks.h"
 
 struct fset { uint64_t bits[(F__COUNT + 63) / 64]; };
 
@@ -33,7 +34,7 @@ static int alerts(const struct fset *f)
 
 static struct insp_limits lim;
 static struct fset got;
-static struct insp_env env = { .lim = &lim, .emit = on_hit, .user = &got };
+static struct insp_env env = { .lim = &lim, TEST_BLOCKS, .emit = on_hit, .user = &got };
 
 static void start(struct insp_sess *s, int midstream)
 {
@@ -351,6 +352,50 @@ static void http10_proxy_connection_keepalive_is_clean(void **st)
 	}
 	assert_int_equal(alerts(&got), 0);
 }
+/* ---- header blocks split across segments --------------------------------- */
+
+static void *no_block(void *user) { (void)user; return NULL; }
+
+/* A header block cut inside a field name, a value and the request line
+ * is read from a pooled block, whole; the block goes back when the block
+ * ends, and a flow between messages holds none. */
+static void split_header_block_takes_a_block_and_gives_it_back(void **st)
+{
+	static const char *const part[] = { "GE", "T /a HTTP/1.1\r\nHo", "st: shop.exa", "mple.com\r\nContent-Le",
+					    "ngth: 2\r\n\r", "\nok" };
+	struct insp_sess s;
+	long out0 = test_blocks_out;
+	start(&s, 0);
+	feed(&s, INSP_ORIG, part[0]);
+	assert_int_equal(test_blocks_out, out0 + 1);
+	for (unsigned i = 1; i < 5; i++)
+		feed(&s, INSP_ORIG, part[i]);
+	assert_int_equal(test_blocks_out, out0 + 1);
+	feed(&s, INSP_ORIG, part[5]);
+	assert_int_equal(test_blocks_out, out0);     /* between messages: none */
+	feed(&s, INSP_RESP, "HTTP/1.1 200 OK\r\nContent-");
+	assert_int_equal(test_blocks_out, out0 + 1);
+	insp_sess_release(&s, &env);                  /* the flow ends mid-block */
+	assert_int_equal(test_blocks_out, out0);
+	assert_string_equal(s.meta.host, "shop.example.com");
+	assert_int_equal(alerts(&got), 0);
+}
+
+/* No block left: the split message is not read, and says so at the
+ * strict tier; whole header blocks need none. */
+static void no_block_left_is_h1_no_state(void **st)
+{
+	struct insp_env dry = env;
+	dry.block_get = no_block;
+	struct insp_sess s;
+	start(&s, 0);
+	insp_feed(&s, INSP_ORIG, (const uint8_t *)get_req, sizeof(get_req) - 1, &dry);
+	assert_false(has(&got, F_H1_NO_STATE));
+	insp_feed(&s, INSP_ORIG, (const uint8_t *)"GET /b HTTP/1.1\r\nHo", 20, &dry);
+	assert_true(has(&got, F_H1_NO_STATE));
+	assert_true(finding_table[F_H1_NO_STATE].tier >= TIER_AMBIGUOUS);
+	insp_sess_release(&s, &dry);
+}
 
 int main(void)
 {
@@ -374,6 +419,8 @@ int main(void)
 		cmocka_unit_test(random_binary_is_not_http),
 		cmocka_unit_test(long_binary_line_is_not_http),
 		cmocka_unit_test(http10_proxy_connection_keepalive_is_clean),
+		cmocka_unit_test(split_header_block_takes_a_block_and_gives_it_back),
+		cmocka_unit_test(no_block_left_is_h1_no_state),
 	};
-	return cmocka_run_group_tests_name("h1_order", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("h1_order", tests, NULL, test_blocks_free_all);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "insp.h"
+#include "blocks.h"
 
 struct seen { uint64_t bits[(F__COUNT + 63) / 64]; int puts; };
 
@@ -38,7 +39,7 @@ static void h2_put(void *user, void *p) { ((struct seen *)user)->puts++; }
 static struct insp_limits lim;
 static struct insp_sess sess;
 static struct seen seen;
-static struct insp_env env = { .lim = &lim, .emit = on_hit, .user = &seen, .h2_get = h2_get, .h2_put = h2_put };
+static struct insp_env env = { .lim = &lim, TEST_BLOCKS, .emit = on_hit, .user = &seen, .h2_get = h2_get, .h2_put = h2_put };
 
 /* A session already speaking h2c: prior knowledge (the preface still to
  * come from the client) or after an Upgrade (nothing more to come). */
@@ -181,5 +182,5 @@ int main(void)
 		cmocka_unit_test(a_block_seam_cannot_read_is_an_anomaly_not_a_verdict),
 		cmocka_unit_test(the_state_goes_back_once_both_sides_closed),
 	};
-	return cmocka_run_group_tests_name("h2", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("h2", tests, NULL, test_blocks_free_all);
 }

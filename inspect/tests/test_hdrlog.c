@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "insp.h"
+#include "blocks.h"
 
 static struct insp_limits lim;
 static struct hdrlog hl;
@@ -37,7 +38,7 @@ static void on_hit(void *user, const struct insp_hit *hit, const struct insp_met
 	}
 }
 
-static struct insp_env env = { .lim = &lim, .emit = on_hit, .hdrlog = &hl };
+static struct insp_env env = { .lim = &lim, TEST_BLOCKS, .emit = on_hit, .hdrlog = &hl };
 
 static void setup_log(uint8_t dump, uint32_t max_headers, uint32_t max_bytes, uint32_t slots)
 {
@@ -352,7 +353,7 @@ int main(void)
 		cmocka_unit_test(a_reused_capture_is_exported_as_lost),
 		cmocka_unit_test(a_response_pairs_with_the_request_it_answers),
 	};
-	int r = cmocka_run_group_tests(tests, NULL, NULL);
+	int r = cmocka_run_group_tests(tests, NULL, test_blocks_free_all);
 	hdrlog_free(&hl);
 	return r;
 }

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include "insp.h"
 #include "corpus.h"
+#include "blocks.h"
 
 struct run {
 	uint64_t bits[(F__COUNT + 63) / 64];
@@ -78,7 +79,7 @@ static void early_put(void *user, void *p) { free(p); }
 static void deliver(const struct corpus_case *k, int mode, int capture, struct run *out)
 {
 	struct insp_sess s;
-	struct insp_env env = { .lim = &lim, .emit = on_hit, .user = out, .h2_get = h2_get,
+	struct insp_env env = { .lim = &lim, TEST_BLOCKS, .emit = on_hit, .user = out, .h2_get = h2_get,
 				.h2_put = h2_put, .early_get = early_get, .early_put = early_put,
 				.hdrlog = capture ? &hl : NULL };
 	memset(out, 0, sizeof(*out));
@@ -143,7 +144,7 @@ int main(int argc, char **argv)
 		t[i].test_func = run_case;
 		t[i].initial_state = &corp.cases[i];
 	}
-	int r = _cmocka_run_group_tests("hdrlog_corpus", t, corp.n, NULL, NULL);
+	int r = _cmocka_run_group_tests("hdrlog_corpus", t, corp.n, NULL, test_blocks_free_all);
 	free(t);
 	corpus_free(&corp);
 	hdrlog_free(&hl);

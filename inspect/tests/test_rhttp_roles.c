@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "insp.h"
+#include "blocks.h"
 
 struct got { uint64_t bits[(F__COUNT + 63) / 64]; int n; };
 
@@ -90,7 +91,7 @@ static void play(const struct conv *c, int midstream, int bytes, int allowed, st
 {
 	static struct insp_sess s;
 	uint8_t ini[16] = { 10, 1, 0, 1 }, acc[16] = { 192, 0, 2, 80 };
-	struct insp_env env = { .lim = &lim, .emit = on_hit, .user = g,
+	struct insp_env env = { .lim = &lim, TEST_BLOCKS, .emit = on_hit, .user = g,
 				.rhttp_allow = allowed ? allow : NULL, .nrhttp_allow = allowed ? 1 : 0 };
 	memset(g, 0, sizeof(*g));
 	insp_sess_init(&s, midstream);
@@ -188,7 +189,7 @@ static void thousands_of_answers_in_one_span(void **st)
 	for (int pass = 0; pass < 2; pass++) {
 		struct got *g = pass ? &cut : &whole;
 		static struct insp_sess s;
-		struct insp_env env = { .lim = &lim, .emit = on_hit, .user = g };
+		struct insp_env env = { .lim = &lim, TEST_BLOCKS, .emit = on_hit, .user = g };
 		memset(g, 0, sizeof(*g));
 		insp_sess_init(&s, 0);
 		const char *req = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
@@ -225,5 +226,5 @@ int main(void)
 		cmocka_unit_test(turning_back_is_silent),
 		cmocka_unit_test(thousands_of_answers_in_one_span),
 	};
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return cmocka_run_group_tests(tests, setup, test_blocks_free_all);
 }

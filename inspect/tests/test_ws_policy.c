@@ -13,6 +13,7 @@
 #include "insp.h"
 #include "h2.h"
 #include "ws.h"
+#include "blocks.h"
 
 static int seen[F__COUNT];
 static void on_hit(void *user, const struct insp_hit *hit, const struct insp_meta *meta) { seen[hit->finding]++; }
@@ -22,7 +23,7 @@ static void h2_put(void *user, void *p) { free(p); }
 static struct insp_limits lim;
 static uint64_t now;
 static struct ws_origin_policy origins;
-static struct insp_env env = { .lim = &lim, .emit = on_hit, .h2_get = h2_get, .h2_put = h2_put,
+static struct insp_env env = { .lim = &lim, TEST_BLOCKS, .emit = on_hit, .h2_get = h2_get, .h2_put = h2_put,
 			       .now_ns = &now, .ws_origins = &origins };
 
 /* A handshake with key dGhlIHNhbXBsZSBub25jZQ== (RFC 6455 §1.3) and its 101. */
@@ -44,7 +45,7 @@ static void handshake(struct insp_sess *s, const char *host, const char *origin)
 /* One masked client text frame of n bytes (n < 126), zero mask. */
 static void client_frame(struct insp_sess *s, uint32_t n, int fin)
 {
-	uint8_t f[140] = { (uint8_t)((fin ? 0x80 : 0) | (s->ws.d[0].in_msg ? 0 : 1)), (uint8_t)(0x80 | n) };
+	uint8_t f[140] = { (uint8_t)((fin ? 0x80 : 0) | (s->ws->d[0].in_msg ? 0 : 1)), (uint8_t)(0x80 | n) };
 	memset(f + 6, 'a', n);
 	insp_feed(s, INSP_ORIG, f, 6 + n, &env);
 }
@@ -160,5 +161,5 @@ int main(void)
 		cmocka_unit_test(a_host_rule_replaces_the_same_site_rule),
 		cmocka_unit_test(utf8_is_checked_at_every_position),
 	};
-	return cmocka_run_group_tests_name("ws_policy", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("ws_policy", tests, NULL, test_blocks_free_all);
 }
