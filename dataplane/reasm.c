@@ -74,6 +74,14 @@ static void chain_release(struct reasm_dir *r, struct reasm_verify *v)
 		block_put_head(r, v);
 }
 
+/* A block's worth or less: left to libc's vector memcpy, where the bound
+ * GCC infers from REASM_VBLOCK would inline it as `rep movsq` (a third of
+ * the reassembly stage's cycles on the HTTP mix). */
+__attribute__((noipa)) static void copy_span(uint8_t *dst, const uint8_t *src, uint32_t n)
+{
+	memcpy(dst, src, n);
+}
+
 /* Keep data[0..n), the bytes at stream offset r->delivered. */
 static void keep(struct reasm_dir *r, struct reasm_verify *v, const uint8_t *data, uint32_t n)
 {
@@ -122,7 +130,7 @@ static void keep(struct reasm_dir *r, struct reasm_verify *v, const uint8_t *dat
 			r->vn++;
 		}
 		uint32_t k = REASM_VBLOCK - pos < n ? REASM_VBLOCK - pos : n;
-		memcpy(v->mem + (size_t)r->vtail * REASM_VBLOCK + pos, data, k);
+		copy_span(v->mem + (size_t)r->vtail * REASM_VBLOCK + pos, data, k);
 		pos = (pos + k) & (REASM_VBLOCK - 1);
 		data += k;
 		off += k;
