@@ -1,8 +1,10 @@
 /* offline_rx.h — a capture file as a worker's receive queue.
  *
- * One pass: libpcap reads the file (pcap or pcapng, any byte order, micro-
- * or nanosecond stamps) through a large stdio buffer, and each record is
- * copied once into a packet buffer carrying its capture time.  The buffer
+ * One pass.  A classic pcap file is mapped and its records copied straight
+ * into packet buffers; pcapng and pipes go through libpcap and a large
+ * stdio buffer (two more copies).  libpcap opens every kind, so the header
+ * checks and the link type are its own.  Each buffer carries the record's
+ * capture time.  The buffer
  * pool is filled on demand up to its bound, so a run touches the memory its
  * traffic needs, not the memory its configuration allows. */
 #ifndef SEAM_OFFLINE_RX_H
@@ -18,6 +20,9 @@ struct offline_src {
 	FILE *fp;
 	char *iobuf;
 	uint64_t size;            /* the file's bytes (sizing) */
+	const uint8_t *map;       /* classic pcap: the whole file, mapped */
+	uint64_t pos;             /* ... offset of the next record */
+	uint8_t swapped, nsec;    /* ... written in the other byte order; nanosecond stamps */
 	int dlt;                  /* pcap link type */
 	int eof;
 	int ts_off;               /* timestamp dynfield, nanoseconds */

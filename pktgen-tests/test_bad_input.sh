@@ -184,4 +184,62 @@ PY
 	last 1 /usr/bin/python3 "$SRC/pktgen-tests/check_eve.py" "$T/oooflood4.tsv" "$T/oooflood4.rss.json"
 }
 ok "out-of-order flood: peak memory does not grow with the flood's size" ooo_memory_flat
+
+# The same capture in every form a capture file takes: classic pcap in
+# either byte order, micro- or nanosecond stamps (read in place), pcapng
+# and a pipe (read through libpcap): the same events.  A capture cut
+# inside its last record is read up to it, with a warning naming the cut.
+capture_forms() {
+	"$BUILD/pktgen-tests/seam-pcapgen" "$SRC/pktgen-tests/corpus" "$T/forms.pcap" "$T/forms.tsv" \
+		--variants whole 2>/dev/null || return 1
+	/usr/bin/python3 - "$T/forms.pcap" "$T" <<'PY' || return 1
+import struct, sys
+src, d = sys.argv[1], sys.argv[2]
+raw = open(src, "rb").read()
+magic, vmaj, vmin, zone, sig, snap, link = struct.unpack("<IHHiIII", raw[:24])
+assert magic == 0xa1b2c3d4
+recs, pos = [], 24
+while pos < len(raw):
+    sec, usec, cap, ln = struct.unpack("<IIII", raw[pos:pos + 16])
+    recs.append((sec, usec, ln, raw[pos + 16:pos + 16 + cap]))
+    pos += 16 + cap
+def classic(path, end, nsec):
+    with open(path, "wb") as f:
+        f.write(struct.pack(end + "IHHiIII", 0xa1b23c4d if nsec else 0xa1b2c3d4, 2, 4, 0, 0, snap, link))
+        for sec, usec, ln, data in recs:
+            f.write(struct.pack(end + "IIII", sec, usec * 1000 if nsec else usec, len(data), ln) + data)
+classic(d + "/be.pcap", ">", False)
+classic(d + "/nsec.pcap", "<", True)
+classic(d + "/be_nsec.pcap", ">", True)
+def block(t, body):
+    body += b"\0" * (-len(body) % 4)
+    return struct.pack("<II", t, len(body) + 12) + body + struct.pack("<I", len(body) + 12)
+with open(d + "/ng.pcapng", "wb") as f:
+    f.write(block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)))
+    f.write(block(1, struct.pack("<HHI", link, 0, snap)))        # microsecond stamps
+    for sec, usec, ln, data in recs:
+        ts = sec * 1000000 + usec
+        f.write(block(6, struct.pack("<IIIII", 0, ts >> 32, ts & 0xffffffff, len(data), ln) + data))
+with open(d + "/cut.pcap", "wb") as f:
+    f.write(raw[:-7])
+PY
+	local want got f
+	"$SEAM" --pcap "$T/forms.pcap" --eve "$T/forms.json" 2>/dev/null || return 1
+	want=$(grep -v '"event_type":"stats"' "$T/forms.json" | sort | md5sum)
+	grep -q '"event_type":"alert"' "$T/forms.json" || return 1
+	for f in be.pcap nsec.pcap be_nsec.pcap ng.pcapng; do
+		"$SEAM" --pcap "$T/$f" --eve "$T/f.json" 2>/dev/null || { echo "$f: seam failed"; return 1; }
+		got=$(grep -v '"event_type":"stats"' "$T/f.json" | sort | md5sum)
+		[ "$got" = "$want" ] || { echo "$f: events differ"; return 1; }
+	done
+	"$SEAM" --pcap - --eve "$T/f.json" < "$T/forms.pcap" 2>/dev/null || { echo "pipe: seam failed"; return 1; }
+	got=$(grep -v '"event_type":"stats"' "$T/f.json" | sort | md5sum)
+	[ "$got" = "$want" ] || { echo "pipe: events differ"; return 1; }
+	local err
+	err=$("$SEAM" --pcap "$T/cut.pcap" --eve "$T/f.json" 2>&1 >/dev/null) || { echo "cut: seam failed"; return 1; }
+	echo "$err" | grep -q "warning: .*cut.pcap: truncated dump file" || { echo "cut: no warning: $err"; return 1; }
+	grep -q '"event_type":"alert"' "$T/f.json"
+}
+ok "a capture as classic pcap in either byte order and stamp precision, pcapng and a pipe: the same events; a cut one warns" capture_forms
+
 tap_done
