@@ -197,5 +197,12 @@ uint16_t offline_rx(struct offline_src *s, struct rte_mempool *mp, struct rte_mb
 		}
 		bufs[got++] = m;
 	}
+	/* the pages read are copied out: unmap them behind the reader, so the
+	 * process holds 8 MB of the file, not all of it */
+	if (s->map && s->pos - s->released >= (8u << 20)) {
+		uint64_t to = s->pos & ~(uint64_t)4095;
+		madvise((void *)(s->map + s->released), to - s->released, MADV_DONTNEED);
+		s->released = to;
+	}
 	return got;
 }

@@ -22,6 +22,7 @@ struct offline_src {
 	uint64_t size;            /* the file's bytes (sizing) */
 	const uint8_t *map;       /* classic pcap: the whole file, mapped */
 	uint64_t pos;             /* ... offset of the next record */
+	uint64_t released;        /* ... bytes before this given back (they stay cached) */
 	uint8_t swapped, nsec;    /* ... written in the other byte order; nanosecond stamps */
 	int dlt;                  /* pcap link type */
 	int eof;
