@@ -1808,63 +1808,24 @@ int worker_main(void *arg)
 	return 0;
 }
 
-static void *h2_get(void *user)
-{
-	struct worker *w = user;
-	void *p;
-	return lazypool_get(w->h2pool, &p) < 0 ? NULL : p;
-}
-
-static void h2_put(void *user, void *p)
-{
-	struct worker *w = user;
-	rte_mempool_put(w->h2pool, p);
-}
-
-/* Bytes a client sent ahead of an Upgrade/CONNECT answer wait here; an
- * empty pool is h1.early_data_unread (the strict verdict). */
-static void *early_get(void *user)
-{
-	struct worker *w = user;
-	void *p;
-	return lazypool_get(w->earlypool, &p) < 0 ? NULL : p;
-}
-
-static void early_put(void *user, void *p)
-{
-	struct worker *w = user;
-	rte_mempool_put(w->earlypool, p);
-}
-
-/* WebSocket state once a 101 accepts an upgrade; an empty pool is
- * ws.no_state (the frames are not inspected). */
-static void *ws_get(void *user)
-{
-	struct worker *w = user;
-	void *p;
-	return lazypool_get(w->wspool, &p) < 0 ? NULL : p;
-}
-
-static void ws_put(void *user, void *p)
-{
-	struct worker *w = user;
-	rte_mempool_put(w->wspool, p);
-}
-
-/* A start line or header block split across segments waits here; an
- * empty pool is h1.no_state (the strict verdict). */
-static void *block_get(void *user)
-{
-	struct worker *w = user;
-	void *p;
-	return lazypool_get(w->blockpool, &p) < 0 ? NULL : p;
-}
-
-static void block_put(void *user, void *p)
-{
-	struct worker *w = user;
-	rte_mempool_put(w->blockpool, p);
-}
+/* The inspection pools' callbacks (insp_env): an empty pool gives NULL,
+ * which the analyzer turns into its counted finding (h2c.no_state,
+ * h1.early_data_unread, ws.no_state, h1.no_state). */
+#define POOL_CALLBACKS(name, pool) \
+	static void *name##_get(void *user) \
+	{ \
+		void *p; \
+		return lazypool_get(((struct worker *)user)->pool, &p) < 0 ? NULL : p; \
+	} \
+	static void name##_put(void *user, void *p) \
+	{ \
+		rte_mempool_put(((struct worker *)user)->pool, p); \
+	}
+POOL_CALLBACKS(h2, h2pool)        /* HTTP/2 connection state */
+POOL_CALLBACKS(early, earlypool)  /* bytes a client sent ahead of an Upgrade/CONNECT answer */
+POOL_CALLBACKS(ws, wspool)        /* WebSocket frame state once a 101 accepts */
+POOL_CALLBACKS(block, blockpool)  /* HTTP/1 start lines and header blocks a segment cut */
+#undef POOL_CALLBACKS
 
 int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int socket,
 		struct rte_mempool *pktpool, const struct sig_set *sigs, char *err, size_t errlen)
