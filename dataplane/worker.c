@@ -1925,47 +1925,34 @@ int worker_init(struct worker *w, uint32_t id, const struct seam_cfg *cfg, int s
 		return -1;
 	/* offline, pools fill as used (a small capture touches little) */
 	int lazy = cfg->mode == MODE_OFFLINE;
-	snprintf(name, sizeof(name), "h2p%u", id);
-	w->h2pool = lazypool_create(name, cfg->max_h2, 0, sizeof(struct h2_conn), 0, socket,
-				    RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET | RTE_MEMPOOL_F_NO_IOVA_CONTIG,
-				    lazy, NULL, NULL, NULL);
-	if (!w->h2pool) {
-		snprintf(err, errlen, "HTTP/2 state for %u connections: out of memory (lower flow.max_h2)",
-			 cfg->max_h2);
-		return -1;
-	}
-	snprintf(name, sizeof(name), "early%u", id);
-	w->earlypool = lazypool_create(name, cfg->max_early, 0, H1_EARLY_MAX, 0, socket,
-				       RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET | RTE_MEMPOOL_F_NO_IOVA_CONTIG,
-				       lazy, NULL, NULL, NULL);
-	if (!w->earlypool) {
-		snprintf(err, errlen, "early-bytes buffers for %u flows: out of memory (lower flow.max_early)",
-			 cfg->max_early);
-		return -1;
-	}
-	snprintf(name, sizeof(name), "hblk%u", id);
-	w->blockpool = lazypool_create(name, cfg->max_header_blocks, 0, sizeof(struct h1_block), 0, socket,
-				       RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET | RTE_MEMPOOL_F_NO_IOVA_CONTIG,
-				       lazy, NULL, NULL, NULL);
-	if (!w->blockpool) {
-		snprintf(err, errlen, "header blocks for %u flows: out of memory (lower flow.max_header_blocks)",
-			 cfg->max_header_blocks);
-		return -1;
-	}
-	snprintf(name, sizeof(name), "ws%u", id);
-	w->wspool = lazypool_create(name, cfg->max_ws, 0, sizeof(struct ws_conn), 0, socket,
-				    RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET | RTE_MEMPOOL_F_NO_IOVA_CONTIG,
-				    lazy, NULL, NULL, NULL);
-	if (!w->wspool) {
-		snprintf(err, errlen, "WebSocket state for %u connections: out of memory (lower flow.max_ws)",
-			 cfg->max_ws);
-		return -1;
-	}
-	{
-		const struct rte_mempool *pools[] = { w->h2pool, w->earlypool, w->blockpool, w->wspool };
-		for (unsigned k = 0; k < 4; k++)
-			w->pool_bytes += (size_t)pools[k]->size *
-					 (pools[k]->header_size + pools[k]->elt_size + pools[k]->trailer_size);
+	/* the inspection pools: one consumer, fixed-size objects */
+	const struct {
+		struct rte_mempool **mp;
+		const char *tag, *what, *key;
+		uint32_t n, size;
+	} pools[] = {
+		{ &w->h2pool, "h2p", "HTTP/2 state for %u connections", "max_h2", cfg->max_h2,
+		  sizeof(struct h2_conn) },
+		{ &w->earlypool, "early", "early-bytes buffers for %u flows", "max_early", cfg->max_early,
+		  H1_EARLY_MAX },
+		{ &w->blockpool, "hblk", "header blocks for %u flows", "max_header_blocks",
+		  cfg->max_header_blocks, sizeof(struct h1_block) },
+		{ &w->wspool, "ws", "WebSocket state for %u connections", "max_ws", cfg->max_ws,
+		  sizeof(struct ws_conn) },
+	};
+	for (unsigned k = 0; k < sizeof(pools) / sizeof(pools[0]); k++) {
+		snprintf(name, sizeof(name), "%s%u", pools[k].tag, id);
+		struct rte_mempool *mp = lazypool_create(name, pools[k].n, 0, pools[k].size, 0, socket,
+			RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET | RTE_MEMPOOL_F_NO_IOVA_CONTIG,
+			lazy, NULL, NULL, NULL);
+		if (!mp) {
+			int o = snprintf(err, errlen, pools[k].what, pools[k].n);
+			if (o >= 0 && (size_t)o < errlen)
+				snprintf(err + o, errlen - o, ": out of memory (lower flow.%s)", pools[k].key);
+			return -1;
+		}
+		*pools[k].mp = mp;
+		w->pool_bytes += (size_t)mp->size * (mp->header_size + mp->elt_size + mp->trailer_size);
 	}
 	snprintf(name, sizeof(name), "evq%u", id);
 	w->evq = rte_ring_create(name, 4096, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
