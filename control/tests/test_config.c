@@ -196,6 +196,10 @@ static void h2c_origins_and_early_pool(void **st)
 	assert_int_equal(c.max_header_blocks, 4096);
 	assert_int_equal(load_text("seam = { flow = {\n max_header_blocks = 0; }; };\n", &c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "cfg:2: max_header_blocks: 0 is out of range"));
+	assert_int_equal(load_text("seam = { flow = { max_ws = 100; }; };\n", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.max_ws, 100);
+	assert_int_equal(load_text("seam = { flow = {\n max_ws = 0; }; };\n", &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cfg:2: max_ws: 0 is out of range"));
 }
 
 static void fwd_identity_headers_and_prefixes(void **st)

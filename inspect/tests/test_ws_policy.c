@@ -154,12 +154,47 @@ static void utf8_is_checked_at_every_position(void **st)
 		}
 }
 
+/* No WebSocket state left: the 101 is ws.no_state (an anomaly, counted),
+ * the connection becomes an opaque tunnel, and nothing after it is read
+ * as frames or judged. */
+static void *no_ws(void *user) { (void)user; return NULL; }
+
+static void no_websocket_state_left_is_ws_no_state(void **st)
+{
+	struct insp_env dry = env;
+	dry.ws_get = no_ws;
+	struct insp_sess s;
+	insp_limits_default(&lim);
+	memset(seen, 0, sizeof(seen));
+	insp_sess_init(&s, 0);
+	static const char req[] = "GET /chat HTTP/1.1\r\nHost: chat.example\r\nUpgrade: websocket\r\n"
+				  "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+				  "Sec-WebSocket-Version: 13\r\n\r\n";
+	static const char rsp[] = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+				  "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+	insp_feed(&s, INSP_ORIG, (const uint8_t *)req, strlen(req), &dry);
+	insp_feed(&s, INSP_RESP, (const uint8_t *)rsp, strlen(rsp), &dry);
+	assert_int_equal(seen[F_WS_NO_STATE], 1);
+	assert_true(finding_table[F_WS_NO_STATE].tier == TIER_ACCEPTABLE);
+	assert_int_equal(s.proto, PROTO_TUNNEL);
+	assert_null(s.ws);
+	static const uint8_t unmasked[] = { 0x81, 0x02, 'h', 'i' };    /* a finding were it read */
+	insp_feed(&s, INSP_ORIG, unmasked, sizeof(unmasked), &dry);
+	assert_int_equal(seen[F_WS_UNMASKED_CLIENT], 0);
+	insp_sess_release(&s, &dry);
+	handshake(&s, "chat.example", NULL);          /* with state, the same frame is judged */
+	insp_feed(&s, INSP_ORIG, unmasked, sizeof(unmasked), &env);
+	assert_int_equal(seen[F_WS_UNMASKED_CLIENT], 1);
+	insp_sess_release(&s, &env);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sizes_and_rates_are_each_reported_once),
 		cmocka_unit_test(a_host_rule_replaces_the_same_site_rule),
 		cmocka_unit_test(utf8_is_checked_at_every_position),
+		cmocka_unit_test(no_websocket_state_left_is_ws_no_state),
 	};
 	return cmocka_run_group_tests_name("ws_policy", tests, NULL, test_blocks_free_all);
 }
