@@ -153,6 +153,12 @@ static uint64_t offline_mbufs(const struct app *a)
  * packets (flow tables keep a floor, so small captures stay cheap but
  * never tight).  Memory follows; a small capture starts in a fraction of
  * what memory_mb's default would take to allocate and clear. */
+static void at_most(uint32_t *v, uint64_t max)
+{
+	if (*v > max)
+		*v = (uint32_t)max;
+}
+
 static void offline_fit(struct app *a)
 {
 	struct seam_cfg *c = &a->cfg;
@@ -163,24 +169,18 @@ static void offline_fit(struct app *a)
 		flows <<= 1;
 	if (flows < c->max_flows)
 		c->max_flows = flows;
-	if (c->max_inspected > c->max_flows)
-		c->max_inspected = c->max_flows;
-	if (c->max_inspected > pk)
-		c->max_inspected = (uint32_t)pk;
-	if (c->max_h2 > pk)
-		c->max_h2 = (uint32_t)pk;
-	if (c->max_early > pk)
-		c->max_early = (uint32_t)pk;
-	/* offline pools grow as used: a split header block never waits for
-	 * a block while an inspected flow could be had */
+	at_most(&c->max_inspected, c->max_flows);
+	at_most(&c->max_inspected, pk);
+	at_most(&c->max_h2, pk);
+	at_most(&c->max_early, pk);
+	/* offline pools grow as used: a split header block or a WebSocket
+	 * never waits for state while an inspected flow could be had */
 	if (c->max_header_blocks < c->max_inspected)
 		c->max_header_blocks = c->max_inspected;
-	if (c->max_header_blocks > pk)
-		c->max_header_blocks = (uint32_t)pk;
 	if (c->max_ws < c->max_inspected)
 		c->max_ws = c->max_inspected;
-	if (c->max_ws > pk)
-		c->max_ws = (uint32_t)pk;
+	at_most(&c->max_header_blocks, pk);
+	at_most(&c->max_ws, pk);
 	if (c->held_max_segs > pk + 64)
 		c->held_max_segs = (uint32_t)pk + 64;
 	/* each worker sized for the whole capture: a skewed one may give a

@@ -2128,6 +2128,15 @@ static void block_bind(struct h1_dir *d, int is_req)
 		d->b = &scratch[is_req];
 }
 
+/* The direction holds no block any more; a pooled one goes back. */
+static void block_put_back(struct h1_dir *d, const struct insp_env *env)
+{
+	if (d->pooled && env->block_put)
+		env->block_put(env->user, d->b);
+	d->b = NULL;
+	d->pooled = 0;
+}
+
 /* After a span: keep the block only if the direction still wants it,
  * moving it from the scratch to the pool; give a pooled one back when it
  * is done.  No block left in the pool: the rest of the message cannot be
@@ -2138,10 +2147,7 @@ static void block_settle(struct ctx *x)
 	if (!d->b)
 		return;
 	if (!block_wanted(d)) {
-		if (d->pooled && x->env->block_put)
-			x->env->block_put(x->env->user, d->b);
-		d->b = NULL;
-		d->pooled = 0;
+		block_put_back(d, x->env);
 		return;
 	}
 	if (d->pooled)
@@ -2161,13 +2167,8 @@ static void block_settle(struct ctx *x)
 
 void h1_release(struct h1_conn *c, const struct insp_env *env)
 {
-	struct h1_dir *dirs[2] = { &c->req, &c->rsp };
-	for (int i = 0; i < 2; i++) {
-		if (dirs[i]->pooled && env->block_put)
-			env->block_put(env->user, dirs[i]->b);
-		dirs[i]->b = NULL;
-		dirs[i]->pooled = 0;
-	}
+	block_put_back(&c->req, env);
+	block_put_back(&c->rsp, env);
 }
 
 uint32_t h1_feed(struct insp_sess *s, int is_req, const uint8_t *p, uint32_t n,
